@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what is missing (.ci/setup.sh), then runs every test: formatting, lints, the engine's
+# native tests, the browser tests in headless Chromium (page and dedicated worker), a release
+# build, and the end-to-end test of the served app.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+bash .ci/setup.sh
+export PATH="$root/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
+wasm=--target=wasm32-unknown-unknown
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint (native engine, wasm UI and worker)"
+cargo clippy -p tempora-engine --all-targets --locked -- -D warnings
+cargo clippy -p tempora-engine --features js $wasm --locked -- -D warnings
+cargo clippy -p tempora-ui -p tempora-worker --all-targets $wasm --locked -- -D warnings
+
+step "engine tests (native)"
+cargo test -p tempora-engine --locked
+
+step "browser tests (headless Chromium: page and dedicated worker)"
+cargo test -p tempora-ui $wasm --locked --test page --test worker
+
+step "release build"
+trunk build --release
+
+step "end-to-end (trunk serve + Playwright + headless Chromium)"
+node tests/e2e/e2e.mjs
+
+step "all tests passed in $(( $(date +%s) - started )) s"

@@ -1,0 +1,257 @@
+//! `tick`: the walking-skeleton demo. A recurring task adds a seeded uniform step to a random
+//! walk; overlapping windows summarise it.
+//!
+//! Blending across overlapping windows: each window carries a mean forward,
+//! `carried_k = (overlap / length) * carried_{k-1} + (hop / length) * mean_k`,
+//! so the weight of the past equals the fraction of the window it shares with the previous one
+//! (no overlap: no memory).
+
+use super::Preset;
+use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::protocol::{WindowData, WindowSummary};
+use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
+use crate::simulation::{Model, Sim, Simulation};
+use crate::time::{TimePoint, TimeSpan};
+use crate::window::{schedule_windows, WindowBounds, WindowConfig, WindowSink};
+use rand::Rng;
+use std::collections::VecDeque;
+
+pub(super) const PRESET: Preset = Preset {
+    name: "tick",
+    description: "A recurring tick on the logical clock drives a seeded random walk (the walking-skeleton demo).",
+    params: PARAMS,
+    build,
+};
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "tick_period",
+        unit: Unit::Seconds,
+        default: 1e-3,
+        min: 1e-6,
+        max: 1.0,
+        help: "Logical time between two steps of the walk.",
+    },
+    ParamSpec {
+        name: "step",
+        unit: Unit::Dimensionless,
+        default: 1.0,
+        min: 0.0,
+        max: 1e6,
+        help: "Each tick adds a uniform draw from [-step, step].",
+    },
+    ParamSpec {
+        name: "window",
+        unit: Unit::Seconds,
+        default: 0.1,
+        min: 1e-6,
+        max: 60.0,
+        help: "Length of a temporal window (one summary each).",
+    },
+    ParamSpec {
+        name: "hop",
+        unit: Unit::Seconds,
+        default: 0.05,
+        min: 1e-6,
+        max: 60.0,
+        help: "Logical time between window starts; overlap = window - hop.",
+    },
+];
+
+/// The most samples one window may hold, so summaries stay small.
+const MAX_SAMPLES_PER_WINDOW: f64 = 10_000.0;
+
+fn span(values: &ParamValues, name: &str) -> Result<TimeSpan, ParamError> {
+    TimeSpan::from_secs_f64(values[name]).map_err(|e| ParamError::Inconsistent {
+        name: name.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+    let tick = span(values, "tick_period")?;
+    let window = WindowConfig::new(span(values, "window")?, span(values, "hop")?).map_err(|e| {
+        ParamError::Inconsistent {
+            name: "hop".to_string(),
+            reason: e.to_string(),
+        }
+    })?;
+    if values["window"] / values["tick_period"] > MAX_SAMPLES_PER_WINDOW {
+        return Err(ParamError::Inconsistent {
+            name: "tick_period".to_string(),
+            reason: format!(
+                "a window of {} s would hold more than {MAX_SAMPLES_PER_WINDOW} ticks; lengthen tick_period or shorten window",
+                values["window"]
+            ),
+        });
+    }
+    let mut scheduler = Scheduler::new(seed);
+    let step = values["step"];
+    scheduler
+        .schedule_every(
+            TimePoint::ZERO,
+            tick,
+            Priority::MODEL,
+            Box::new(TickTask { step }),
+        )
+        .and_then(|_| schedule_windows(&mut scheduler, window))
+        .map_err(|e| ParamError::Inconsistent {
+            name: "tick_period".to_string(),
+            reason: e.to_string(),
+        })?;
+    Ok(Box::new(Sim::new(scheduler, Walk::new(window))))
+}
+
+/// The random walk and what it keeps for its windows.
+struct Walk {
+    value: f64,
+    window: WindowConfig,
+    /// Samples of the last `window.length()`, oldest first.
+    samples: VecDeque<(TimePoint, f64)>,
+    carried_mean: Option<f64>,
+    closed: VecDeque<WindowSummary>,
+}
+
+impl Walk {
+    fn new(window: WindowConfig) -> Self {
+        Walk {
+            value: 0.0,
+            window,
+            samples: VecDeque::new(),
+            carried_mean: None,
+            closed: VecDeque::new(),
+        }
+    }
+}
+
+struct TickTask {
+    step: f64,
+}
+
+impl Task<Walk> for TickTask {
+    fn kind(&self) -> &'static str {
+        "tick"
+    }
+
+    fn run(&mut self, walk: &mut Walk, ctx: &mut TaskContext<'_, Walk>) {
+        if self.step > 0.0 {
+            walk.value += ctx.rng().random_range(-self.step..=self.step);
+        }
+        walk.samples.push_back((ctx.now(), walk.value));
+    }
+}
+
+impl WindowSink for Walk {
+    fn close_window(&mut self, bounds: WindowBounds) {
+        let points: Vec<[f64; 2]> = self
+            .samples
+            .iter()
+            .filter(|(t, _)| bounds.contains(*t))
+            .map(|(t, v)| [t.as_secs_f64(), *v])
+            .collect();
+        let mean = if points.is_empty() {
+            0.0
+        } else {
+            points.iter().map(|p| p[1]).sum::<f64>() / points.len() as f64
+        };
+        let length = self.window.length().as_nanos() as f64;
+        let past_weight = self.window.overlap().as_nanos() as f64 / length;
+        let blended_mean = match self.carried_mean {
+            Some(carried) => past_weight * carried + (1.0 - past_weight) * mean,
+            None => mean,
+        };
+        self.carried_mean = Some(blended_mean);
+        // The next window starts one hop later: samples before that are no longer needed.
+        let next_start = bounds.start.0.saturating_add(self.window.hop().as_nanos());
+        while self.samples.front().is_some_and(|(t, _)| t.0 < next_start) {
+            self.samples.pop_front();
+        }
+        self.closed.push_back(WindowSummary {
+            index: bounds.index,
+            start_ns: bounds.start.0,
+            end_ns: bounds.end.0,
+            data: WindowData::Trace {
+                points,
+                blended_mean,
+            },
+            timing: None,
+        });
+    }
+}
+
+impl Model for Walk {
+    fn take_window(&mut self) -> Option<WindowSummary> {
+        self.closed.pop_front()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::ParamValues;
+    use crate::simulation::{content_hash, run_to};
+
+    fn run(seed: u64, overrides: &[(&str, f64)]) -> Vec<WindowSummary> {
+        let overrides: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let (mut sim, _) = PRESET.build(seed, &overrides).unwrap();
+        run_to(sim.as_mut(), TimePoint(1_000_000_000))
+    }
+
+    #[test]
+    fn windows_overlap_and_hold_their_samples() {
+        let windows = run(3, &[]);
+        // 1 s with 100 ms windows every 50 ms: windows end at 100, 150, ..., 1000 ms.
+        assert_eq!(windows.len(), 19);
+        let WindowData::Trace { points, .. } = &windows[1].data;
+        assert_eq!(windows[1].start_ns, 50_000_000);
+        assert_eq!(points.len(), 100, "1 ms ticks in [50 ms, 150 ms)");
+        assert_eq!(points[0][0], 0.05);
+        // The overlap: window 1's first half is window 0's second half, sample for sample.
+        let WindowData::Trace { points: p0, .. } = &windows[0].data;
+        assert_eq!(&p0[50..], &points[..50]);
+    }
+
+    #[test]
+    fn the_walk_moves_by_at_most_step_per_tick() {
+        let windows = run(9, &[("step", 0.5)]);
+        let WindowData::Trace { points, .. } = &windows[0].data;
+        for pair in points.windows(2) {
+            assert!((pair[1][1] - pair[0][1]).abs() <= 0.5);
+        }
+        assert!(points.iter().any(|p| p[1] != 0.0));
+    }
+
+    #[test]
+    fn blended_mean_weights_the_past_by_the_overlap() {
+        let windows = run(5, &[("hop", 0.025)]);
+        let mean = |w: &WindowSummary| {
+            let WindowData::Trace { points, .. } = &w.data;
+            points.iter().map(|p| p[1]).sum::<f64>() / points.len() as f64
+        };
+        let carried = |w: &WindowSummary| {
+            let WindowData::Trace { blended_mean, .. } = &w.data;
+            *blended_mean
+        };
+        // overlap / length = 75 / 100.
+        let expected = 0.75 * carried(&windows[0]) + 0.25 * mean(&windows[1]);
+        assert!((carried(&windows[1]) - expected).abs() < 1e-12);
+    }
+
+    #[test]
+    fn same_seed_same_log_other_seed_other_log() {
+        assert_eq!(content_hash(&run(42, &[])), content_hash(&run(42, &[])));
+        assert_ne!(content_hash(&run(42, &[])), content_hash(&run(43, &[])));
+    }
+
+    #[test]
+    fn bad_parameters_name_themselves() {
+        let build = |k: &str, v: f64| {
+            let o: ParamValues = [(k.to_string(), v)].into_iter().collect();
+            PRESET.build(1, &o).err().expect("should be refused")
+        };
+        assert_eq!(build("hop", 0.5).param(), Some("hop"));
+        assert_eq!(build("tick_period", 0.0).param(), Some("tick_period"));
+        assert_eq!(build("window", 30.0).param(), Some("tick_period"));
+        assert_eq!(build("speed", 1.0).param(), Some("speed"));
+    }
+}

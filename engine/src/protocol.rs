@@ -1,0 +1,200 @@
+//! The messages between the UI and the worker: plain, versioned, serde types.
+//!
+//! Every message travels in an [`Envelope`] with the protocol version `v`. A receiver first reads
+//! only `v` (so a message from another version gets a clear "version" error, not a confusing
+//! decoding error), then the body. Decoding never panics: anything malformed becomes an
+//! [`Event::Error`] reply.
+
+use crate::params::{ParamSpec, ParamValues, Unit};
+use crate::runner::{Pacing, TimingReport};
+use serde::{Deserialize, Serialize};
+
+/// The version both sides must speak. Bump it on any incompatible change to these types.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A message with its protocol version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    /// Protocol version, [`PROTOCOL_VERSION`].
+    pub v: u32,
+    /// The message.
+    pub msg: T,
+}
+
+impl<T> Envelope<T> {
+    /// Wraps `msg` at the current protocol version.
+    pub fn new(msg: T) -> Self {
+        Envelope {
+            v: PROTOCOL_VERSION,
+            msg,
+        }
+    }
+}
+
+/// Only the version of an envelope, read before the body.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct VersionProbe {
+    /// The sender's protocol version.
+    pub v: u32,
+}
+
+/// UI -> worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    /// Build a new run of `preset` (replacing the current one, paused at t = 0).
+    Configure {
+        /// Preset name, e.g. `tick`.
+        preset: String,
+        /// RNG seed (whole number < 2^53 so it survives JavaScript numbers).
+        seed: u64,
+        /// Parameter overrides in SI units; missing ones take their defaults.
+        params: ParamValues,
+    },
+    /// Run, paced as set by [`Command::SetPacing`].
+    Start,
+    /// Stop running; the state is kept.
+    Pause,
+    /// Run until the next window closes, then pause.
+    Step,
+    /// Rebuild the current run from its parameters and seed, paused at t = 0.
+    Reset,
+    /// Change how logical time is paced against the wall clock.
+    SetPacing {
+        /// The new pacing.
+        pacing: Pacing,
+    },
+}
+
+/// Worker -> UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The worker's wasm has started and it accepts commands (nothing sent before this is seen).
+    Ready {
+        /// The worker's protocol version.
+        protocol: u32,
+        /// Whether the worker's global scope is cross-origin isolated (5 us clock instead of 100 us).
+        cross_origin_isolated: bool,
+        /// How the worker waits between due tasks, e.g. `timer` or `atomics-wait+spin`.
+        wait_method: String,
+        /// The presets it can run.
+        presets: Vec<PresetInfo>,
+    },
+    /// The run's state changed (also sent after every command that changes it).
+    Status(Status),
+    /// A window closed.
+    Window(WindowSummary),
+    /// A command was refused or something failed; nothing else changed.
+    Error {
+        /// What went wrong, for people.
+        message: String,
+        /// The parameter it is about, if any (the UI shows the message next to that field).
+        param: Option<String>,
+    },
+    /// The worker hit a bug (a panic) and cannot go on; the UI should say so and offer a restart.
+    Fatal {
+        /// The panic message.
+        message: String,
+    },
+}
+
+/// A preset's name, description and parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PresetInfo {
+    /// The name used in commands and the CLI.
+    pub name: String,
+    /// One line on what it shows.
+    pub description: String,
+    /// Its parameters.
+    pub params: Vec<ParamInfo>,
+}
+
+/// A parameter as the UI shows it: an owned copy of a [`ParamSpec`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamInfo {
+    /// Its name.
+    pub name: String,
+    /// Its dimension (fixes the SI unit).
+    pub unit: Unit,
+    /// Default, SI.
+    pub default: f64,
+    /// Smallest valid value, SI.
+    pub min: f64,
+    /// Largest valid value, SI.
+    pub max: f64,
+    /// One line on what it does.
+    pub help: String,
+}
+
+impl From<&ParamSpec> for ParamInfo {
+    fn from(spec: &ParamSpec) -> Self {
+        ParamInfo {
+            name: spec.name.to_string(),
+            unit: spec.unit,
+            default: spec.default,
+            min: spec.min,
+            max: spec.max,
+            help: spec.help.to_string(),
+        }
+    }
+}
+
+/// Whether a run is moving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunState {
+    /// Configured, not running.
+    Paused,
+    /// Running.
+    Running,
+    /// Nothing more is scheduled (or the set duration is reached).
+    Finished,
+}
+
+/// A snapshot of the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    /// Running, paused or finished.
+    pub state: RunState,
+    /// The preset.
+    pub preset: String,
+    /// The seed.
+    pub seed: u64,
+    /// Every parameter, SI.
+    pub params: ParamValues,
+    /// Logical time, ns.
+    pub now_ns: u64,
+    /// The pacing in force.
+    pub pacing: Pacing,
+}
+
+/// What the UI receives when a window closes. `data` is deterministic (same seed, same bits on
+/// every platform); `timing` is measured against the wall clock and is not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowSummary {
+    /// 0 for the first window.
+    pub index: u64,
+    /// Window start, ns of logical time.
+    pub start_ns: u64,
+    /// Window end (exclusive), ns of logical time.
+    pub end_ns: u64,
+    /// The model's content of the window.
+    pub data: WindowData,
+    /// The scheduler's timing over the slices that produced this window.
+    pub timing: Option<TimingReport>,
+}
+
+/// A preset's content of one window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WindowData {
+    /// The tick demo: samples of a seeded random walk.
+    Trace {
+        /// `(t in s, value)` pairs inside the window, in time order.
+        points: Vec<[f64; 2]>,
+        /// Mean of the window's samples, blended with the previous window's carried mean
+        /// (see `preset::tick`).
+        blended_mean: f64,
+    },
+}

@@ -1,0 +1,324 @@
+//! A worker's session: the current run, its state machine, and the replies to each command.
+//!
+//! Kept in the engine (no web-sys) so that every command's effect is tested natively; the
+//! browser worker only decodes messages, supplies a clock and sleeps.
+//!
+//! Ground rule: a refused command (bad preset, bad parameter, bad speed) replies with an
+//! [`Event::Error`] and changes nothing else; the current run goes on as before.
+
+use crate::clock::Clock;
+use crate::params::ParamValues;
+use crate::preset::{self, Preset};
+use crate::protocol::{Command, Event, RunState, Status};
+use crate::runner::{Pacing, Runner, SliceEnd, SliceLimits};
+use crate::simulation::Simulation;
+
+/// Lags up to this much wall time are caught up; longer ones re-anchor (see [`crate::runner`]).
+pub const DEFAULT_CATCH_UP_BOUND_NS: u64 = 250_000_000;
+/// The preset a new session starts with, so Start works before any Configure.
+pub const DEFAULT_PRESET: &str = "tick";
+/// The seed a new session starts with.
+pub const DEFAULT_SEED: u64 = 1;
+/// Largest seed accepted: 2^53 - 1, so it survives a round trip through JavaScript numbers.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+struct Run {
+    preset: &'static Preset,
+    seed: u64,
+    params: ParamValues,
+    sim: Box<dyn Simulation>,
+}
+
+/// The state of one worker: its run, whether it moves, and how it is paced.
+pub struct Session {
+    run: Run,
+    state: RunState,
+    stepping: bool,
+    runner: Runner,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Session {
+    /// A paused session with [`DEFAULT_PRESET`] at its defaults and [`DEFAULT_SEED`].
+    pub fn new() -> Self {
+        let preset = preset::find(DEFAULT_PRESET).expect("the default preset exists");
+        let (sim, params) = preset
+            .build(DEFAULT_SEED, &ParamValues::new())
+            .expect("a preset's defaults are valid");
+        Session {
+            run: Run {
+                preset,
+                seed: DEFAULT_SEED,
+                params,
+                sim,
+            },
+            state: RunState::Paused,
+            stepping: false,
+            runner: Runner::new(Pacing::default(), DEFAULT_CATCH_UP_BOUND_NS),
+        }
+    }
+
+    /// Whether the host should keep calling [`Session::run_slice`].
+    pub fn is_running(&self) -> bool {
+        self.state == RunState::Running
+    }
+
+    /// The current status.
+    pub fn status(&self) -> Status {
+        Status {
+            state: self.state,
+            preset: self.run.preset.name.to_string(),
+            seed: self.run.seed,
+            params: self.run.params.clone(),
+            now_ns: self.run.sim.now().as_nanos(),
+            pacing: self.runner.pacing(),
+        }
+    }
+
+    /// Applies one command and returns the replies.
+    pub fn handle(&mut self, command: Command) -> Vec<Event> {
+        match self.apply(command) {
+            Ok(()) => vec![Event::Status(self.status())],
+            Err(event) => vec![event],
+        }
+    }
+
+    fn apply(&mut self, command: Command) -> Result<(), Event> {
+        match command {
+            Command::Configure {
+                preset,
+                seed,
+                params,
+            } => {
+                let run = build(&preset, seed, &params)?;
+                self.replace_run(run);
+            }
+            Command::Reset => {
+                let run = build(self.run.preset.name, self.run.seed, &self.run.params)?;
+                self.replace_run(run);
+            }
+            Command::Start => {
+                self.stepping = false;
+                self.state = RunState::Running;
+            }
+            Command::Step => {
+                self.stepping = true;
+                self.state = RunState::Running;
+            }
+            Command::Pause => {
+                self.state = RunState::Paused;
+                self.runner.pause();
+            }
+            Command::SetPacing { pacing } => {
+                let pacing = pacing.validate().map_err(|message| Event::Error {
+                    message,
+                    param: Some("speed".to_string()),
+                })?;
+                self.runner.set_pacing(pacing);
+            }
+        }
+        Ok(())
+    }
+
+    fn replace_run(&mut self, run: Run) {
+        self.run = run;
+        self.state = RunState::Paused;
+        self.stepping = false;
+        self.runner.pause();
+    }
+
+    /// Runs one slice of at most `budget_ns` wall time; returns how it ended and the events to send.
+    pub fn run_slice(&mut self, clock: &dyn Clock, budget_ns: u64) -> (SliceEnd, Vec<Event>) {
+        if !self.is_running() {
+            return (SliceEnd::Finished, Vec::new());
+        }
+        let mut windows = Vec::new();
+        let limits = SliceLimits {
+            budget_ns,
+            stop_at: None,
+            stop_after_window: self.stepping,
+        };
+        let end = self
+            .runner
+            .run_slice(self.run.sim.as_mut(), clock, limits, &mut windows);
+        let mut events: Vec<Event> = windows.into_iter().map(Event::Window).collect();
+        match end {
+            SliceEnd::WindowClosed => {
+                self.state = RunState::Paused;
+                self.stepping = false;
+                self.runner.pause();
+                events.push(Event::Status(self.status()));
+            }
+            SliceEnd::Finished => {
+                self.state = RunState::Finished;
+                events.push(Event::Status(self.status()));
+            }
+            SliceEnd::BudgetSpent | SliceEnd::WaitUntil(_) => {}
+        }
+        (end, events)
+    }
+}
+
+fn build(preset_name: &str, seed: u64, params: &ParamValues) -> Result<Run, Event> {
+    let refuse = |message: String, param: Option<&str>| Event::Error {
+        message,
+        param: param.map(str::to_string),
+    };
+    if seed > MAX_SEED {
+        return Err(refuse(
+            format!("seed {seed} is larger than 2^53 - 1"),
+            Some("seed"),
+        ));
+    }
+    let preset = preset::find(preset_name).map_err(|e| refuse(e.to_string(), None))?;
+    let (sim, params) = preset
+        .build(seed, params)
+        .map_err(|e| refuse(e.to_string(), e.param()))?;
+    Ok(Run {
+        preset,
+        seed,
+        params,
+        sim,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::protocol::WindowSummary;
+
+    fn windows(events: &[Event]) -> Vec<&WindowSummary> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Window(w) => Some(w),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn state(events: &[Event]) -> Option<RunState> {
+        events.iter().rev().find_map(|e| match e {
+            Event::Status(s) => Some(s.state),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn step_runs_exactly_one_window_then_pauses() {
+        let mut s = Session::new();
+        let clock = ManualClock::at(0);
+        s.handle(Command::SetPacing {
+            pacing: Pacing::AsFastAsPossible,
+        });
+        assert_eq!(state(&s.handle(Command::Step)), Some(RunState::Running));
+        let (end, events) = s.run_slice(&clock, u64::MAX);
+        assert_eq!(end, SliceEnd::WindowClosed);
+        let w = windows(&events);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].index, 0);
+        assert_eq!(state(&events), Some(RunState::Paused));
+        let (_, events) = s.run_slice(&clock, u64::MAX);
+        assert!(events.is_empty(), "paused: nothing runs");
+        s.handle(Command::Step);
+        let (_, events) = s.run_slice(&clock, u64::MAX);
+        assert_eq!(windows(&events)[0].index, 1);
+    }
+
+    #[test]
+    fn real_time_waits_for_the_clock() {
+        let mut s = Session::new();
+        let clock = ManualClock::at(1_000);
+        s.handle(Command::Start);
+        // t = 0 runs at once; the next tick (1 ms) must wait for the wall clock.
+        let (end, _) = s.run_slice(&clock, 5_000_000);
+        assert_eq!(end, SliceEnd::WaitUntil(1_000 + 1_000_000));
+        clock.advance(100_000_000);
+        let (_, events) = s.run_slice(&clock, u64::MAX);
+        // 100 ms of wall time: the first window (0..100 ms) closed; its ticks ran late, in order.
+        let w = windows(&events);
+        assert_eq!(w.len(), 1);
+        let timing = w[0].timing.as_ref().unwrap();
+        assert!(timing.lateness.max >= 99_000_000, "{timing:?}");
+        assert_eq!(timing.reanchor_events, 0);
+    }
+
+    #[test]
+    fn a_refused_configure_changes_nothing() {
+        let mut s = Session::new();
+        s.handle(Command::SetPacing {
+            pacing: Pacing::AsFastAsPossible,
+        });
+        s.handle(Command::Step);
+        let clock = ManualClock::at(0);
+        s.run_slice(&clock, u64::MAX);
+        let before = s.status();
+
+        let mut params = ParamValues::new();
+        params.insert("hop".into(), 5.0);
+        let events = s.handle(Command::Configure {
+            preset: "tick".into(),
+            seed: 9,
+            params,
+        });
+        assert_eq!(
+            events,
+            vec![Event::Error {
+                message:
+                    "parameter `hop`: window hop (5 s) must not exceed the window length (100 ms)"
+                        .into(),
+                param: Some("hop".into()),
+            }]
+        );
+        let events = s.handle(Command::Configure {
+            preset: "nope".into(),
+            seed: 9,
+            params: ParamValues::new(),
+        });
+        assert!(
+            matches!(&events[0], Event::Error { message, param: None } if message.contains("unknown preset `nope`"))
+        );
+        let events = s.handle(Command::SetPacing {
+            pacing: Pacing::RealTime { speed: -1.0 },
+        });
+        assert!(matches!(&events[0], Event::Error { param: Some(p), .. } if p == "speed"));
+        assert_eq!(s.status(), before);
+    }
+
+    #[test]
+    fn reset_replays_the_same_run() {
+        let clock = ManualClock::at(0);
+        let mut s = Session::new();
+        s.handle(Command::SetPacing {
+            pacing: Pacing::AsFastAsPossible,
+        });
+        s.handle(Command::Step);
+        let (_, first) = s.run_slice(&clock, u64::MAX);
+        s.handle(Command::Step);
+        s.run_slice(&clock, u64::MAX);
+        let events = s.handle(Command::Reset);
+        assert!(
+            matches!(&events[0], Event::Status(st) if st.now_ns == 0 && st.state == RunState::Paused)
+        );
+        s.handle(Command::Step);
+        let (_, again) = s.run_slice(&clock, u64::MAX);
+        assert_eq!(windows(&first)[0].data, windows(&again)[0].data);
+    }
+
+    #[test]
+    fn oversized_seeds_are_refused() {
+        let mut s = Session::new();
+        let events = s.handle(Command::Configure {
+            preset: "tick".into(),
+            seed: MAX_SEED + 1,
+            params: ParamValues::new(),
+        });
+        assert!(matches!(&events[0], Event::Error { param: Some(p), .. } if p == "seed"));
+    }
+}

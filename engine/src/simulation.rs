@@ -1,0 +1,107 @@
+//! A running model behind one object-safe trait, so the worker, the CLI and the runner treat
+//! every preset alike.
+
+use crate::protocol::{WindowData, WindowSummary};
+use crate::scheduler::{Dispatched, Scheduler};
+use crate::time::TimePoint;
+use crate::window::WindowSink;
+use sha2::{Digest, Sha256};
+
+/// A model world that keeps the summaries of the windows it closed until they are taken.
+pub trait Model: WindowSink {
+    /// The oldest closed window not yet taken.
+    fn take_window(&mut self) -> Option<WindowSummary>;
+}
+
+/// A preset's scheduler and world, stepped one task at a time.
+pub trait Simulation {
+    /// The current logical time.
+    fn now(&self) -> TimePoint;
+    /// The due time of the next task, if any.
+    fn next_due(&mut self) -> Option<TimePoint>;
+    /// Runs the next task if it is due at or before `limit`.
+    fn run_next(&mut self, limit: TimePoint) -> Option<Dispatched>;
+    /// The oldest closed window not yet taken (its `timing` is `None`; the runner fills it).
+    fn take_window(&mut self) -> Option<WindowSummary>;
+}
+
+/// The one implementation of [`Simulation`]: a scheduler over a world.
+pub struct Sim<W> {
+    scheduler: Scheduler<W>,
+    world: W,
+}
+
+impl<W: Model> Sim<W> {
+    /// Pairs a scheduler (with its tasks already scheduled) with their world.
+    pub fn new(scheduler: Scheduler<W>, world: W) -> Self {
+        Sim { scheduler, world }
+    }
+
+    /// The world, for inspection in tests.
+    pub fn world(&self) -> &W {
+        &self.world
+    }
+}
+
+impl<W: Model> Simulation for Sim<W> {
+    fn now(&self) -> TimePoint {
+        self.scheduler.now()
+    }
+
+    fn next_due(&mut self) -> Option<TimePoint> {
+        self.scheduler.next_due()
+    }
+
+    fn run_next(&mut self, limit: TimePoint) -> Option<Dispatched> {
+        self.scheduler.run_next(&mut self.world, limit)
+    }
+
+    fn take_window(&mut self) -> Option<WindowSummary> {
+        self.world.take_window()
+    }
+}
+
+/// Runs `sim` without pacing until logical time `end` (inclusive) and returns every window
+/// closed on the way. No clock is read: this is the reference run that every platform must
+/// reproduce bit for bit.
+pub fn run_to(sim: &mut dyn Simulation, end: TimePoint) -> Vec<WindowSummary> {
+    let mut windows = Vec::new();
+    while sim.run_next(end).is_some() {
+        windows.extend(sim.take_window());
+    }
+    windows
+}
+
+/// A SHA-256 over the deterministic content (`index`, bounds, `data`) of `windows`, in hex.
+/// Wall-clock timing is left out: it differs between runs by nature.
+pub fn content_hash(windows: &[WindowSummary]) -> String {
+    let mut hasher = Sha256::new();
+    for w in windows {
+        hasher.update(w.index.to_le_bytes());
+        hasher.update(w.start_ns.to_le_bytes());
+        hasher.update(w.end_ns.to_le_bytes());
+        hash_data(&mut hasher, &w.data);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Hashes the exact bits of every number, so "equal" means bit-identical.
+fn hash_data(hasher: &mut Sha256, data: &WindowData) {
+    match data {
+        WindowData::Trace {
+            points,
+            blended_mean,
+        } => {
+            hasher.update(b"trace");
+            for [t, v] in points {
+                hasher.update(t.to_bits().to_le_bytes());
+                hasher.update(v.to_bits().to_le_bytes());
+            }
+            hasher.update(blended_mean.to_bits().to_le_bytes());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The bounded history of window summaries the dashboard draws from.
+//!
+//! Memory stays bounded however long a run goes: the oldest windows are dropped beyond
+//! [`MAX_WINDOWS`], and counted.
+
+use std::collections::VecDeque;
+use tempora_engine::protocol::{WindowData, WindowSummary};
+
+/// Windows kept for plotting and export.
+pub const MAX_WINDOWS: usize = 400;
+
+/// Recent window summaries, oldest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    windows: VecDeque<WindowSummary>,
+    dropped: u64,
+}
+
+impl History {
+    /// Adds a window, dropping the oldest beyond the bound.
+    pub fn push(&mut self, window: WindowSummary) {
+        self.windows.push_back(window);
+        while self.windows.len() > MAX_WINDOWS {
+            self.windows.pop_front();
+            self.dropped += 1;
+        }
+    }
+
+    /// Forgets everything (a new run).
+    pub fn clear(&mut self) {
+        self.windows.clear();
+        self.dropped = 0;
+    }
+
+    /// Windows held, oldest first.
+    pub fn windows(&self) -> impl Iterator<Item = &WindowSummary> {
+        self.windows.iter()
+    }
+
+    /// The newest window.
+    pub fn latest(&self) -> Option<&WindowSummary> {
+        self.windows.back()
+    }
+
+    /// Number of windows held.
+    pub fn len(&self) -> usize {
+        self.windows.len()
+    }
+
+    /// True when no window is held.
+    pub fn is_empty(&self) -> bool {
+        self.windows.is_empty()
+    }
+
+    /// Windows dropped to keep the bound.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// The trace of the last `span_s` seconds of logical time, each sample once even where
+    /// windows overlap: `(t in s, value)` in time order.
+    pub fn trace(&self, span_s: f64) -> Vec<(f64, f64)> {
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        for w in &self.windows {
+            let WindowData::Trace { points, .. } = &w.data;
+            let last_t = out.last().map_or(f64::NEG_INFINITY, |p| p.0);
+            out.extend(
+                points
+                    .iter()
+                    .filter(|p| p[0] > last_t)
+                    .map(|p| (p[0], p[1])),
+            );
+        }
+        let end = out.last().map_or(0.0, |p| p.0);
+        let start = out.partition_point(|p| p.0 < end - span_s);
+        out.split_off(start)
+    }
+}

@@ -1,0 +1,110 @@
+//! Browser tests in a page (headless Chromium): the dashboard mounts and shows what a person
+//! needs, reports a worker that cannot start, and the engine reproduces the native hashes.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use tempora_engine::protocol::{WindowData, WindowSummary};
+use tempora_ui::app::App;
+use tempora_ui::history::{History, MAX_WINDOWS};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn golden_runs_match_native_bit_for_bit() {
+    common::assert_golden_cases_reproduce();
+}
+
+fn by_test_id(id: &str) -> Option<HtmlElement> {
+    document()
+        .query_selector(&format!("[data-testid='{id}']"))
+        .unwrap()
+        .map(|e| e.unchecked_into())
+}
+
+/// Under the test runner there is no `worker_loader.js`: the dashboard must say the worker
+/// stopped and offer a restart, with the run controls disabled (never a silent failure).
+#[wasm_bindgen_test]
+async fn dashboard_mounts_and_reports_a_worker_that_cannot_start() {
+    let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let _handle = leptos::mount::mount_to(root.clone(), App);
+
+    assert_eq!(
+        root.query_selector("h1")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Tempora")
+    );
+    for id in ["start", "pause", "step", "reset"] {
+        let button = by_test_id(id).unwrap_or_else(|| panic!("no {id} button"));
+        assert!(
+            button
+                .unchecked_ref::<web_sys::HtmlButtonElement>()
+                .disabled(),
+            "{id} must wait for the worker"
+        );
+    }
+    assert!(by_test_id("trace-plot").is_some());
+
+    let mut status = String::new();
+    for _ in 0..100 {
+        TimeoutFuture::new(50).await;
+        status = by_test_id("worker-status").unwrap().text_content().unwrap();
+        if status.starts_with("worker stopped") {
+            break;
+        }
+    }
+    assert!(status.starts_with("worker stopped"), "status: {status}");
+    assert!(
+        by_test_id("restart").is_some(),
+        "a dead worker offers a restart"
+    );
+}
+
+fn window(index: u64, first_t: f64) -> WindowSummary {
+    WindowSummary {
+        index,
+        start_ns: 0,
+        end_ns: 0,
+        data: WindowData::Trace {
+            points: (0..4)
+                .map(|i| [first_t + i as f64 * 0.25, i as f64])
+                .collect(),
+            blended_mean: 0.0,
+        },
+        timing: None,
+    }
+}
+
+#[wasm_bindgen_test]
+fn history_is_bounded_and_counts_what_it_drops() {
+    let mut h = History::default();
+    for i in 0..(MAX_WINDOWS as u64 + 25) {
+        h.push(window(i, i as f64));
+    }
+    assert_eq!(h.len(), MAX_WINDOWS);
+    assert_eq!(h.dropped(), 25);
+    assert_eq!(h.windows().next().unwrap().index, 25);
+    h.clear();
+    assert!(h.is_empty());
+    assert_eq!(h.dropped(), 0);
+}
+
+#[wasm_bindgen_test]
+fn trace_shows_overlapping_samples_once() {
+    let mut h = History::default();
+    h.push(window(0, 0.0)); // t = 0 .. 0.75 s
+    h.push(window(1, 0.5)); // t = 0.5 .. 1.25 s, overlapping two samples
+    let t: Vec<f64> = h.trace(10.0).iter().map(|p| p.0).collect();
+    assert_eq!(t, vec![0.0, 0.25, 0.5, 0.75, 1.0, 1.25]);
+    let last: Vec<f64> = h.trace(0.6).iter().map(|p| p.0).collect();
+    assert_eq!(last, vec![0.75, 1.0, 1.25]);
+}

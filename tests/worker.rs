@@ -1,0 +1,134 @@
+//! Browser tests in a dedicated worker (headless Chromium): the engine under the worker's own
+//! clock, the decoder against junk, and determinism against the native golden hashes.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use gloo_timers::future::TimeoutFuture;
+use tempora_engine::clock::Clock;
+use tempora_engine::js_bridge::{decode, encode};
+use tempora_engine::protocol::{Command, Event, RunState, WindowData, PROTOCOL_VERSION};
+use tempora_engine::runner::{Pacing, SliceEnd};
+use tempora_engine::session::Session;
+use tempora_worker::clock::PerformanceClock;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+#[wasm_bindgen_test]
+fn golden_runs_match_native_bit_for_bit() {
+    common::assert_golden_cases_reproduce();
+}
+
+#[wasm_bindgen_test]
+fn the_worker_clock_is_monotonic_and_in_nanoseconds() {
+    let clock = PerformanceClock::from_worker_scope().expect("a worker scope has performance");
+    let a = clock.now_ns();
+    let mut b = clock.now_ns();
+    while b == a {
+        b = clock.now_ns();
+    }
+    assert!(b > a);
+    // performance.now() counts from the worker's start: milliseconds to seconds, not epoch time.
+    assert!(a < 3_600_000_000_000, "{a} ns");
+}
+
+/// Real time at 10x under the browser clock, woken by (clamped, batched) timers: the windows
+/// still come in logical order on their exact grid, and lateness is reported.
+#[wasm_bindgen_test]
+async fn paced_run_keeps_logical_order_under_browser_timers() {
+    let clock = PerformanceClock::from_worker_scope().unwrap();
+    let mut session = Session::new();
+    session.handle(Command::SetPacing {
+        pacing: Pacing::RealTime { speed: 10.0 },
+    });
+    session.handle(Command::Start);
+    let mut windows = Vec::new();
+    while windows.len() < 4 {
+        let (end, events) = session.run_slice(&clock, 4_000_000);
+        windows.extend(events.into_iter().filter_map(|e| match e {
+            Event::Window(w) => Some(w),
+            _ => None,
+        }));
+        if let SliceEnd::WaitUntil(_) | SliceEnd::BudgetSpent = end {
+            TimeoutFuture::new(1).await;
+        }
+    }
+    for (i, w) in windows.iter().enumerate() {
+        assert_eq!(w.index, i as u64);
+        assert_eq!(w.start_ns, i as u64 * 50_000_000);
+        assert_eq!(w.end_ns, w.start_ns + 100_000_000);
+        let WindowData::Trace { points, .. } = &w.data;
+        let times: Vec<f64> = points.iter().map(|p| p[0]).collect();
+        assert_eq!(times.len(), 100);
+        assert!(
+            times.windows(2).all(|t| t[1] > t[0]),
+            "samples out of order"
+        );
+        let timing = w.timing.as_ref().expect("paced windows carry timing");
+        assert!(timing.lateness.count > 0);
+        // setTimeout clamps to >= 1-4 ms, so some tasks must have run late.
+        assert!(timing.lateness.max > 0, "{timing:?}");
+    }
+    assert_eq!(session.status().state, RunState::Running);
+}
+
+#[wasm_bindgen_test]
+fn junk_messages_are_errors_not_panics() {
+    let junk: Vec<JsValue> = vec![
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        JsValue::from_f64(3.0),
+        JsValue::from_str("start"),
+        js_sys::Array::new().into(),
+        js_sys::JSON::parse(r#"{"v": 99, "msg": {"type": "start"}}"#).unwrap(),
+        js_sys::JSON::parse(r#"{"v": "1", "msg": {"type": "start"}}"#).unwrap(),
+        js_sys::JSON::parse(r#"{"v": 1}"#).unwrap(),
+        js_sys::JSON::parse(r#"{"v": 1, "msg": {"type": "launch"}}"#).unwrap(),
+        js_sys::JSON::parse(r#"{"v": 1, "msg": {"type": "configure", "preset": 5}}"#).unwrap(),
+        js_sys::JSON::parse(
+            r#"{"v": 1, "msg": {"type": "configure", "preset": "tick", "seed": -1, "params": {}}}"#,
+        )
+        .unwrap(),
+        js_sys::JSON::parse(
+            r#"{"v": 1, "msg": {"type": "set_pacing", "pacing": {"mode": "warp"}}}"#,
+        )
+        .unwrap(),
+    ];
+    for value in junk {
+        let shown = format!("{value:?}");
+        let error = decode::<Command>(value).expect_err(&shown);
+        assert!(!error.is_empty());
+    }
+    let wrong_version = js_sys::JSON::parse(r#"{"v": 99, "msg": {"type": "start"}}"#).unwrap();
+    let error = decode::<Command>(wrong_version).unwrap_err();
+    assert!(error.contains("protocol version 99"), "{error}");
+}
+
+#[wasm_bindgen_test]
+fn commands_round_trip_through_js() {
+    let mut params = tempora_engine::params::ParamValues::new();
+    params.insert("step".into(), 0.5);
+    let commands = vec![
+        Command::Start,
+        Command::Step,
+        Command::Configure {
+            preset: "tick".into(),
+            seed: 123,
+            params,
+        },
+        Command::SetPacing {
+            pacing: Pacing::RealTime { speed: 2.5 },
+        },
+        Command::SetPacing {
+            pacing: Pacing::AsFastAsPossible,
+        },
+    ];
+    for command in commands {
+        let value = encode(&command).unwrap();
+        let v = js_sys::Reflect::get(&value, &"v".into()).unwrap();
+        assert_eq!(v.as_f64(), Some(PROTOCOL_VERSION as f64));
+        assert_eq!(decode::<Command>(value).unwrap(), command);
+    }
+}

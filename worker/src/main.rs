@@ -1,0 +1,5 @@
+//! Entry point of the worker binary that Trunk loads through `worker_loader.js`.
+
+fn main() {
+    tempora_worker::driver::start();
+}
