@@ -160,7 +160,11 @@ pub fn parse_value(spec: &ParamSpec, text: &str) -> Result<f64, ParamError> {
     let value: f64 = number.parse().map_err(|_| unreadable())?;
     // Divide for sub-units: 5 / 1e6 rounds to the double nearest 5e-6; 5 * 1e-6 does not.
     let scale = 10f64.powi(exponent.abs());
-    Ok(if exponent < 0 { value / scale } else { value * scale })
+    Ok(if exponent < 0 {
+        value / scale
+    } else {
+        value * scale
+    })
 }
 
 fn unit_hint(unit: Unit) -> String {

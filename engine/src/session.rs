@@ -84,11 +84,11 @@ impl Session {
     pub fn handle(&mut self, command: Command) -> Vec<Event> {
         match self.apply(command) {
             Ok(()) => vec![Event::Status(self.status())],
-            Err(event) => vec![event],
+            Err(Refusal { message, param }) => vec![Event::Error { message, param }],
         }
     }
 
-    fn apply(&mut self, command: Command) -> Result<(), Event> {
+    fn apply(&mut self, command: Command) -> Result<(), Refusal> {
         match command {
             Command::Configure {
                 preset,
@@ -115,7 +115,7 @@ impl Session {
                 self.runner.pause();
             }
             Command::SetPacing { pacing } => {
-                let pacing = pacing.validate().map_err(|message| Event::Error {
+                let pacing = pacing.validate().map_err(|message| Refusal {
                     message,
                     param: Some("speed".to_string()),
                 })?;
@@ -164,8 +164,14 @@ impl Session {
     }
 }
 
-fn build(preset_name: &str, seed: u64, params: &ParamValues) -> Result<Run, Event> {
-    let refuse = |message: String, param: Option<&str>| Event::Error {
+/// Why a command was refused; becomes an [`Event::Error`].
+struct Refusal {
+    message: String,
+    param: Option<String>,
+}
+
+fn build(preset_name: &str, seed: u64, params: &ParamValues) -> Result<Run, Refusal> {
+    let refuse = |message: String, param: Option<&str>| Refusal {
         message,
         param: param.map(str::to_string),
     };

@@ -99,7 +99,7 @@ async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock) {
     post(&Event::Status(session.status()));
     loop {
         // Apply everything that arrived during the last slice or sleep, in arrival order.
-        while let Ok(Some(command)) = commands.try_next() {
+        while let Ok(command) = commands.try_recv() {
             post_all(session.handle(command));
         }
         if !session.is_running() {

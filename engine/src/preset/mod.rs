@@ -36,6 +36,9 @@ impl PresetError {
     }
 }
 
+/// Builds a preset's run from validated parameter values and a seed.
+type BuildFn = fn(&ParamValues, u64) -> Result<Box<dyn Simulation>, ParamError>;
+
 /// A preset: what it is called, its parameters, and how to build it.
 pub struct Preset {
     /// The name used in commands, URLs and the CLI.
@@ -45,7 +48,7 @@ pub struct Preset {
     /// Its parameters.
     pub params: &'static [ParamSpec],
     /// Builds a run from validated parameter values and a seed.
-    build: fn(&ParamValues, u64) -> Result<Box<dyn Simulation>, ParamError>,
+    build: BuildFn,
 }
 
 impl Preset {
