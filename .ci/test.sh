@@ -18,7 +18,7 @@ cargo fmt --all -- --check
 
 step "lint (native engine, wasm UI and worker)"
 cargo clippy -p tempora-engine --all-targets --locked -- -D warnings
-cargo clippy -p tempora-engine --features js $wasm --locked -- -D warnings
+cargo clippy -p tempora-engine --features js --lib $wasm --locked -- -D warnings
 cargo clippy -p tempora-ui -p tempora-worker --all-targets $wasm --locked -- -D warnings
 
 step "engine tests (native)"

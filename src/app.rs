@@ -73,7 +73,7 @@ impl DashboardState {
                 if let Some(status) = self.status.write().as_mut() {
                     status.now_ns = status.now_ns.max(window.end_ns);
                 }
-                self.history.update(|h| h.push(window));
+                self.history.update(|h| h.push(*window));
             }
             Incoming::Event(Event::Error { message, param }) => {
                 let text = match param {

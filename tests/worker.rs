@@ -48,7 +48,7 @@ async fn paced_run_keeps_logical_order_under_browser_timers() {
     while windows.len() < 4 {
         let (end, events) = session.run_slice(&clock, 4_000_000);
         windows.extend(events.into_iter().filter_map(|e| match e {
-            Event::Window(w) => Some(w),
+            Event::Window(w) => Some(*w),
             _ => None,
         }));
         if let SliceEnd::WaitUntil(_) | SliceEnd::BudgetSpent = end {

@@ -18,4 +18,6 @@ pub mod scheduler;
 pub mod session;
 pub mod simulation;
 pub mod time;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod wait;
 pub mod window;

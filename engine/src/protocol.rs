@@ -83,8 +83,8 @@ pub enum Event {
     },
     /// The run's state changed (also sent after every command that changes it).
     Status(Status),
-    /// A window closed.
-    Window(WindowSummary),
+    /// A window closed (boxed: it is much larger than the other events).
+    Window(Box<WindowSummary>),
     /// A command was refused or something failed; nothing else changed.
     Error {
         /// What went wrong, for people.

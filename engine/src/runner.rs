@@ -9,6 +9,11 @@
 //! - Falling behind is explicit: a lag up to `catch_up_bound_ns` is caught up by running the
 //!   backlog as fast as possible (counted as a catch-up event); a larger lag drops the backlog's
 //!   wall-time schedule and re-anchors at the current task (counted, with the wall time skipped).
+//!   A bound of 0 drops every lag beyond the 1 ms on-time tolerance. Dropping never skips
+//!   logical work: every task still runs, at its logical time, just not at its old wall time.
+//! - Drift: ideal wall times are computed from the anchor (`anchor + (t - t0) / speed`), never
+//!   accumulated, so the window grid cannot drift from the clock; what remains is the window
+//!   task's own lateness, reported under the task kind `window`, and re-anchoring corrects it.
 //! - A slice stops when its wall budget is spent, so a worker stays responsive to commands.
 
 use crate::clock::Clock;
@@ -104,6 +109,11 @@ pub struct TimingReport {
     pub reanchor_events: u64,
     /// Wall time skipped by re-anchoring, ns.
     pub skipped_wall_ns: u64,
+    /// Times the wall clock went backwards (the runner re-anchored each time).
+    pub clock_jumps_back: u64,
+    /// Lateness of every task since the run started (or the pacing changed), ns: the figure a
+    /// benchmark reads from the last window.
+    pub run_lateness: Stats,
 }
 
 /// Drives a [`Simulation`] against a [`Clock`] with a [`Pacing`].
@@ -122,6 +132,9 @@ pub struct Runner {
     catch_up_events: u64,
     reanchor_events: u64,
     skipped_wall_ns: u64,
+    clock_jumps_back: u64,
+    last_wall_ns: u64,
+    run_lateness: Distribution,
 }
 
 impl Runner {
@@ -140,6 +153,9 @@ impl Runner {
             catch_up_events: 0,
             reanchor_events: 0,
             skipped_wall_ns: 0,
+            clock_jumps_back: 0,
+            last_wall_ns: 0,
+            run_lateness: Distribution::default(),
         }
     }
 
@@ -152,6 +168,7 @@ impl Runner {
     pub fn set_pacing(&mut self, pacing: Pacing) {
         self.pacing = pacing;
         self.anchor = None;
+        self.run_lateness.clear();
     }
 
     /// Forgets the anchor (call after a pause, so the paused time is not counted as lag).
@@ -177,6 +194,12 @@ impl Runner {
         out: &mut Vec<WindowSummary>,
     ) -> SliceEnd {
         let slice_start = clock.now_ns();
+        if slice_start < self.last_wall_ns {
+            // The clock went backwards between slices: forget the anchor (counted in read_clock).
+            self.clock_jumps_back += 1;
+            self.anchor = None;
+        }
+        self.last_wall_ns = slice_start;
         self.since_wall_ns.get_or_insert(slice_start);
         let mut wall = slice_start;
         let mut busy_from = slice_start;
@@ -194,7 +217,7 @@ impl Runner {
             });
             let pacing_needed = matches!(self.pacing, Pacing::RealTime { .. });
             if pacing_needed || since_read >= CLOCK_READ_STRIDE {
-                wall = clock.now_ns();
+                wall = self.read_clock(clock, due);
                 since_read = 0;
             }
             if wall.saturating_sub(slice_start) >= limits.budget_ns {
@@ -220,6 +243,7 @@ impl Runner {
                 metrics.duration.record(wall.saturating_sub(before));
                 metrics.lateness.record(lateness);
                 self.all_lateness.record(lateness);
+                self.run_lateness.record(lateness);
             }
             if let Some(summary) = sim.take_window() {
                 let now = clock.now_ns();
@@ -239,9 +263,49 @@ impl Runner {
         end
     }
 
+    /// Runs `sim` paced through logical time `end` on this thread, calling `wait(deadline_ns)`
+    /// whenever the next task is not yet due; returns every window closed on the way.
+    pub fn run_blocking(
+        &mut self,
+        sim: &mut dyn Simulation,
+        clock: &dyn Clock,
+        end: TimePoint,
+        mut wait: impl FnMut(u64),
+    ) -> Vec<WindowSummary> {
+        let limits = SliceLimits {
+            budget_ns: u64::MAX,
+            stop_at: Some(end),
+            stop_after_window: false,
+        };
+        let mut out = Vec::new();
+        loop {
+            match self.run_slice(sim, clock, limits, &mut out) {
+                SliceEnd::WaitUntil(deadline) => wait(deadline),
+                SliceEnd::BudgetSpent | SliceEnd::WindowClosed => {}
+                SliceEnd::Finished => return out,
+            }
+        }
+    }
+
+    /// Reads the clock; if it went backwards, re-anchors at `due` so nothing waits for a time
+    /// that has already passed (or will not come for hours).
+    fn read_clock(&mut self, clock: &dyn Clock, due: TimePoint) -> u64 {
+        let wall = clock.now_ns();
+        if wall < self.last_wall_ns {
+            self.clock_jumps_back += 1;
+            self.anchor = Some(Anchor {
+                wall_ns: wall,
+                logical: due,
+            });
+        }
+        self.last_wall_ns = wall;
+        wall
+    }
+
     /// Applies the backlog policy for a task that is `lateness` ns behind its ideal wall time.
     fn account_lag(&mut self, lateness: u64, wall: u64, due: TimePoint) {
-        if lateness > self.catch_up_bound_ns {
+        // Below the on-time tolerance nothing is dropped, even with a zero bound.
+        if lateness > self.catch_up_bound_ns.max(ON_TIME_TOLERANCE_NS) {
             self.reanchor_events += 1;
             self.skipped_wall_ns += lateness;
             self.anchor = Some(Anchor {
@@ -278,6 +342,8 @@ impl Runner {
             catch_up_events: self.catch_up_events,
             reanchor_events: self.reanchor_events,
             skipped_wall_ns: self.skipped_wall_ns,
+            clock_jumps_back: self.clock_jumps_back,
+            run_lateness: self.run_lateness.stats(),
         }
     }
 
@@ -290,5 +356,194 @@ impl Runner {
         self.tasks = 0;
         self.busy_ns = 0;
         self.since_wall_ns = Some(now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::params::ParamValues;
+    use crate::preset;
+    use crate::protocol::WindowData;
+
+    /// The tick preset with 1 ms ticks and 10 ms windows (no overlap).
+    fn sim() -> Box<dyn Simulation> {
+        let params: ParamValues = [("window", 0.01), ("hop", 0.01)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        preset::find("tick").unwrap().build(3, &params).unwrap().0
+    }
+
+    fn limits() -> SliceLimits {
+        SliceLimits {
+            budget_ns: u64::MAX,
+            stop_at: None,
+            stop_after_window: false,
+        }
+    }
+
+    fn times(windows: &[WindowSummary]) -> Vec<f64> {
+        windows
+            .iter()
+            .flat_map(|w| match &w.data {
+                WindowData::Trace { points, .. } => points.iter().map(|p| p[0]).collect::<Vec<_>>(),
+            })
+            .collect()
+    }
+
+    /// Whatever the clock does, the logical results equal the unpaced reference run.
+    fn assert_same_as_reference(windows: &[WindowSummary], count: usize) {
+        let reference =
+            crate::simulation::run_to(sim().as_mut(), TimePoint(count as u64 * 10_000_000));
+        assert_eq!(windows.len(), count);
+        for (w, r) in windows.iter().zip(&reference) {
+            assert_eq!(
+                (w.index, w.start_ns, w.end_ns, &w.data),
+                (r.index, r.start_ns, r.end_ns, &r.data)
+            );
+        }
+        let t = times(windows);
+        assert!(t.windows(2).all(|p| p[1] > p[0]));
+    }
+
+    #[test]
+    fn a_burst_after_a_late_wakeup_runs_in_logical_order_and_is_caught_up() {
+        let clock = ManualClock::at(0);
+        let mut runner = Runner::new(Pacing::RealTime { speed: 1.0 }, 250_000_000);
+        let mut s = sim();
+        let mut out = Vec::new();
+        assert_eq!(
+            runner.run_slice(s.as_mut(), &clock, limits(), &mut out),
+            SliceEnd::WaitUntil(1_000_000)
+        );
+        // The host oversleeps by 25 ms (a clamped or throttled timer): 3 windows' work is due at once.
+        clock.set(30_000_000);
+        let end = runner.run_slice(s.as_mut(), &clock, limits(), &mut out);
+        assert_eq!(end, SliceEnd::WaitUntil(31_000_000));
+        assert_same_as_reference(&out, 3);
+        let timing = out[2].timing.as_ref().unwrap();
+        assert_eq!(timing.catch_up_events, 1);
+        assert_eq!(timing.reanchor_events, 0);
+        // Window 2's tasks (21..30 ms; the one at 20 ms belongs to window 1) ran at wall 30 ms.
+        assert_eq!(timing.kinds[0].lateness.count, 10);
+        assert!(timing.lateness.max >= 8_990_000, "{timing:?}");
+        // Over the run: 31 ticks and 3 window closings; the 1 ms tick ran 29 ms late.
+        assert_eq!(timing.run_lateness.count, 34);
+        assert!(timing.run_lateness.max >= 28_990_000, "{timing:?}");
+    }
+
+    #[test]
+    fn a_jump_of_hours_reanchors_instead_of_racing_through_the_backlog() {
+        let clock = ManualClock::at(0);
+        let mut runner = Runner::new(Pacing::RealTime { speed: 1.0 }, 250_000_000);
+        let mut s = sim();
+        let mut out = Vec::new();
+        runner.run_slice(s.as_mut(), &clock, limits(), &mut out);
+        clock.set(3 * 3_600_000_000_000);
+        let end = runner.run_slice(s.as_mut(), &clock, limits(), &mut out);
+        // Re-anchored at the 1 ms task: the next one is due 1 ms of wall time later, not 3 h ago.
+        assert_eq!(end, SliceEnd::WaitUntil(3 * 3_600_000_000_000 + 1_000_000));
+        assert!(out.is_empty());
+        clock.advance(20_000_000);
+        runner.run_slice(s.as_mut(), &clock, limits(), &mut out);
+        assert_same_as_reference(&out, 2);
+        let timing = out[1].timing.as_ref().unwrap();
+        assert_eq!(timing.reanchor_events, 1);
+        assert!(timing.skipped_wall_ns >= 3 * 3_600_000_000_000 - 1_000_000);
+    }
+
+    #[test]
+    fn a_clock_that_jumps_backwards_does_not_stall_the_run() {
+        let clock = ManualClock::at(5_000_000_000);
+        let mut runner = Runner::new(Pacing::RealTime { speed: 1.0 }, 250_000_000);
+        let mut s = sim();
+        let mut out = Vec::new();
+        runner.run_slice(s.as_mut(), &clock, limits(), &mut out);
+        clock.advance(5_000_000);
+        runner.run_slice(s.as_mut(), &clock, limits(), &mut out);
+        clock.set(1_000); // back by 5 s
+        let end = runner.run_slice(s.as_mut(), &clock, limits(), &mut out);
+        // The next tick waits about 1 ms from *now*, not until the old anchor's 5 s.
+        let SliceEnd::WaitUntil(at) = end else {
+            panic!("{end:?}")
+        };
+        assert!(at <= 1_000 + 1_000_000, "waits until {at}");
+        clock.advance(20_000_000);
+        runner.run_slice(s.as_mut(), &clock, limits(), &mut out);
+        assert_same_as_reference(&out, 2);
+        assert!(out[1].timing.as_ref().unwrap().clock_jumps_back >= 1);
+    }
+
+    #[test]
+    fn zero_catch_up_bound_drops_every_backlog() {
+        let clock = ManualClock::at(0);
+        let mut runner = Runner::new(Pacing::RealTime { speed: 1.0 }, 0);
+        let mut s = sim();
+        let mut out = Vec::new();
+        runner.run_slice(s.as_mut(), &clock, limits(), &mut out);
+        clock.set(5_000_000);
+        assert_eq!(
+            runner.run_slice(s.as_mut(), &clock, limits(), &mut out),
+            SliceEnd::WaitUntil(6_000_000)
+        );
+        clock.set(40_000_000);
+        assert_eq!(
+            runner.run_slice(s.as_mut(), &clock, limits(), &mut out),
+            SliceEnd::WaitUntil(41_000_000)
+        );
+        // From here on the host is punctual: no more drops until the first window closes.
+        while out.is_empty() {
+            match runner.run_slice(s.as_mut(), &clock, limits(), &mut out) {
+                SliceEnd::WaitUntil(deadline) => clock.set(deadline),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_same_as_reference(&out, 1);
+        let t = out[0].timing.as_ref().unwrap();
+        assert_eq!(t.reanchor_events, 2);
+        assert_eq!(t.catch_up_events, 0);
+    }
+
+    #[test]
+    fn run_blocking_waits_for_each_deadline_and_stops_at_the_end() {
+        let clock = ManualClock::at(0);
+        let mut runner = Runner::new(Pacing::RealTime { speed: 2.0 }, 250_000_000);
+        let mut s = sim();
+        let mut deadlines = Vec::new();
+        let out = runner.run_blocking(s.as_mut(), &clock, TimePoint(30_000_000), |d| {
+            deadlines.push(d);
+            clock.set(d);
+        });
+        assert_same_as_reference(&out, 3);
+        // 1 ms ticks at speed 2: a deadline every 0.5 ms of wall time.
+        assert_eq!(&deadlines[..3], &[500_000, 1_000_000, 1_500_000]);
+        assert_eq!(out[2].timing.as_ref().unwrap().run_lateness.max, 0);
+    }
+
+    #[test]
+    fn the_budget_ends_a_slice_and_the_next_one_resumes() {
+        let clock = ManualClock::at(0);
+        let mut runner = Runner::new(Pacing::AsFastAsPossible, 0);
+        let mut s = sim();
+        let mut out = Vec::new();
+        let tight = SliceLimits {
+            budget_ns: 0,
+            ..limits()
+        };
+        assert_eq!(
+            runner.run_slice(s.as_mut(), &clock, tight, &mut out),
+            SliceEnd::BudgetSpent
+        );
+        let until = SliceLimits {
+            stop_at: Some(TimePoint(50_000_000)),
+            ..limits()
+        };
+        assert_eq!(
+            runner.run_slice(s.as_mut(), &clock, until, &mut out),
+            SliceEnd::Finished
+        );
+        assert_same_as_reference(&out, 5);
     }
 }

@@ -146,7 +146,10 @@ impl Session {
         let end = self
             .runner
             .run_slice(self.run.sim.as_mut(), clock, limits, &mut windows);
-        let mut events: Vec<Event> = windows.into_iter().map(Event::Window).collect();
+        let mut events: Vec<Event> = windows
+            .into_iter()
+            .map(|w| Event::Window(Box::new(w)))
+            .collect();
         match end {
             SliceEnd::WindowClosed => {
                 self.state = RunState::Paused;
@@ -203,7 +206,7 @@ mod tests {
         events
             .iter()
             .filter_map(|e| match e {
-                Event::Window(w) => Some(w),
+                Event::Window(w) => Some(w.as_ref()),
                 _ => None,
             })
             .collect()

@@ -1,9 +1,11 @@
 //! The worker's main loop: receive commands, run the session in slices, sleep between due tasks.
 //!
-//! Commands arrive through `onmessage` into a bounded channel and are applied between slices,
-//! so a slice (at most [`SLICE_BUDGET_NS`] of wall time) is the longest a command waits.
+//! Commands arrive through `onmessage` into a bounded channel and are applied between slices;
+//! the loop yields to the event loop at least every [`YIELD_EVERY_NS`], so that is the longest
+//! a command waits. How the loop waits for due work is in [`crate::wait`].
 
 use crate::clock::{cross_origin_isolated, PerformanceClock};
+use crate::wait::{yield_now, PreciseWait, TIMER_MARGIN_NS, TIMER_THRESHOLD_NS, YIELD_EVERY_NS};
 use futures::channel::mpsc;
 use futures::future::{select, Either};
 use futures::StreamExt;
@@ -22,8 +24,6 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 pub const SLICE_BUDGET_NS: u64 = 4_000_000;
 /// Commands waiting to be applied; more than this and new ones are refused with an error.
 const COMMAND_QUEUE: usize = 256;
-/// How the worker waits for the next due task (reported to the UI).
-const WAIT_METHOD: &str = "timer";
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -84,21 +84,24 @@ pub fn start() {
     // The handler lives as long as the worker.
     onmessage.forget();
 
-    wasm_bindgen_futures::spawn_local(run(receiver, clock));
-    log::info!("tempora worker ready (protocol {PROTOCOL_VERSION})");
+    let precise = PreciseWait::best_available();
+    let wait_method = precise.describe().to_string();
+    wasm_bindgen_futures::spawn_local(run(receiver, clock, precise));
+    log::info!("tempora worker ready (protocol {PROTOCOL_VERSION}, wait: {wait_method})");
     post(&Event::Ready {
         protocol: PROTOCOL_VERSION,
         cross_origin_isolated: cross_origin_isolated(),
-        wait_method: WAIT_METHOD.to_string(),
+        wait_method,
         presets: preset::all().iter().map(|p| p.info()).collect(),
     });
 }
 
-async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock) {
+async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock, precise: PreciseWait) {
     let mut session = Session::new();
     post(&Event::Status(session.status()));
+    let mut last_yield = clock.now_ns();
     loop {
-        // Apply everything that arrived during the last slice or sleep, in arrival order.
+        // Apply everything that arrived since the last look, in arrival order.
         while let Ok(command) = commands.try_recv() {
             post_all(session.handle(command));
         }
@@ -107,21 +110,30 @@ async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock) {
                 Some(command) => post_all(session.handle(command)),
                 None => return,
             }
+            last_yield = clock.now_ns();
             continue;
         }
         let (end, events) = session.run_slice(&clock, SLICE_BUDGET_NS);
         post_all(events);
-        let wait_ms = match end {
-            SliceEnd::WaitUntil(wall_ns) => wall_ns.saturating_sub(clock.now_ns()) / 1_000_000,
-            SliceEnd::BudgetSpent => 0,
-            SliceEnd::WindowClosed | SliceEnd::Finished => continue,
-        };
-        // Sleep (or just yield, for 0 ms) but wake for a command.
-        let sleep = TimeoutFuture::new(wait_ms.min(u32::MAX as u64) as u32);
-        match select(sleep, commands.next()).await {
-            Either::Left(((), _)) => {}
-            Either::Right((Some(command), _)) => post_all(session.handle(command)),
-            Either::Right((None, _)) => return,
+        if let SliceEnd::WaitUntil(deadline) = end {
+            let remaining = deadline.saturating_sub(clock.now_ns());
+            if remaining > TIMER_THRESHOLD_NS {
+                // A long wait: sleep on a timer (which also lets commands in), wake early.
+                let ms = (remaining - TIMER_MARGIN_NS) / 1_000_000;
+                let sleep = TimeoutFuture::new(ms.min(u32::MAX as u64) as u32);
+                match select(sleep, commands.next()).await {
+                    Either::Left(((), _)) => {}
+                    Either::Right((Some(command), _)) => post_all(session.handle(command)),
+                    Either::Right((None, _)) => return,
+                }
+                last_yield = clock.now_ns();
+                continue;
+            }
+            precise.wait_until(&clock, deadline);
+        }
+        if clock.now_ns().saturating_sub(last_yield) >= YIELD_EVERY_NS {
+            yield_now().await;
+            last_yield = clock.now_ns();
         }
     }
 }

@@ -1,0 +1,83 @@
+//! `tempora bench`: measured figures that a criterion bench cannot give (real-time pacing).
+
+use crate::{parse_overrides, run_realtime, WaitArg};
+use clap::Subcommand;
+use serde::Serialize;
+use tempora_engine::metrics::Stats;
+use tempora_engine::runner::Pacing;
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// A recurring task at --rate-hz in real time for --seconds, once per wait method: lateness
+    /// (actual minus ideal wall time) p50/p99/max as JSON.
+    Pacing {
+        /// Task rate, Hz.
+        #[arg(long, default_value_t = 10_000.0)]
+        rate_hz: f64,
+        /// Wall seconds per wait method.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Wait methods to compare.
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [WaitArg::Hybrid, WaitArg::Sleep])]
+        wait: Vec<WaitArg>,
+    },
+}
+
+#[derive(Serialize)]
+struct PacingFigure {
+    wait: String,
+    rate_hz: f64,
+    seconds: f64,
+    /// Lateness of every tick, ns.
+    lateness: Stats,
+    reanchor_events: u64,
+}
+
+pub fn run(command: BenchCommand) -> Result<(), String> {
+    match command {
+        BenchCommand::Pacing {
+            rate_hz,
+            seconds,
+            wait,
+        } => {
+            let period = 1.0 / rate_hz;
+            // One window per second keeps the summaries small; the runner's run-level lateness
+            // in the last window covers every tick.
+            let set = [
+                format!("tick_period={period}"),
+                "window=1".to_string(),
+                "hop=1".to_string(),
+            ];
+            let values = parse_overrides("tick", &set)?;
+            let mut figures = Vec::new();
+            for method in wait {
+                let waiter = method.make();
+                let windows = run_realtime(
+                    "tick",
+                    1,
+                    &values,
+                    seconds,
+                    Pacing::RealTime { speed: 1.0 },
+                    waiter.as_ref(),
+                    1.0,
+                )?;
+                let timing = windows
+                    .last()
+                    .and_then(|w| w.timing.clone())
+                    .ok_or("the run closed no window: use --seconds >= 1")?;
+                figures.push(PacingFigure {
+                    wait: waiter.name().to_string(),
+                    rate_hz,
+                    seconds,
+                    lateness: timing.run_lateness,
+                    reanchor_events: timing.reanchor_events,
+                });
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&figures).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
+    }
+}
