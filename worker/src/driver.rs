@@ -5,7 +5,10 @@
 //! a command waits. How the loop waits for due work is in [`crate::wait`].
 
 use crate::clock::{cross_origin_isolated, PerformanceClock};
-use crate::wait::{yield_now, PreciseWait, TIMER_MARGIN_NS, TIMER_THRESHOLD_NS, YIELD_EVERY_NS};
+use crate::wait::{
+    yield_now, PreciseWait, TIMER_MARGIN_NS, TIMER_THRESHOLD_NS, YIELD_EVERY_NS, YIELD_SLACK_NS,
+    YIELD_SOON_NS,
+};
 use futures::channel::mpsc;
 use futures::future::{select, Either};
 use futures::StreamExt;
@@ -128,6 +131,13 @@ async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock, pre
                 }
                 last_yield = clock.now_ns();
                 continue;
+            }
+            // Yield where there is slack (before a wait) rather than when a task is due.
+            if remaining > YIELD_SLACK_NS
+                && clock.now_ns().saturating_sub(last_yield) >= YIELD_SOON_NS
+            {
+                yield_now().await;
+                last_yield = clock.now_ns();
             }
             precise.wait_until(&clock, deadline);
         }

@@ -28,6 +28,10 @@ pub const TIMER_MARGIN_NS: u64 = 5_000_000;
 pub const ATOMICS_MARGIN_NS: u64 = 80_000;
 /// The longest the worker goes without yielding to its event loop.
 pub const YIELD_EVERY_NS: u64 = 4_000_000;
+/// A wait with at least this much slack yields first (a yield usually takes 5-20 us)...
+pub const YIELD_SLACK_NS: u64 = 300_000;
+/// ...if the last yield is this old, so commands wait about 1 ms, not 4.
+pub const YIELD_SOON_NS: u64 = 1_000_000;
 
 /// The precise (blocking) part of a wait.
 pub enum PreciseWait {
