@@ -25,7 +25,7 @@ step "engine tests (native)"
 cargo test -p tempora-engine --locked
 
 step "browser tests (headless Chromium: page and dedicated worker)"
-cargo test -p tempora-ui $wasm --locked --test page --test worker
+cargo test -p tempora-ui $wasm --locked --test page --test worker --test bench_worker
 
 step "release build"
 trunk build --release

@@ -62,7 +62,9 @@ impl History {
     pub fn trace(&self, span_s: f64) -> Vec<(f64, f64)> {
         let mut out: Vec<(f64, f64)> = Vec::new();
         for w in &self.windows {
-            let WindowData::Trace { points, .. } = &w.data;
+            let WindowData::Trace { points, .. } = &w.data else {
+                continue;
+            };
             let last_t = out.last().map_or(f64::NEG_INFINITY, |p| p.0);
             out.extend(
                 points

@@ -59,7 +59,9 @@ async fn paced_run_keeps_logical_order_under_browser_timers() {
         assert_eq!(w.index, i as u64);
         assert_eq!(w.start_ns, i as u64 * 50_000_000);
         assert_eq!(w.end_ns, w.start_ns + 100_000_000);
-        let WindowData::Trace { points, .. } = &w.data;
+        let WindowData::Trace { points, .. } = &w.data else {
+            panic!("tick windows hold traces")
+        };
         let times: Vec<f64> = points.iter().map(|p| p[0]).collect();
         assert_eq!(times.len(), 100);
         assert!(
@@ -72,6 +74,62 @@ async fn paced_run_keeps_logical_order_under_browser_timers() {
         assert!(timing.lateness.max > 0, "{timing:?}");
     }
     assert_eq!(session.status().state, RunState::Running);
+}
+
+/// A clock that jumps (forwards by hours, backwards by seconds) and wake-ups that come late and
+/// in bursts, as in a throttled tab: the windows equal the unpaced reference run bit for bit,
+/// and the runner reports what happened.
+#[wasm_bindgen_test]
+async fn jumping_clock_and_bursty_timers_leave_logical_results_unchanged() {
+    let params: tempora_engine::params::ParamValues = [("window", 0.01), ("hop", 0.01)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let reference = tempora_engine::replay::reference_run("tick", 3, &params, 0.2)
+        .expect("reference run")
+        .0;
+    let (mut sim, _) = tempora_engine::preset::find("tick")
+        .unwrap()
+        .build(3, &params)
+        .unwrap();
+    let clock = tempora_engine::clock::ManualClock::at(1_000);
+    let mut runner =
+        tempora_engine::runner::Runner::new(Pacing::RealTime { speed: 1.0 }, 250_000_000);
+    let limits = tempora_engine::runner::SliceLimits {
+        budget_ns: 4_000_000,
+        stop_at: Some(tempora_engine::time::TimePoint(200_000_000)),
+        stop_after_window: false,
+    };
+    // Wake-ups: punctual, 30 ms late (a burst of 3 windows), 3 h late, 5 s back in time.
+    let jumps: [i64; 6] = [0, 30_000_000, 10_800_000_000_000, -5_000_000_000, 0, 0];
+    let mut windows = Vec::new();
+    let mut wakeups = 0usize;
+    loop {
+        match runner.run_slice(sim.as_mut(), &clock, limits, &mut windows) {
+            SliceEnd::Finished => break,
+            SliceEnd::WaitUntil(deadline) => {
+                let jump = jumps.get(wakeups).copied().unwrap_or(0);
+                wakeups += 1;
+                // Real (clamped) browser timer between slices, then the clock lands where it may.
+                TimeoutFuture::new(0).await;
+                let target = deadline as i64 + jump;
+                clock.set(target.max(0) as u64);
+            }
+            _ => TimeoutFuture::new(0).await,
+        }
+    }
+    assert_eq!(windows.len(), reference.len());
+    for (w, r) in windows.iter().zip(&reference) {
+        assert_eq!(
+            (w.index, w.start_ns, w.end_ns, &w.data),
+            (r.index, r.start_ns, r.end_ns, &r.data)
+        );
+    }
+    let timing = windows.last().unwrap().timing.clone().unwrap();
+    assert_eq!(timing.catch_up_events, 1, "{timing:?}");
+    assert_eq!(timing.reanchor_events, 1, "{timing:?}");
+    assert_eq!(timing.clock_jumps_back, 1, "{timing:?}");
+    assert!(timing.run_lateness.max >= 30_000_000, "{timing:?}");
 }
 
 #[wasm_bindgen_test]

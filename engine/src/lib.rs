@@ -9,6 +9,7 @@ pub mod clock;
 #[cfg(feature = "js")]
 pub mod js_bridge;
 pub mod metrics;
+pub mod models;
 pub mod params;
 pub mod preset;
 pub mod protocol;

@@ -17,6 +17,8 @@ pub enum Unit {
     Volts,
     /// Hertz (`Hz`, `kHz`).
     Hertz,
+    /// Degrees of phase (`deg`).
+    Degrees,
     /// A pure number.
     Dimensionless,
     /// A whole count (must be an integer).
@@ -30,6 +32,7 @@ impl Unit {
             Unit::Seconds => "s",
             Unit::Volts => "V",
             Unit::Hertz => "Hz",
+            Unit::Degrees => "deg",
             Unit::Dimensionless | Unit::Count => "",
         }
     }
@@ -40,6 +43,7 @@ impl Unit {
             Unit::Seconds => &[("ns", -9), ("us", -6), ("ms", -3), ("s", 0)],
             Unit::Volts => &[("mV", -3), ("V", 0)],
             Unit::Hertz => &[("kHz", 3), ("Hz", 0)],
+            Unit::Degrees => &[("deg", 0)],
             Unit::Dimensionless | Unit::Count => &[],
         }
     }

@@ -197,4 +197,68 @@ pub enum WindowData {
         /// (see `preset::tick`).
         blended_mean: f64,
     },
+    /// A spiking preset (boxed: much larger than a trace).
+    Spiking(Box<SpikeWindow>),
+}
+
+/// What a spiking preset shows of one window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpikeWindow {
+    /// Output spikes in the window: `(t in s, neuron index)`, in time order.
+    pub output_spikes: Vec<(f64, u32)>,
+    /// Output firing rate over the window, Hz (per output neuron).
+    pub output_rate_hz: f64,
+    /// Input spikes over all inputs in the window.
+    pub input_spikes: u64,
+    /// Binned spikes of the first inputs, for the raster plot.
+    pub raster: Raster,
+    /// Membrane potential of output neuron 0, sampled: `(t in s, v in V)`.
+    pub membrane: Vec<[f64; 2]>,
+    /// Distribution of plastic weights at the window's end, if the preset has plasticity.
+    pub weights: Option<WeightHistogram>,
+    /// Phases of the output spikes against the preset's oscillation, if it has one.
+    pub phase: Option<PhaseWindow>,
+}
+
+/// Spike counts per (row, time bin), row-major.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Raster {
+    /// Rows (inputs shown).
+    pub rows: u32,
+    /// Time bins per row.
+    pub bins: u32,
+    /// Start of the first bin, s.
+    pub start_s: f64,
+    /// Bin width, s.
+    pub bin_s: f64,
+    /// `rows * bins` counts.
+    pub counts: Vec<u16>,
+}
+
+/// A histogram of weights over `[0, wmax]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeightHistogram {
+    /// Upper bound of the weights (same unit as the weights).
+    pub wmax: f64,
+    /// Counts in equal bins over `[0, wmax]`.
+    pub counts: Vec<u32>,
+    /// Mean weight.
+    pub mean: f64,
+    /// Fraction of weights within 10 % of `wmax` of 0 and of `wmax`.
+    pub near_bounds: (f64, f64),
+}
+
+/// Circular statistics of output spike phases in one window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseWindow {
+    /// The oscillation's frequency, Hz.
+    pub frequency_hz: f64,
+    /// Counts in equal phase bins over [0, 360) degrees.
+    pub histogram: Vec<u32>,
+    /// Circular mean phase, degrees, if any spike.
+    pub circular_mean_deg: Option<f64>,
+    /// Vector strength, 0..1.
+    pub vector_strength: f64,
+    /// The phase the bias rule pulls toward, degrees, if it is on.
+    pub target_deg: Option<f64>,
 }

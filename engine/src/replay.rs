@@ -4,7 +4,7 @@
 use crate::params::ParamValues;
 use crate::preset::{self, PresetError};
 use crate::protocol::WindowSummary;
-use crate::simulation::{content_hash, run_to};
+use crate::simulation::{content_hash, run_to, Report};
 use crate::time::{TimePoint, TimeSpan};
 use serde::{Deserialize, Serialize};
 
@@ -28,18 +28,19 @@ pub struct ReplayCase {
 impl ReplayCase {
     /// Runs the case and returns `(windows, hash)` as found now.
     pub fn outcome(&self) -> Result<(usize, String), PresetError> {
-        let windows = reference_run(&self.preset, self.seed, &self.params, self.duration_s)?;
+        let (windows, _) = reference_run(&self.preset, self.seed, &self.params, self.duration_s)?;
         Ok((windows.len(), content_hash(&windows)))
     }
 }
 
-/// Builds `preset` and runs it without pacing through `duration_s` of logical time.
+/// Builds `preset` and runs it without pacing through `duration_s` of logical time; returns its
+/// windows and its report.
 pub fn reference_run(
     preset: &str,
     seed: u64,
     params: &ParamValues,
     duration_s: f64,
-) -> Result<Vec<WindowSummary>, PresetError> {
+) -> Result<(Vec<WindowSummary>, Report), PresetError> {
     let (mut sim, _) = preset::find(preset)?.build(seed, params)?;
     let end = TimeSpan::from_secs_f64(duration_s).map_err(|e| {
         PresetError::Param(crate::params::ParamError::Inconsistent {
@@ -47,5 +48,6 @@ pub fn reference_run(
             reason: e.to_string(),
         })
     })?;
-    Ok(run_to(sim.as_mut(), TimePoint(end.as_nanos())))
+    let windows = run_to(sim.as_mut(), TimePoint(end.as_nanos()));
+    Ok((windows, sim.report()))
 }

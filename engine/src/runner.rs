@@ -116,6 +116,24 @@ pub struct TimingReport {
     pub run_lateness: Stats,
 }
 
+/// One task's run on the wall clock (feature `profiling`).
+#[cfg(feature = "profiling")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskSpan {
+    /// The task kind.
+    pub kind: &'static str,
+    /// The logical time it ran at, ns.
+    pub due_ns: u64,
+    /// Wall clock before and after its run, ns.
+    pub start_wall_ns: u64,
+    /// See `start_wall_ns`.
+    pub end_wall_ns: u64,
+}
+
+/// Spans kept between two [`Runner::take_spans`]; more are counted, not kept.
+#[cfg(feature = "profiling")]
+pub const MAX_SPANS: usize = 4_096;
+
 /// Drives a [`Simulation`] against a [`Clock`] with a [`Pacing`].
 #[derive(Debug)]
 pub struct Runner {
@@ -135,6 +153,10 @@ pub struct Runner {
     clock_jumps_back: u64,
     last_wall_ns: u64,
     run_lateness: Distribution,
+    #[cfg(feature = "profiling")]
+    spans: Vec<TaskSpan>,
+    #[cfg(feature = "profiling")]
+    spans_dropped: u64,
 }
 
 impl Runner {
@@ -156,7 +178,37 @@ impl Runner {
             clock_jumps_back: 0,
             last_wall_ns: 0,
             run_lateness: Distribution::default(),
+            #[cfg(feature = "profiling")]
+            spans: Vec::with_capacity(MAX_SPANS),
+            #[cfg(feature = "profiling")]
+            spans_dropped: 0,
         }
+    }
+
+    #[cfg(feature = "profiling")]
+    fn record_span(
+        &mut self,
+        done: crate::scheduler::Dispatched,
+        start_wall_ns: u64,
+        end_wall_ns: u64,
+    ) {
+        if self.spans.len() < MAX_SPANS {
+            self.spans.push(TaskSpan {
+                kind: done.kind,
+                due_ns: done.due.as_nanos(),
+                start_wall_ns,
+                end_wall_ns,
+            });
+        } else {
+            self.spans_dropped += 1;
+        }
+    }
+
+    /// The spans recorded since the last call, and how many were dropped past [`MAX_SPANS`].
+    #[cfg(feature = "profiling")]
+    pub fn take_spans(&mut self) -> (Vec<TaskSpan>, u64) {
+        let dropped = std::mem::take(&mut self.spans_dropped);
+        (std::mem::take(&mut self.spans), dropped)
     }
 
     /// The pacing in force.
@@ -215,8 +267,10 @@ impl Runner {
                 wall_ns: wall,
                 logical: due,
             });
-            let pacing_needed = matches!(self.pacing, Pacing::RealTime { .. });
-            if pacing_needed || since_read >= CLOCK_READ_STRIDE {
+            // Real-time pacing reads the clock around every task; so does profiling.
+            let paced = matches!(self.pacing, Pacing::RealTime { .. });
+            let timed = paced || cfg!(feature = "profiling");
+            if timed || since_read >= CLOCK_READ_STRIDE {
                 wall = self.read_clock(clock, due);
                 since_read = 0;
             }
@@ -228,22 +282,26 @@ impl Runner {
                 Some(ideal) => wall - ideal,
                 None => 0,
             };
-            if pacing_needed {
+            if paced {
                 self.account_lag(lateness, wall, due);
             }
-            let before = if pacing_needed { wall } else { 0 };
+            let before = wall;
             let Some(done) = sim.run_next(due) else {
                 break SliceEnd::Finished;
             };
             since_read += 1;
             self.tasks += 1;
             let metrics = self.kinds.entry(done.kind).or_default();
-            if pacing_needed {
-                wall = clock.now_ns();
-                metrics.duration.record(wall.saturating_sub(before));
+            if paced {
                 metrics.lateness.record(lateness);
                 self.all_lateness.record(lateness);
                 self.run_lateness.record(lateness);
+            }
+            if timed {
+                wall = clock.now_ns();
+                metrics.duration.record(wall.saturating_sub(before));
+                #[cfg(feature = "profiling")]
+                self.record_span(done, before, wall);
             }
             if let Some(summary) = sim.take_window() {
                 let now = clock.now_ns();
@@ -389,6 +447,7 @@ mod tests {
             .iter()
             .flat_map(|w| match &w.data {
                 WindowData::Trace { points, .. } => points.iter().map(|p| p[0]).collect::<Vec<_>>(),
+                WindowData::Spiking(_) => Vec::new(),
             })
             .collect()
     }
@@ -520,6 +579,27 @@ mod tests {
         // 1 ms ticks at speed 2: a deadline every 0.5 ms of wall time.
         assert_eq!(&deadlines[..3], &[500_000, 1_000_000, 1_500_000]);
         assert_eq!(out[2].timing.as_ref().unwrap().run_lateness.max, 0);
+    }
+
+    #[cfg(feature = "profiling")]
+    #[test]
+    fn profiling_records_one_span_per_task_in_order() {
+        let clock = ManualClock::at(0);
+        let mut runner = Runner::new(Pacing::AsFastAsPossible, 0);
+        let mut s = sim();
+        let mut out = Vec::new();
+        let until = SliceLimits {
+            stop_at: Some(TimePoint(10_000_000)),
+            ..limits()
+        };
+        runner.run_slice(s.as_mut(), &clock, until, &mut out);
+        let (spans, dropped) = runner.take_spans();
+        assert_eq!(dropped, 0);
+        // 11 ticks (0..=10 ms) and the window closing at 10 ms, in dispatch order.
+        assert_eq!(spans.len(), 12);
+        assert_eq!(spans.last().unwrap().kind, "window");
+        assert!(spans.windows(2).all(|p| p[0].due_ns <= p[1].due_ns));
+        assert!(runner.take_spans().0.is_empty());
     }
 
     #[test]

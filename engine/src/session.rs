@@ -132,6 +132,12 @@ impl Session {
         self.runner.pause();
     }
 
+    /// The task spans recorded since the last call (feature `profiling`).
+    #[cfg(feature = "profiling")]
+    pub fn take_spans(&mut self) -> (Vec<crate::runner::TaskSpan>, u64) {
+        self.runner.take_spans()
+    }
+
     /// Runs one slice of at most `budget_ns` wall time; returns how it ended and the events to send.
     pub fn run_slice(&mut self, clock: &dyn Clock, budget_ns: u64) -> (SliceEnd, Vec<Event>) {
         if !self.is_running() {

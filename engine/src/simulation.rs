@@ -1,16 +1,23 @@
 //! A running model behind one object-safe trait, so the worker, the CLI and the runner treat
 //! every preset alike.
 
-use crate::protocol::{WindowData, WindowSummary};
+use crate::protocol::WindowSummary;
 use crate::scheduler::{Dispatched, Scheduler};
 use crate::time::TimePoint;
 use crate::window::WindowSink;
 use sha2::{Digest, Sha256};
 
+/// Preset-specific results of a whole run (e.g. final weights), for the CLI's JSON.
+pub type Report = serde_json::Map<String, serde_json::Value>;
+
 /// A model world that keeps the summaries of the windows it closed until they are taken.
 pub trait Model: WindowSink {
     /// The oldest closed window not yet taken.
     fn take_window(&mut self) -> Option<WindowSummary>;
+    /// Results of the run so far beyond the windows (empty by default).
+    fn report(&self) -> Report {
+        Report::new()
+    }
 }
 
 /// A preset's scheduler and world, stepped one task at a time.
@@ -23,6 +30,8 @@ pub trait Simulation {
     fn run_next(&mut self, limit: TimePoint) -> Option<Dispatched>;
     /// The oldest closed window not yet taken (its `timing` is `None`; the runner fills it).
     fn take_window(&mut self) -> Option<WindowSummary>;
+    /// Results of the run so far beyond the windows.
+    fn report(&self) -> Report;
 }
 
 /// The one implementation of [`Simulation`]: a scheduler over a world.
@@ -59,6 +68,10 @@ impl<W: Model> Simulation for Sim<W> {
     fn take_window(&mut self) -> Option<WindowSummary> {
         self.world.take_window()
     }
+
+    fn report(&self) -> Report {
+        self.world.report()
+    }
 }
 
 /// Runs `sim` without pacing until logical time `end` (inclusive) and returns every window
@@ -80,28 +93,15 @@ pub fn content_hash(windows: &[WindowSummary]) -> String {
         hasher.update(w.index.to_le_bytes());
         hasher.update(w.start_ns.to_le_bytes());
         hasher.update(w.end_ns.to_le_bytes());
-        hash_data(&mut hasher, &w.data);
+        // serde_json writes floats with ryu: the shortest text that round-trips, so equal text
+        // means bit-equal values.
+        let json = serde_json::to_vec(&w.data).expect("window data serialises");
+        hasher.update((json.len() as u64).to_le_bytes());
+        hasher.update(json);
     }
     hasher
         .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// Hashes the exact bits of every number, so "equal" means bit-identical.
-fn hash_data(hasher: &mut Sha256, data: &WindowData) {
-    match data {
-        WindowData::Trace {
-            points,
-            blended_mean,
-        } => {
-            hasher.update(b"trace");
-            for [t, v] in points {
-                hasher.update(t.to_bits().to_le_bytes());
-                hasher.update(v.to_bits().to_le_bytes());
-            }
-            hasher.update(blended_mean.to_bits().to_le_bytes());
-        }
-    }
 }

@@ -97,6 +97,41 @@ impl WindowBounds {
     }
 }
 
+/// Timestamped events kept for as long as an open window may need them.
+#[derive(Debug, Clone)]
+pub struct Recent<T> {
+    events: std::collections::VecDeque<(TimePoint, T)>,
+}
+
+impl<T> Default for Recent<T> {
+    fn default() -> Self {
+        Recent {
+            events: std::collections::VecDeque::new(),
+        }
+    }
+}
+
+impl<T> Recent<T> {
+    /// Records an event (events must come in time order).
+    pub fn push(&mut self, t: TimePoint, event: T) {
+        debug_assert!(self.events.back().is_none_or(|(last, _)| *last <= t));
+        self.events.push_back((t, event));
+    }
+
+    /// The events inside `bounds`, in time order.
+    pub fn within(&self, bounds: WindowBounds) -> impl Iterator<Item = &(TimePoint, T)> {
+        self.events.iter().filter(move |(t, _)| bounds.contains(*t))
+    }
+
+    /// Forgets what no window after `bounds` can need (events before the next window's start).
+    pub fn release(&mut self, bounds: WindowBounds, config: &WindowConfig) {
+        let next_start = bounds.start.0.saturating_add(config.hop.0);
+        while self.events.front().is_some_and(|(t, _)| t.0 < next_start) {
+            self.events.pop_front();
+        }
+    }
+}
+
 /// A world that can close a window: summarise what happened in it and keep the summary.
 pub trait WindowSink {
     /// Called by the sync task at `bounds.end`.

@@ -118,6 +118,8 @@ async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock, pre
         }
         let (end, events) = session.run_slice(&clock, SLICE_BUDGET_NS);
         post_all(events);
+        #[cfg(feature = "profiling")]
+        crate::profiling::publish(&mut session);
         if let SliceEnd::WaitUntil(deadline) = end {
             let remaining = deadline.saturating_sub(clock.now_ns());
             if remaining > TIMER_THRESHOLD_NS {

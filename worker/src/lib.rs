@@ -6,4 +6,6 @@
 
 pub mod clock;
 pub mod driver;
+#[cfg(feature = "profiling")]
+pub mod profiling;
 pub mod wait;

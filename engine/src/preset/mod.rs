@@ -3,11 +3,16 @@
 //! A preset validates all its parameters before it builds anything, so a bad value is an error
 //! that names the parameter and leaves any running simulation untouched.
 
+mod phase_lock;
+mod spiking;
+mod stdp;
 mod tick;
 
-use crate::params::{self, ParamError, ParamSpec, ParamValues};
+use crate::params::{self, ParamError, ParamSpec, ParamValues, Unit};
 use crate::protocol::{ParamInfo, PresetInfo};
 use crate::simulation::Simulation;
+use crate::time::TimeSpan;
+use crate::window::WindowConfig;
 use thiserror::Error;
 
 /// Errors of building a preset.
@@ -75,7 +80,79 @@ impl Preset {
 
 /// Every preset, in the order the UI lists them.
 pub fn all() -> &'static [Preset] {
-    &[tick::PRESET]
+    &[stdp::PRESET, phase_lock::PRESET, tick::PRESET]
+}
+
+/// The `window` parameter every preset has, with its own default (s).
+const fn window_spec(default: f64) -> ParamSpec {
+    ParamSpec {
+        name: "window",
+        unit: Unit::Seconds,
+        default,
+        min: 1e-6,
+        max: 60.0,
+        help: "Length of a temporal window (one summary each).",
+    }
+}
+
+/// The `hop` parameter every preset has, with its own default (s).
+const fn hop_spec(default: f64) -> ParamSpec {
+    ParamSpec {
+        name: "hop",
+        unit: Unit::Seconds,
+        default,
+        min: 1e-6,
+        max: 60.0,
+        help: "Logical time between window starts; overlap = window - hop.",
+    }
+}
+
+/// An error about `name` for values that are valid alone but not together.
+fn inconsistent(name: &str, reason: impl Into<String>) -> ParamError {
+    ParamError::Inconsistent {
+        name: name.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// The parameter `name` (s) as a time span.
+fn span(values: &ParamValues, name: &str) -> Result<TimeSpan, ParamError> {
+    TimeSpan::from_secs_f64(values[name]).map_err(|e| inconsistent(name, e.to_string()))
+}
+
+/// The window grid from `window` and `hop`.
+fn window_config(values: &ParamValues) -> Result<WindowConfig, ParamError> {
+    WindowConfig::new(span(values, "window")?, span(values, "hop")?)
+        .map_err(|e| inconsistent("hop", e.to_string()))
+}
+
+/// Requires `a < b`, naming `a` otherwise.
+fn require_below(values: &ParamValues, a: &str, b: &str) -> Result<(), ParamError> {
+    if values[a] < values[b] {
+        Ok(())
+    } else {
+        Err(inconsistent(
+            a,
+            format!("{a} ({}) must be below {b} ({})", values[a], values[b]),
+        ))
+    }
+}
+
+/// Requires the step `dt` to resolve every time constant in `taus` (dt <= tau / 10).
+fn require_resolved(values: &ParamValues, taus: &[&str]) -> Result<(), ParamError> {
+    for &tau in taus {
+        if values["dt"] > values[tau] / 10.0 {
+            return Err(inconsistent(
+                "dt",
+                format!(
+                    "dt ({} s) must be at most {tau} / 10 ({} s) to resolve {tau}",
+                    values["dt"],
+                    values[tau] / 10.0
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The preset named `name`.

@@ -6,13 +6,13 @@
 //! so the weight of the past equals the fraction of the window it shares with the previous one
 //! (no overlap: no memory).
 
-use super::Preset;
+use super::{hop_spec, inconsistent, span, window_config, window_spec, Preset};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::protocol::{WindowData, WindowSummary};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Sim, Simulation};
-use crate::time::{TimePoint, TimeSpan};
-use crate::window::{schedule_windows, WindowBounds, WindowConfig, WindowSink};
+use crate::time::TimePoint;
+use crate::window::{schedule_windows, Recent, WindowBounds, WindowConfig, WindowSink};
 use rand::Rng;
 use std::collections::VecDeque;
 
@@ -40,50 +40,24 @@ const PARAMS: &[ParamSpec] = &[
         max: 1e6,
         help: "Each tick adds a uniform draw from [-step, step].",
     },
-    ParamSpec {
-        name: "window",
-        unit: Unit::Seconds,
-        default: 0.1,
-        min: 1e-6,
-        max: 60.0,
-        help: "Length of a temporal window (one summary each).",
-    },
-    ParamSpec {
-        name: "hop",
-        unit: Unit::Seconds,
-        default: 0.05,
-        min: 1e-6,
-        max: 60.0,
-        help: "Logical time between window starts; overlap = window - hop.",
-    },
+    window_spec(0.1),
+    hop_spec(0.05),
 ];
 
 /// The most samples one window may hold, so summaries stay small.
 const MAX_SAMPLES_PER_WINDOW: f64 = 10_000.0;
 
-fn span(values: &ParamValues, name: &str) -> Result<TimeSpan, ParamError> {
-    TimeSpan::from_secs_f64(values[name]).map_err(|e| ParamError::Inconsistent {
-        name: name.to_string(),
-        reason: e.to_string(),
-    })
-}
-
 fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
     let tick = span(values, "tick_period")?;
-    let window = WindowConfig::new(span(values, "window")?, span(values, "hop")?).map_err(|e| {
-        ParamError::Inconsistent {
-            name: "hop".to_string(),
-            reason: e.to_string(),
-        }
-    })?;
+    let window = window_config(values)?;
     if values["window"] / values["tick_period"] > MAX_SAMPLES_PER_WINDOW {
-        return Err(ParamError::Inconsistent {
-            name: "tick_period".to_string(),
-            reason: format!(
+        return Err(inconsistent(
+            "tick_period",
+            format!(
                 "a window of {} s would hold more than {MAX_SAMPLES_PER_WINDOW} ticks; lengthen tick_period or shorten window",
                 values["window"]
             ),
-        });
+        ));
     }
     let mut scheduler = Scheduler::new(seed);
     let step = values["step"];
@@ -95,10 +69,7 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
             Box::new(TickTask { step }),
         )
         .and_then(|_| schedule_windows(&mut scheduler, window))
-        .map_err(|e| ParamError::Inconsistent {
-            name: "tick_period".to_string(),
-            reason: e.to_string(),
-        })?;
+        .map_err(|e| inconsistent("tick_period", e.to_string()))?;
     Ok(Box::new(Sim::new(scheduler, Walk::new(window))))
 }
 
@@ -106,8 +77,8 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
 struct Walk {
     value: f64,
     window: WindowConfig,
-    /// Samples of the last `window.length()`, oldest first.
-    samples: VecDeque<(TimePoint, f64)>,
+    /// Samples an open window may still need.
+    samples: Recent<f64>,
     carried_mean: Option<f64>,
     closed: VecDeque<WindowSummary>,
 }
@@ -117,7 +88,7 @@ impl Walk {
         Walk {
             value: 0.0,
             window,
-            samples: VecDeque::new(),
+            samples: Recent::default(),
             carried_mean: None,
             closed: VecDeque::new(),
         }
@@ -137,7 +108,7 @@ impl Task<Walk> for TickTask {
         if self.step > 0.0 {
             walk.value += ctx.rng().random_range(-self.step..=self.step);
         }
-        walk.samples.push_back((ctx.now(), walk.value));
+        walk.samples.push(ctx.now(), walk.value);
     }
 }
 
@@ -145,8 +116,7 @@ impl WindowSink for Walk {
     fn close_window(&mut self, bounds: WindowBounds) {
         let points: Vec<[f64; 2]> = self
             .samples
-            .iter()
-            .filter(|(t, _)| bounds.contains(*t))
+            .within(bounds)
             .map(|(t, v)| [t.as_secs_f64(), *v])
             .collect();
         let mean = if points.is_empty() {
@@ -161,11 +131,7 @@ impl WindowSink for Walk {
             None => mean,
         };
         self.carried_mean = Some(blended_mean);
-        // The next window starts one hop later: samples before that are no longer needed.
-        let next_start = bounds.start.0.saturating_add(self.window.hop().as_nanos());
-        while self.samples.front().is_some_and(|(t, _)| t.0 < next_start) {
-            self.samples.pop_front();
-        }
+        self.samples.release(bounds, &self.window);
         self.closed.push_back(WindowSummary {
             index: bounds.index,
             start_ns: bounds.start.0,
@@ -202,19 +168,25 @@ mod tests {
         let windows = run(3, &[]);
         // 1 s with 100 ms windows every 50 ms: windows end at 100, 150, ..., 1000 ms.
         assert_eq!(windows.len(), 19);
-        let WindowData::Trace { points, .. } = &windows[1].data;
+        let WindowData::Trace { points, .. } = &windows[1].data else {
+            panic!()
+        };
         assert_eq!(windows[1].start_ns, 50_000_000);
         assert_eq!(points.len(), 100, "1 ms ticks in [50 ms, 150 ms)");
         assert_eq!(points[0][0], 0.05);
         // The overlap: window 1's first half is window 0's second half, sample for sample.
-        let WindowData::Trace { points: p0, .. } = &windows[0].data;
+        let WindowData::Trace { points: p0, .. } = &windows[0].data else {
+            panic!()
+        };
         assert_eq!(&p0[50..], &points[..50]);
     }
 
     #[test]
     fn the_walk_moves_by_at_most_step_per_tick() {
         let windows = run(9, &[("step", 0.5)]);
-        let WindowData::Trace { points, .. } = &windows[0].data;
+        let WindowData::Trace { points, .. } = &windows[0].data else {
+            panic!()
+        };
         for pair in points.windows(2) {
             assert!((pair[1][1] - pair[0][1]).abs() <= 0.5);
         }
@@ -225,11 +197,15 @@ mod tests {
     fn blended_mean_weights_the_past_by_the_overlap() {
         let windows = run(5, &[("hop", 0.025)]);
         let mean = |w: &WindowSummary| {
-            let WindowData::Trace { points, .. } = &w.data;
+            let WindowData::Trace { points, .. } = &w.data else {
+                panic!()
+            };
             points.iter().map(|p| p[1]).sum::<f64>() / points.len() as f64
         };
         let carried = |w: &WindowSummary| {
-            let WindowData::Trace { blended_mean, .. } = &w.data;
+            let WindowData::Trace { blended_mean, .. } = &w.data else {
+                panic!()
+            };
             *blended_mean
         };
         // overlap / length = 75 / 100.

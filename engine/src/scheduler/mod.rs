@@ -153,15 +153,33 @@ impl<W> Scheduler<W> {
     /// Runs the next task if it is due at or before `limit`.
     pub fn run_next(&mut self, world: &mut W, limit: TimePoint) -> Option<Dispatched> {
         let entry = self.core.peek_live().filter(|e| e.due <= limit)?;
-        self.core.heap.pop();
         debug_assert!(
             entry.due >= self.now,
             "logical time went backwards: {entry:?} after {}",
             self.now
         );
         self.now = entry.due;
-
         let slot_index = entry.slot;
+
+        // A recurring task is re-keyed in place before it runs (one sift-down instead of a pop
+        // and a push). Work it schedules while running is ordered against the new key, as if
+        // the next occurrence had been scheduled first; if it cancels itself, the re-keyed
+        // entry goes stale and is skipped.
+        let next_due = self.core.slots[slot_index as usize]
+            .period
+            .and_then(|period| entry.due.checked_add(period).ok());
+        match next_due {
+            Some(next) => {
+                if let Some(mut top) = self.core.heap.peek_mut() {
+                    top.due = next;
+                }
+            }
+            // A one-off, or a recurring task whose next occurrence would fall off the end of time.
+            None => {
+                self.core.heap.pop();
+            }
+        }
+
         let mut task = self.core.slots[slot_index as usize]
             .task
             .take()
@@ -178,18 +196,10 @@ impl<W> Scheduler<W> {
         };
         task.run(world, &mut ctx);
 
-        let still_current = self.core.is_current(&entry);
-        let period = self.core.slots[slot_index as usize].period;
-        match (still_current, period) {
-            (true, Some(period)) => match entry.due.checked_add(period) {
-                Ok(next) => {
-                    self.core.slots[slot_index as usize].task = Some(task);
-                    self.core.heap.push(core::Entry { due: next, ..entry });
-                }
-                // The next occurrence would fall off the end of time: the task ends here.
-                Err(_) => self.core.retire(slot_index),
-            },
-            _ => self.core.retire(slot_index),
+        if next_due.is_some() && self.core.is_current(&entry) {
+            self.core.slots[slot_index as usize].task = Some(task);
+        } else {
+            self.core.retire(slot_index);
         }
         Some(Dispatched {
             due: entry.due,

@@ -52,7 +52,7 @@ pub fn run(command: BenchCommand) -> Result<(), String> {
             let mut figures = Vec::new();
             for method in wait {
                 let waiter = method.make();
-                let windows = run_realtime(
+                let (windows, _) = run_realtime(
                     "tick",
                     1,
                     &values,

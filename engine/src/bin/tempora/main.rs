@@ -14,7 +14,7 @@ use tempora_engine::protocol::WindowSummary;
 use tempora_engine::replay::reference_run;
 use tempora_engine::runner::{Pacing, Runner};
 use tempora_engine::session::DEFAULT_CATCH_UP_BOUND_NS;
-use tempora_engine::simulation::content_hash;
+use tempora_engine::simulation::{content_hash, Report};
 use tempora_engine::time::{TimePoint, TimeSpan};
 use tempora_engine::wait::{HybridWait, SleepWait, Wait};
 
@@ -104,6 +104,9 @@ struct RunOutput<'a> {
     /// SHA-256 of the windows' deterministic content: equal hashes mean bit-identical runs.
     content_hash: String,
     wall_time_s: f64,
+    /// Preset-specific results (spike times, final weights, phases...).
+    #[serde(flatten)]
+    report: Report,
     windows: Vec<WindowSummary>,
 }
 
@@ -177,7 +180,7 @@ pub fn run_realtime(
     pacing: Pacing,
     wait: &dyn Wait,
     catch_up_bound_s: f64,
-) -> Result<Vec<WindowSummary>, String> {
+) -> Result<(Vec<WindowSummary>, Report), String> {
     let end = TimeSpan::from_secs_f64(duration_s).map_err(|e| format!("--duration: {e}"))?;
     let bound =
         TimeSpan::from_secs_f64(catch_up_bound_s).map_err(|e| format!("--catch-up-bound: {e}"))?;
@@ -187,12 +190,13 @@ pub fn run_realtime(
         .map_err(|e| e.to_string())?;
     let clock = MonotonicClock::new();
     let mut runner = Runner::new(pacing, bound.as_nanos());
-    Ok(runner.run_blocking(
+    let windows = runner.run_blocking(
         sim.as_mut(),
         &clock,
         TimePoint(end.as_nanos()),
         |deadline| wait.wait_until(&clock, deadline),
-    ))
+    );
+    Ok((windows, sim.report()))
 }
 
 fn run(
@@ -207,7 +211,7 @@ fn run(
     TimeSpan::from_secs_f64(duration).map_err(|e| format!("--duration: {e}"))?;
 
     let started = Instant::now();
-    let windows = match pacing {
+    let (windows, report) = match pacing {
         None => reference_run(name, seed, &values, duration).map_err(|e| e.to_string())?,
         Some((pacing, wait, bound)) => run_realtime(
             name,
@@ -229,6 +233,7 @@ fn run(
         pacing: pacing.map_or(Pacing::AsFastAsPossible, |p| p.0),
         content_hash: content_hash(&windows),
         wall_time_s,
+        report,
         windows,
     };
     let json = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;

@@ -1,0 +1,210 @@
+//! What spiking presets share: recording spikes, membrane samples and phases for their windows,
+//! and turning them into [`SpikeWindow`] summaries.
+
+use crate::models::phase::{phase_at, phase_histogram, PhaseStats};
+use crate::protocol::{
+    PhaseWindow, Raster, SpikeWindow, WeightHistogram, WindowData, WindowSummary,
+};
+use crate::time::TimePoint;
+use crate::window::{Recent, WindowBounds, WindowConfig};
+use std::collections::VecDeque;
+
+/// Inputs shown in the raster (the first ones).
+pub const RASTER_ROWS: u32 = 50;
+/// Time bins per raster row.
+pub const RASTER_BINS: u32 = 100;
+/// Membrane samples per window, at most.
+pub const MEMBRANE_SAMPLES: u64 = 400;
+/// Bins of weight and phase histograms.
+pub const HISTOGRAM_BINS: usize = 36;
+/// Output spike times kept for the run's report; later ones are counted only.
+pub const MAX_REPORTED_SPIKES: usize = 1_000_000;
+
+/// The oscillation spikes are phase-tagged against.
+#[derive(Debug, Clone, Copy)]
+pub struct Oscillation {
+    /// Frequency, Hz.
+    pub frequency: f64,
+    /// The phase a bias rule pulls toward, degrees, if any.
+    pub target_deg: Option<f64>,
+}
+
+/// Records a spiking run for its windows and its final report.
+#[derive(Debug)]
+pub struct SpikeRecorder {
+    window: WindowConfig,
+    output_neurons: u32,
+    outputs: Recent<u32>,
+    raster_inputs: Recent<u32>,
+    /// (t, number of input spikes at t), only for steps with spikes.
+    input_counts: Recent<u32>,
+    membrane: Recent<f64>,
+    membrane_every: u64,
+    oscillation: Option<Oscillation>,
+    /// Every output spike time, s (up to [`MAX_REPORTED_SPIKES`]).
+    pub spike_times: Vec<f64>,
+    /// Output spikes not kept in `spike_times`.
+    pub spikes_not_kept: u64,
+    closed: VecDeque<WindowSummary>,
+}
+
+impl SpikeRecorder {
+    /// A recorder for windows of `window`, `output_neurons` outputs, stepping every `dt_ns`.
+    pub fn new(
+        window: WindowConfig,
+        output_neurons: u32,
+        dt_ns: u64,
+        oscillation: Option<Oscillation>,
+    ) -> Self {
+        let steps_per_window = (window.length().as_nanos() / dt_ns.max(1)).max(1);
+        SpikeRecorder {
+            window,
+            output_neurons,
+            outputs: Recent::default(),
+            raster_inputs: Recent::default(),
+            input_counts: Recent::default(),
+            membrane: Recent::default(),
+            membrane_every: steps_per_window.div_ceil(MEMBRANE_SAMPLES),
+            oscillation,
+            spike_times: Vec::new(),
+            spikes_not_kept: 0,
+            closed: VecDeque::new(),
+        }
+    }
+
+    /// An output spike of `neuron` at `t`.
+    pub fn output_spike(&mut self, t: TimePoint, neuron: u32) {
+        self.outputs.push(t, neuron);
+        if self.spike_times.len() < MAX_REPORTED_SPIKES {
+            self.spike_times.push(t.as_secs_f64());
+        } else {
+            self.spikes_not_kept += 1;
+        }
+    }
+
+    /// An input spike of `source` at `t` (call in time order).
+    pub fn input_spike(&mut self, t: TimePoint, source: u32) {
+        if source < RASTER_ROWS {
+            self.raster_inputs.push(t, source);
+        }
+    }
+
+    /// The number of input spikes at step `t`.
+    pub fn input_count(&mut self, t: TimePoint, count: u32) {
+        if count > 0 {
+            self.input_counts.push(t, count);
+        }
+    }
+
+    /// The membrane potential at step number `step` (sampled).
+    pub fn membrane(&mut self, t: TimePoint, step: u64, v: f64) {
+        if step.is_multiple_of(self.membrane_every) {
+            self.membrane.push(t, v);
+        }
+    }
+
+    /// Closes a window; `weights` are the plastic weights now, if any.
+    pub fn close(&mut self, bounds: WindowBounds, weights: Option<(&[f64], f64)>) {
+        let start_s = bounds.start.as_secs_f64();
+        let length_s = self.window.length().as_secs_f64();
+        let output_spikes: Vec<(f64, u32)> = self
+            .outputs
+            .within(bounds)
+            .map(|(t, n)| (t.as_secs_f64(), *n))
+            .collect();
+        let bin_s = length_s / RASTER_BINS as f64;
+        let mut counts = vec![0u16; (RASTER_ROWS * RASTER_BINS) as usize];
+        for (t, source) in self.raster_inputs.within(bounds) {
+            let bin = (((t.as_secs_f64() - start_s) / bin_s) as u32).min(RASTER_BINS - 1);
+            let cell = &mut counts[(source * RASTER_BINS + bin) as usize];
+            *cell = cell.saturating_add(1);
+        }
+        let phase = self.oscillation.map(|osc| {
+            let phases: Vec<f64> = output_spikes
+                .iter()
+                .map(|(t, _)| phase_at(*t, osc.frequency))
+                .collect();
+            let mut stats = PhaseStats::default();
+            phases.iter().for_each(|p| stats.add(*p));
+            PhaseWindow {
+                frequency_hz: osc.frequency,
+                histogram: phase_histogram(phases.iter().copied(), HISTOGRAM_BINS),
+                circular_mean_deg: stats.circular_mean().map(f64::to_degrees),
+                vector_strength: stats.vector_strength(),
+                target_deg: osc.target_deg,
+            }
+        });
+        let summary = SpikeWindow {
+            output_rate_hz: output_spikes.len() as f64 / length_s / self.output_neurons as f64,
+            output_spikes,
+            input_spikes: self
+                .input_counts
+                .within(bounds)
+                .map(|(_, c)| *c as u64)
+                .sum(),
+            raster: Raster {
+                rows: RASTER_ROWS,
+                bins: RASTER_BINS,
+                start_s,
+                bin_s,
+                counts,
+            },
+            membrane: self
+                .membrane
+                .within(bounds)
+                .map(|(t, v)| [t.as_secs_f64(), *v])
+                .collect(),
+            weights: weights.map(|(w, wmax)| weight_histogram(w, wmax)),
+            phase,
+        };
+        self.outputs.release(bounds, &self.window);
+        self.raster_inputs.release(bounds, &self.window);
+        self.input_counts.release(bounds, &self.window);
+        self.membrane.release(bounds, &self.window);
+        self.closed.push_back(WindowSummary {
+            index: bounds.index,
+            start_ns: bounds.start.0,
+            end_ns: bounds.end.0,
+            data: WindowData::Spiking(Box::new(summary)),
+            timing: None,
+        });
+    }
+
+    /// The oldest closed window not yet taken.
+    pub fn take(&mut self) -> Option<WindowSummary> {
+        self.closed.pop_front()
+    }
+}
+
+/// Histogram of `weights` over `[0, wmax]` with the fractions near each bound.
+pub fn weight_histogram(weights: &[f64], wmax: f64) -> WeightHistogram {
+    let mut counts = vec![0u32; HISTOGRAM_BINS];
+    for &w in weights {
+        let bin = ((w / wmax) * HISTOGRAM_BINS as f64) as usize;
+        counts[bin.min(HISTOGRAM_BINS - 1)] += 1;
+    }
+    let n = weights.len().max(1) as f64;
+    let near_zero = weights.iter().filter(|&&w| w <= 0.1 * wmax).count() as f64 / n;
+    let near_max = weights.iter().filter(|&&w| w >= 0.9 * wmax).count() as f64 / n;
+    WeightHistogram {
+        wmax,
+        counts,
+        mean: weights.iter().sum::<f64>() / n,
+        near_bounds: (near_zero, near_max),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weight_histogram_counts_and_bounds() {
+        let h = weight_histogram(&[0.0, 0.0001, 0.005, 0.0099, 0.01], 0.01);
+        assert_eq!(h.counts.iter().sum::<u32>(), 5);
+        assert_eq!(h.counts[0], 2);
+        assert_eq!(h.counts[HISTOGRAM_BINS - 1], 2);
+        assert_eq!(h.near_bounds, (0.4, 0.4));
+        assert!((h.mean - 0.005).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,58 @@
+//! Browser benchmark (not a test): the scheduler's dispatch cost per task inside a dedicated
+//! worker in headless Chromium, the figure to set beside `cargo bench --bench dispatch`.
+//! Ignored by default; run in release:
+//! `cargo test -p tempora-ui --release --target wasm32-unknown-unknown --test bench_worker -- --include-ignored`
+#![cfg(target_arch = "wasm32")]
+
+use tempora_engine::clock::Clock;
+use tempora_engine::scheduler::{Priority, Scheduler, Task, TaskContext};
+use tempora_engine::time::{TimePoint, TimeSpan};
+use tempora_worker::clock::PerformanceClock;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+struct Empty;
+impl Task<u64> for Empty {
+    fn kind(&self) -> &'static str {
+        "empty"
+    }
+    fn run(&mut self, n: &mut u64, _: &mut TaskContext<'_, u64>) {
+        *n += 1;
+    }
+}
+
+/// The same workload as the native bench: `n` recurring tasks, periods spread over [n, 2n) ns.
+fn ns_per_dispatch(n: usize, dispatches: u64) -> f64 {
+    let mut s = Scheduler::new(1);
+    for i in 0..n as u64 {
+        s.schedule_every(
+            TimePoint(i),
+            TimeSpan(n as u64 + i),
+            Priority::MODEL,
+            Box::new(Empty),
+        )
+        .unwrap();
+    }
+    let clock = PerformanceClock::from_worker_scope().unwrap();
+    let mut count = 0u64;
+    for _ in 0..dispatches / 10 {
+        s.run_next(&mut count, TimePoint(u64::MAX));
+    }
+    let start = clock.now_ns();
+    for _ in 0..dispatches {
+        s.run_next(&mut count, TimePoint(u64::MAX));
+    }
+    (clock.now_ns() - start) as f64 / dispatches as f64
+}
+
+#[wasm_bindgen_test]
+#[ignore = "a benchmark: run with --include-ignored in release"]
+fn dispatch_cost_per_task_in_a_worker() {
+    for n in [1_000, 100_000] {
+        let best = (0..5)
+            .map(|_| ns_per_dispatch(n, 2_000_000))
+            .fold(f64::INFINITY, f64::min);
+        console_log!("browser dispatch/recurring/tempora/{n}: {best:.1} ns per task (best of 5)");
+    }
+}
