@@ -1,5 +1,6 @@
-//! Browser benchmark (not a test): the scheduler's dispatch cost per task inside a dedicated
-//! worker in headless Chromium, the figure to set beside `cargo bench --bench dispatch`.
+//! Browser benchmarks (not tests), inside a dedicated worker in headless Chromium: the
+//! scheduler's dispatch cost per task (beside `cargo bench --bench dispatch`) and the 100 s
+//! `stdp` preset (beside `tempora run stdp --duration 100`).
 //! Ignored by default; run in release:
 //! `cargo test -p tempora-ui --release --target wasm32-unknown-unknown --test bench_worker -- --include-ignored`
 #![cfg(target_arch = "wasm32")]
@@ -55,4 +56,23 @@ fn dispatch_cost_per_task_in_a_worker() {
             .fold(f64::INFINITY, f64::min);
         console_log!("browser dispatch/recurring/tempora/{n}: {best:.1} ns per task (best of 5)");
     }
+}
+
+#[wasm_bindgen_test]
+#[ignore = "a benchmark: run with --include-ignored in release"]
+fn stdp_100_s_in_a_worker() {
+    let clock = PerformanceClock::from_worker_scope().unwrap();
+    let params = tempora_engine::params::ParamValues::new();
+    let start = clock.now_ns();
+    let (windows, report) =
+        tempora_engine::replay::reference_run("stdp", 1, &params, 100.0).expect("stdp runs");
+    let wall_s = (clock.now_ns() - start) as f64 * 1e-9;
+    console_log!(
+        "browser stdp 100 s: {wall_s:.3} s wall, {} windows, {} output spikes, hash {}",
+        windows.len(),
+        report["output_spike_times_s"]
+            .as_array()
+            .map_or(0, |a| a.len()),
+        tempora_engine::simulation::content_hash(&windows)
+    );
 }

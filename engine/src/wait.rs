@@ -49,19 +49,22 @@ impl HybridWait {
         HybridWait { spin_margin_ns }
     }
 
-    /// Measures how late 200 us sleeps wake up here (40 samples) and takes the worst overshoot
-    /// plus 20 us as the margin: sleeps then end before the deadline almost always.
+    /// Measures how late short sleeps (20-200 us) wake up here, 200 samples (about 30 ms), and
+    /// takes twice the worst overshoot as the margin: the overshoot's tail is long (Linux's 50 us
+    /// timer slack plus scheduling), and a sleep that ends late costs lateness while extra
+    /// spinning only costs CPU.
     pub fn calibrate() -> Self {
         let clock = MonotonicClock::new();
-        let worst = (0..40)
-            .map(|_| {
+        let worst = (0..200u64)
+            .map(|i| {
+                let asked = 20_000 + (i % 10) * 20_000;
                 let start = clock.now_ns();
-                std::thread::sleep(Duration::from_micros(200));
-                (clock.now_ns() - start).saturating_sub(200_000)
+                std::thread::sleep(Duration::from_nanos(asked));
+                (clock.now_ns() - start).saturating_sub(asked)
             })
             .max()
             .unwrap_or(0);
-        Self::with_margin((worst + 20_000).clamp(MIN_MARGIN_NS, MAX_MARGIN_NS))
+        Self::with_margin((2 * worst).clamp(MIN_MARGIN_NS, MAX_MARGIN_NS))
     }
 
     /// The spin margin in use, ns.

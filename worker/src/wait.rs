@@ -4,8 +4,8 @@
 //!
 //! - Long waits (> [`TIMER_THRESHOLD_NS`]) sleep on a gloo timer, waking [`TIMER_MARGIN_NS`]
 //!   early, and wake at once for a command.
-//! - Short waits block precisely: `Atomics.wait` until [`ATOMICS_MARGIN_NS`] before the deadline,
-//!   then spin on `performance.now()`. `Atomics.wait` needs a SharedArrayBuffer, which exists only
+//! - Short waits block precisely: `Atomics.wait` until [`ATOMICS_MARGIN_NS`] before the deadline
+//!   (only for waits over twice that), then spin on `performance.now()`. `Atomics.wait` needs a SharedArrayBuffer, which exists only
 //!   when the page is cross-origin isolated; otherwise the whole short wait spins (and the clock
 //!   itself is coarsened to 100 us).
 //! - The driver yields through a MessageChannel at least every [`YIELD_EVERY_NS`] so commands
@@ -24,14 +24,19 @@ use web_sys::{MessageChannel, MessagePort};
 pub const TIMER_THRESHOLD_NS: u64 = 6_000_000;
 /// A timer sleep ends this long before the deadline; the rest is a precise wait.
 pub const TIMER_MARGIN_NS: u64 = 5_000_000;
-/// `Atomics.wait` stops this long before the deadline (it wakes ~60 us late); the rest spins.
-pub const ATOMICS_MARGIN_NS: u64 = 80_000;
-/// The longest the worker goes without yielding to its event loop.
-pub const YIELD_EVERY_NS: u64 = 4_000_000;
-/// A wait with at least this much slack yields first (a yield usually takes 5-20 us)...
-pub const YIELD_SLACK_NS: u64 = 300_000;
-/// ...if the last yield is this old, so commands wait about 1 ms, not 4.
-pub const YIELD_SOON_NS: u64 = 1_000_000;
+/// `Atomics.wait` stops this long before the deadline; the rest spins. It usually wakes ~60 us
+/// late, but on a busy 2-core machine the thread it gives up the core for can take milliseconds
+/// to be scheduled again (measured with `tests/e2e/bench-pacing.mjs`), so it is only worth
+/// using for waits well above that: shorter waits spin.
+pub const ATOMICS_MARGIN_NS: u64 = 500_000;
+/// The longest the worker goes without yielding to its event loop: a command waits at most
+/// this long. Yields usually take 5-20 us but stall for milliseconds now and then (measured
+/// here), and every stall makes the following tasks late, so yield rarely.
+pub const YIELD_EVERY_NS: u64 = 16_000_000;
+/// A wait with at least this much slack yields first, where a stall costs nothing...
+pub const YIELD_SLACK_NS: u64 = 2_000_000;
+/// ...if the last yield is this old.
+pub const YIELD_SOON_NS: u64 = 4_000_000;
 
 /// The precise (blocking) part of a wait.
 pub enum PreciseWait {
@@ -65,7 +70,7 @@ impl PreciseWait {
     pub fn wait_until(&self, clock: &dyn Clock, deadline_ns: u64) {
         if let PreciseWait::AtomicsThenSpin(cell) = self {
             let remaining = deadline_ns.saturating_sub(clock.now_ns());
-            if remaining > ATOMICS_MARGIN_NS {
+            if remaining > 2 * ATOMICS_MARGIN_NS {
                 let timeout_ms = (remaining - ATOMICS_MARGIN_NS) as f64 / 1e6;
                 // The cell is never notified: this always times out. An Err (waiting not allowed
                 // here) just falls through to spinning.
