@@ -52,13 +52,38 @@ impl PoissonGroup {
 
     /// Calls `on_spike(source)` for every source spiking at `step` (sources in ascending order
     /// of their index for equal steps), and draws their next spikes.
-    pub fn spikes_at(&mut self, step: u64, rng: &mut ChaCha8Rng, mut on_spike: impl FnMut(u32)) {
+    pub fn spikes_at(&mut self, step: u64, rng: &mut ChaCha8Rng, on_spike: impl FnMut(u32)) {
+        self.candidates_at(step, rng, None, on_spike)
+    }
+
+    /// Like [`Self::spikes_at`] but keeps each spike with probability `keep` (thinning: with
+    /// `keep = rate(t) / rate_max` the group at `rate_max` becomes an inhomogeneous Poisson
+    /// process of rate `rate(t)`; Lewis & Shedler 1979).
+    pub fn thinned_spikes_at(
+        &mut self,
+        step: u64,
+        rng: &mut ChaCha8Rng,
+        keep: f64,
+        on_spike: impl FnMut(u32),
+    ) {
+        self.candidates_at(step, rng, Some(keep), on_spike)
+    }
+
+    fn candidates_at(
+        &mut self,
+        step: u64,
+        rng: &mut ChaCha8Rng,
+        keep: Option<f64>,
+        mut on_spike: impl FnMut(u32),
+    ) {
         while let Some(&Reverse((due, source))) = self.next.peek() {
             if due > step {
                 break;
             }
             debug_assert_eq!(due, step, "a source's spike step was skipped");
-            on_spike(source);
+            if keep.is_none_or(|p| rng.random::<f64>() < p) {
+                on_spike(source);
+            }
             let next = due + self.gap(rng);
             if let Some(mut top) = self.next.peek_mut() {
                 *top = Reverse((next, source));
@@ -103,6 +128,29 @@ mod tests {
             counts.iter().all(|&c| (200..400).contains(&c)),
             "{counts:?}"
         );
+    }
+
+    #[test]
+    fn thinning_follows_the_modulated_rate() {
+        // Rate 100 Hz * (1 + sin(2 pi 10 t)) / 2: spikes pile up in the first half of each
+        // 100 ms cycle (where the sine is positive): expected share (pi + 2) / (2 pi) = 0.818.
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let dt = 1e-4;
+        let mut g = PoissonGroup::new(100, 100.0, dt, &mut rng);
+        let (mut first_half, mut total) = (0u32, 0u32);
+        for step in 0..100_000u64 {
+            let t = step as f64 * dt;
+            let keep = (1.0 + (std::f64::consts::TAU * 10.0 * t).sin()) / 2.0;
+            let in_first_half = (t * 10.0).fract() < 0.5;
+            g.thinned_spikes_at(step, &mut rng, keep, |_| {
+                total += 1;
+                first_half += in_first_half as u32;
+            });
+        }
+        // 100 sources x 10 s x 50 Hz mean = 50 000.
+        assert!((total as f64 - 50_000.0).abs() < 1_500.0, "{total}");
+        let share = first_half as f64 / total as f64;
+        assert!((share - 0.818).abs() < 0.01, "{share}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! that names the parameter and leaves any running simulation untouched.
 
 mod phase_lock;
+mod seed_example;
 mod spiking;
 mod stdp;
 mod tick;
@@ -80,7 +81,12 @@ impl Preset {
 
 /// Every preset, in the order the UI lists them.
 pub fn all() -> &'static [Preset] {
-    &[stdp::PRESET, phase_lock::PRESET, tick::PRESET]
+    &[
+        stdp::PRESET,
+        phase_lock::PRESET,
+        seed_example::PRESET,
+        tick::PRESET,
+    ]
 }
 
 /// The `window` parameter every preset has, with its own default (s).
