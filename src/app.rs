@@ -1,106 +1,21 @@
-//! The dashboard shell: header with the worker's status, run controls, a readout and the plot.
+//! The dashboard: header with the worker's status, run controls, the parameter form and plots.
 
-use crate::history::History;
-use crate::plot::draw_trace;
-use crate::worker_client::{Incoming, WorkerClient, WORKER_URL};
+use crate::params_form::ParamsForm;
+use crate::plots::Plots;
+use crate::state::{DashboardState, WorkerLife};
+use crate::worker_client::{WorkerClient, WORKER_URL};
 use leptos::ev;
-use leptos::html::Canvas;
 use leptos::prelude::*;
-use tempora_engine::protocol::{Command, Event, RunState, Status};
-
-/// Logical seconds of the trace shown in the plot.
-const TRACE_SPAN_S: f64 = 2.0;
-
-/// The worker's life, as the UI knows it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WorkerLife {
-    /// Spawned, `ready` not yet received; nothing may be sent.
-    Starting,
-    /// Accepting commands.
-    Ready {
-        /// Whether the worker's scope is cross-origin isolated.
-        isolated: bool,
-        /// How the worker waits between due tasks.
-        wait_method: String,
-    },
-    /// It panicked, failed to load or raised an uncaught error.
-    Dead(String),
-}
-
-/// Everything the dashboard shows, as signals.
-#[derive(Clone, Copy)]
-struct DashboardState {
-    life: RwSignal<WorkerLife>,
-    status: RwSignal<Option<Status>>,
-    history: RwSignal<History>,
-    error: RwSignal<Option<String>>,
-    /// A Configure to send when a restarted worker is ready (resume from the last parameters).
-    resume: RwSignal<Option<Command>>,
-}
-
-impl DashboardState {
-    fn new() -> Self {
-        DashboardState {
-            life: RwSignal::new(WorkerLife::Starting),
-            status: RwSignal::new(None),
-            history: RwSignal::new(History::default()),
-            error: RwSignal::new(None),
-            resume: RwSignal::new(None),
-        }
-    }
-
-    /// Applies what the worker said; returns a command to send back, if any.
-    fn receive(&self, incoming: Incoming) -> Option<Command> {
-        match incoming {
-            Incoming::Event(Event::Ready {
-                cross_origin_isolated,
-                wait_method,
-                ..
-            }) => {
-                self.life.set(WorkerLife::Ready {
-                    isolated: cross_origin_isolated,
-                    wait_method,
-                });
-                return self.resume.write().take();
-            }
-            Incoming::Event(Event::Status(status)) => {
-                if status.now_ns == 0 {
-                    self.history.update(History::clear);
-                }
-                self.status.set(Some(status));
-            }
-            Incoming::Event(Event::Window(window)) => {
-                if let Some(status) = self.status.write().as_mut() {
-                    status.now_ns = status.now_ns.max(window.end_ns);
-                }
-                self.history.update(|h| h.push(*window));
-            }
-            Incoming::Event(Event::Error { message, param }) => {
-                let text = match param {
-                    Some(p) => format!("{p}: {message}"),
-                    None => message,
-                };
-                self.error.set(Some(text));
-            }
-            Incoming::Event(Event::Fatal { message }) | Incoming::Died(message) => {
-                self.life.set(WorkerLife::Dead(message));
-            }
-            Incoming::Malformed(message) => {
-                self.error.set(Some(format!(
-                    "unreadable message from the worker: {message}"
-                )));
-            }
-        }
-        None
-    }
-}
+use tempora_engine::protocol::{Command, RunState};
+use tempora_engine::runner::Pacing;
+use wasm_bindgen::JsCast;
 
 fn spawn_worker(state: DashboardState, client: StoredValue<Option<WorkerClient>, LocalStorage>) {
     let spawned = WorkerClient::spawn(WORKER_URL, move |incoming| {
         if let Some(reply) = state.receive(incoming) {
             client.with_value(|c| {
                 if let Some(Err(e)) = c.as_ref().map(|c| c.send(&reply)) {
-                    state.error.set(Some(e));
+                    state.complain(e);
                 }
             });
         }
@@ -114,6 +29,23 @@ fn spawn_worker(state: DashboardState, client: StoredValue<Option<WorkerClient>,
     }
 }
 
+/// Speeds offered: (label, pacing).
+const SPEEDS: [(&str, Pacing); 6] = [
+    ("0.1x real time", Pacing::RealTime { speed: 0.1 }),
+    ("1x real time", Pacing::RealTime { speed: 1.0 }),
+    ("10x real time", Pacing::RealTime { speed: 10.0 }),
+    ("100x real time", Pacing::RealTime { speed: 100.0 }),
+    ("1000x real time", Pacing::RealTime { speed: 1000.0 }),
+    ("as fast as possible", Pacing::AsFastAsPossible),
+];
+
+/// True when the key event comes from a text field (shortcuts must not steal typing).
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+}
+
 /// The whole dashboard.
 #[component]
 pub fn App() -> impl IntoView {
@@ -121,17 +53,19 @@ pub fn App() -> impl IntoView {
     let client = StoredValue::new_local(None::<WorkerClient>);
     spawn_worker(state, client);
 
-    let send = move |command: Command| {
-        state.error.set(None);
+    let send = Callback::new(move |command: Command| {
+        if !matches!(command, Command::Configure { .. }) {
+            state.refusal.set(None);
+        }
         client.with_value(|c| match c {
             Some(c) => {
                 if let Err(e) = c.send(&command) {
-                    state.error.set(Some(e));
+                    state.complain(e);
                 }
             }
-            None => state.error.set(Some("there is no worker".to_string())),
+            None => state.complain("there is no worker"),
         });
-    };
+    });
     let restart = move |_| {
         state
             .resume
@@ -147,6 +81,21 @@ pub fn App() -> impl IntoView {
     let ready = move || matches!(state.life.get(), WorkerLife::Ready { .. });
     let run_state = move || state.status.get().map(|s| s.state);
     let running = move || run_state() == Some(RunState::Running);
+
+    let _keys = window_event_listener(ev::keydown, move |ev| {
+        if typing(&ev) || !ready() {
+            return;
+        }
+        let command = match ev.key().as_str() {
+            " " if running() => Command::Pause,
+            " " => Command::Start,
+            "s" | "S" if !running() => Command::Step,
+            "r" | "R" => Command::Reset,
+            _ => return,
+        };
+        ev.prevent_default();
+        send.run(command);
+    });
 
     let status_text = move || match state.life.get() {
         WorkerLife::Starting => "worker starting".to_string(),
@@ -173,45 +122,44 @@ pub fn App() -> impl IntoView {
             if isolated {
                 "cross-origin isolated (5 us clock)"
             } else {
-                "not isolated (100 us clock)"
+                "not isolated (100 us clock, less precise pacing)"
             }
         ),
         _ => String::new(),
     };
     let readout = move || {
-        let now_s = state.status.get().map_or(0.0, |s| s.now_ns as f64 * 1e-9);
+        let status = state.status.get();
+        let now_s = status.as_ref().map_or(0.0, |s| s.now_ns as f64 * 1e-9);
+        let paced = status
+            .as_ref()
+            .is_some_and(|s| matches!(s.pacing, Pacing::RealTime { .. }));
+        let preset = status.map(|s| s.preset).unwrap_or_default();
         let history = state.history.read();
-        let lateness = history
-            .latest()
-            .and_then(|w| w.timing.as_ref())
-            .map_or("–".to_string(), |t| {
-                format!("{:.0} us", t.lateness.p99 as f64 / 1e3)
-            });
+        let timing = history.latest().and_then(|w| w.timing.as_ref());
+        let lateness = match timing {
+            Some(t) if paced => format!("{:.0} us", t.lateness.p99 as f64 / 1e3),
+            Some(_) => "not paced".to_string(),
+            None => "–".to_string(),
+        };
+        let rate = timing.map_or("–".to_string(), |t| format!("{:.0}", t.tasks_per_s));
         format!(
-            "t = {now_s:.3} s · windows: {} (dropped {}) · lateness p99: {lateness}",
+            "{preset} · t = {now_s:.3} s · windows: {} (dropped {}) · lateness p99: {lateness} · tasks/s: {rate}",
             history.len(),
             history.dropped()
         )
     };
-
-    let canvas = NodeRef::<Canvas>::new();
-    let resized = RwSignal::new(0u32);
-    let _resize = window_event_listener(ev::resize, move |_| resized.update(|n| *n += 1));
-    Effect::new(move |_| {
-        resized.track();
-        let trace = state.history.with(|h| h.trace(TRACE_SPAN_S));
-        if let Some(canvas) = canvas.get() {
-            if let Err(e) = draw_trace(
-                &canvas,
-                &trace,
-                TRACE_SPAN_S,
-                "Seeded random walk (tick preset)",
-                "value (a.u.)",
-            ) {
-                log::error!("{e}");
-            }
+    let general_error = move || {
+        state
+            .refusal
+            .get()
+            .filter(|r| r.param.is_none())
+            .map(|r| r.message)
+    };
+    let set_speed = move |label: String| {
+        if let Some((_, pacing)) = SPEEDS.iter().find(|(l, _)| *l == label) {
+            send.run(Command::SetPacing { pacing: *pacing });
         }
-    });
+    };
 
     view! {
         <header class="top">
@@ -222,23 +170,31 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <section class="controls">
-                <button data-testid="start" on:click=move |_| send(Command::Start)
+                <button data-testid="start" title="Start (Space)" on:click=move |_| send.run(Command::Start)
                     prop:disabled=move || !ready() || running()>"Start"</button>
-                <button data-testid="pause" on:click=move |_| send(Command::Pause)
+                <button data-testid="pause" title="Pause (Space)" on:click=move |_| send.run(Command::Pause)
                     prop:disabled=move || !ready() || !running()>"Pause"</button>
-                <button data-testid="step" on:click=move |_| send(Command::Step)
+                <button data-testid="step" title="Step one window (S)" on:click=move |_| send.run(Command::Step)
                     prop:disabled=move || !ready() || running()>"Step"</button>
-                <button data-testid="reset" on:click=move |_| send(Command::Reset)
+                <button data-testid="reset" title="Reset (R)" on:click=move |_| send.run(Command::Reset)
                     prop:disabled=move || !ready()>"Reset"</button>
+                <label class="speed">
+                    "Speed "
+                    <select data-testid="speed" prop:disabled=move || !ready()
+                        on:change=move |ev| set_speed(event_target_value(&ev))>
+                        {SPEEDS.iter().map(|(label, _)| {
+                            view! { <option value=*label selected=*label == "1x real time">{*label}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
                 <Show when=move || matches!(state.life.get(), WorkerLife::Dead(_))>
                     <button data-testid="restart" class="restart" on:click=restart>"Restart worker"</button>
                 </Show>
-                <span class="readout" data-testid="readout">{readout}</span>
             </section>
-            <p class="error" data-testid="error" role="alert">{move || state.error.get()}</p>
-            <figure class="plot">
-                <canvas data-testid="trace-plot" node_ref=canvas></canvas>
-            </figure>
+            <p class="readout" data-testid="readout">{readout}</p>
+            <p class="error" data-testid="error" role="alert">{general_error}</p>
+            <ParamsForm state=state send=send />
+            <Plots state=state />
         </main>
     }
 }

@@ -4,7 +4,7 @@
 //! [`MAX_WINDOWS`], and counted.
 
 use std::collections::VecDeque;
-use tempora_engine::protocol::{WindowData, WindowSummary};
+use tempora_engine::protocol::{SpikeWindow, WindowData, WindowSummary};
 
 /// Windows kept for plotting and export.
 pub const MAX_WINDOWS: usize = 400;
@@ -57,14 +57,51 @@ impl History {
         self.dropped
     }
 
+    /// The newest spiking window, if the run is a spiking preset.
+    pub fn latest_spiking(&self) -> Option<&SpikeWindow> {
+        match &self.latest()?.data {
+            WindowData::Spiking(s) => Some(s),
+            WindowData::Trace { .. } => None,
+        }
+    }
+
+    /// One value per spiking window, against the window's end time (s).
+    pub fn spiking_series(&self, value: impl Fn(&SpikeWindow) -> Option<f64>) -> Vec<(f64, f64)> {
+        self.windows
+            .iter()
+            .filter_map(|w| match &w.data {
+                WindowData::Spiking(s) => value(s).map(|v| (w.end_ns as f64 * 1e-9, v)),
+                WindowData::Trace { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The membrane samples of the last `span_s` seconds, each once even where windows overlap.
+    pub fn membrane(&self, span_s: f64) -> Vec<(f64, f64)> {
+        self.recent_samples(span_s, |data| match data {
+            WindowData::Spiking(s) => Some(&s.membrane),
+            WindowData::Trace { .. } => None,
+        })
+    }
+
     /// The trace of the last `span_s` seconds of logical time, each sample once even where
     /// windows overlap: `(t in s, value)` in time order.
     pub fn trace(&self, span_s: f64) -> Vec<(f64, f64)> {
+        self.recent_samples(span_s, |data| match data {
+            WindowData::Trace { points, .. } => Some(points),
+            WindowData::Spiking(_) => None,
+        })
+    }
+
+    /// Concatenates the `(t, value)` samples that `samples` finds in each window, skipping those
+    /// an earlier overlapping window already gave, and keeps the last `span_s` seconds.
+    fn recent_samples(
+        &self,
+        span_s: f64,
+        samples: impl Fn(&WindowData) -> Option<&Vec<[f64; 2]>>,
+    ) -> Vec<(f64, f64)> {
         let mut out: Vec<(f64, f64)> = Vec::new();
-        for w in &self.windows {
-            let WindowData::Trace { points, .. } = &w.data else {
-                continue;
-            };
+        for points in self.windows.iter().filter_map(|w| samples(&w.data)) {
             let last_t = out.last().map_or(f64::NEG_INFINITY, |p| p.0);
             out.extend(
                 points

@@ -1,8 +1,12 @@
 //! Tempora's dashboard: a Leptos UI on the main thread. It knows only the protocol: it sends
-//! commands to the simulation worker ([`worker_client`]), keeps a bounded history of window
-//! summaries ([`history`]) and draws them ([`plot`]).
+//! commands to the simulation worker ([`worker_client`]), keeps their effects in signals
+//! ([`state`]) with a bounded history of window summaries ([`history`]), and draws them
+//! ([`plots`], [`plot`]).
 
 pub mod app;
 pub mod history;
+pub mod params_form;
 pub mod plot;
+pub mod plots;
+pub mod state;
 pub mod worker_client;

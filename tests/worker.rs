@@ -40,6 +40,11 @@ fn the_worker_clock_is_monotonic_and_in_nanoseconds() {
 async fn paced_run_keeps_logical_order_under_browser_timers() {
     let clock = PerformanceClock::from_worker_scope().unwrap();
     let mut session = Session::new();
+    session.handle(Command::Configure {
+        preset: "tick".into(),
+        seed: 1,
+        params: tempora_engine::params::ParamValues::new(),
+    });
     session.handle(Command::SetPacing {
         pacing: Pacing::RealTime { speed: 10.0 },
     });

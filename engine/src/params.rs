@@ -148,14 +148,19 @@ pub fn split_assignment(text: &str) -> Result<(&str, &str), ParamError> {
 
 /// Reads `text` as a value of `spec`'s dimension, converting a unit suffix to SI.
 pub fn parse_value(spec: &ParamSpec, text: &str) -> Result<f64, ParamError> {
+    parse_text(spec.name, spec.unit, text)
+}
+
+/// Reads `text` as a value of parameter `name` in `unit`'s dimension, converting a suffix to SI.
+pub fn parse_text(name: &str, unit: Unit, text: &str) -> Result<f64, ParamError> {
     let text = text.trim();
     let unreadable = || ParamError::Unreadable {
-        name: spec.name.to_string(),
+        name: name.to_string(),
         text: text.to_string(),
-        unit_hint: unit_hint(spec.unit),
+        unit_hint: unit_hint(unit),
     };
     // Longest suffix first, so "ms" wins over "s".
-    let mut suffixes = spec.unit.suffixes().to_vec();
+    let mut suffixes = unit.suffixes().to_vec();
     suffixes.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
     let (number, exponent) = suffixes
         .iter()
@@ -169,6 +174,27 @@ pub fn parse_value(spec: &ParamSpec, text: &str) -> Result<f64, ParamError> {
     } else {
         value * scale
     })
+}
+
+/// Shows an SI value in the unit a person would type: `10 ms`, `-70 mV`, `15 Hz`, `1000`.
+/// [`parse_text`] reads it back to the same value.
+pub fn format_value(unit: Unit, value: f64) -> String {
+    let (scaled, suffix) = match unit {
+        Unit::Seconds if value != 0.0 && value.abs() < 1e-3 => (value * 1e6, "us"),
+        Unit::Seconds if value != 0.0 && value.abs() < 1.0 => (value * 1e3, "ms"),
+        Unit::Seconds => (value, "s"),
+        Unit::Volts => (value * 1e3, "mV"),
+        Unit::Hertz => (value, "Hz"),
+        Unit::Degrees => (value, "deg"),
+        Unit::Dimensionless | Unit::Count => (value, ""),
+    };
+    // Round away float noise from the scaling (0.01 * 1e3 = 10.000000000000002).
+    let rounded = (scaled * 1e9).round() / 1e9;
+    if suffix.is_empty() {
+        format!("{rounded}")
+    } else {
+        format!("{rounded} {suffix}")
+    }
 }
 
 fn unit_hint(unit: Unit) -> String {
@@ -317,6 +343,26 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("out of range"));
+    }
+
+    #[test]
+    fn formatted_values_read_back() {
+        for (unit, v, text) in [
+            (Unit::Seconds, 10e-3, "10 ms"),
+            (Unit::Seconds, 1e-6, "1 us"),
+            (Unit::Seconds, 2.5, "2.5 s"),
+            (Unit::Volts, -70e-3, "-70 mV"),
+            (Unit::Hertz, 15.0, "15 Hz"),
+            (Unit::Count, 1000.0, "1000"),
+            (Unit::Dimensionless, -0.0105, "-0.0105"),
+        ] {
+            assert_eq!(format_value(unit, v), text);
+            let back = parse_text("x", unit, text).unwrap();
+            assert!(
+                (back - v).abs() <= 1e-12 * v.abs().max(1.0),
+                "{text}: {back}"
+            );
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::simulation::Simulation;
 /// Lags up to this much wall time are caught up; longer ones re-anchor (see [`crate::runner`]).
 pub const DEFAULT_CATCH_UP_BOUND_NS: u64 = 250_000_000;
 /// The preset a new session starts with, so Start works before any Configure.
-pub const DEFAULT_PRESET: &str = "tick";
+pub const DEFAULT_PRESET: &str = "stdp";
 /// The seed a new session starts with.
 pub const DEFAULT_SEED: u64 = 1;
 /// Largest seed accepted: 2^53 - 1, so it survives a round trip through JavaScript numbers.
@@ -208,6 +208,18 @@ mod tests {
     use crate::clock::ManualClock;
     use crate::protocol::WindowSummary;
 
+    /// A session running the `tick` preset at its defaults (the tests' timings assume it).
+    fn tick_session() -> Session {
+        let mut s = Session::new();
+        let events = s.handle(Command::Configure {
+            preset: "tick".into(),
+            seed: DEFAULT_SEED,
+            params: ParamValues::new(),
+        });
+        assert!(matches!(events[0], Event::Status(_)), "{events:?}");
+        s
+    }
+
     fn windows(events: &[Event]) -> Vec<&WindowSummary> {
         events
             .iter()
@@ -227,7 +239,7 @@ mod tests {
 
     #[test]
     fn step_runs_exactly_one_window_then_pauses() {
-        let mut s = Session::new();
+        let mut s = tick_session();
         let clock = ManualClock::at(0);
         s.handle(Command::SetPacing {
             pacing: Pacing::AsFastAsPossible,
@@ -248,7 +260,7 @@ mod tests {
 
     #[test]
     fn real_time_waits_for_the_clock() {
-        let mut s = Session::new();
+        let mut s = tick_session();
         let clock = ManualClock::at(1_000);
         s.handle(Command::Start);
         // t = 0 runs at once; the next tick (1 ms) must wait for the wall clock.
@@ -266,7 +278,7 @@ mod tests {
 
     #[test]
     fn a_refused_configure_changes_nothing() {
-        let mut s = Session::new();
+        let mut s = tick_session();
         s.handle(Command::SetPacing {
             pacing: Pacing::AsFastAsPossible,
         });
@@ -309,7 +321,7 @@ mod tests {
     #[test]
     fn reset_replays_the_same_run() {
         let clock = ManualClock::at(0);
-        let mut s = Session::new();
+        let mut s = tick_session();
         s.handle(Command::SetPacing {
             pacing: Pacing::AsFastAsPossible,
         });
@@ -328,7 +340,7 @@ mod tests {
 
     #[test]
     fn oversized_seeds_are_refused() {
-        let mut s = Session::new();
+        let mut s = tick_session();
         let events = s.handle(Command::Configure {
             preset: "tick".into(),
             seed: MAX_SEED + 1,

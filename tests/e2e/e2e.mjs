@@ -75,8 +75,17 @@ try {
 
   await page.goto(base);
   const status = page.getByTestId('worker-status');
-  const canvasPixels = () => page.evaluate(() => document.querySelector('[data-testid=trace-plot]').toDataURL());
-  const windowsShown = async () => Number((await page.getByTestId('readout').textContent()).match(/windows: (\d+)/)[1]);
+  const canvasPixels = (id) => page.evaluate((id) => document.querySelector(`[data-testid=${id}]`).toDataURL(), id);
+  const readout = () => page.getByTestId('readout').textContent();
+  const windowsShown = async () => Number((await readout()).match(/windows: (\d+)/)[1]);
+  const spikeReadout = () => page.getByTestId('spike-readout').textContent();
+  const waitForStatus = (text, timeout = 10_000) => page.waitForFunction(
+    (t) => document.querySelector('[data-testid=worker-status]').textContent === t, text, { timeout });
+  const configure = async (preset) => {
+    await page.getByTestId('preset').selectOption(preset);
+    await page.getByTestId('apply').click();
+    await page.waitForFunction((p) => document.querySelector('[data-testid=readout]').textContent.startsWith(`${p} · t = 0.000 s · windows: 0`), preset);
+  };
 
   await check('the worker says ready and the page is cross-origin isolated', async () => {
     await page.waitForFunction(() => {
@@ -86,25 +95,27 @@ try {
     assert(await page.evaluate(() => crossOriginIsolated) === true, 'crossOriginIsolated is not true');
     const clock = await page.getByTestId('clock-info').textContent();
     assert(clock.includes('cross-origin isolated'), `worker reports: ${clock}`);
+    assert((await readout()).startsWith('stdp'), 'the default preset is stdp');
   });
 
-  await check('Start runs the worker and the plot moves', async () => {
-    const before = await canvasPixels();
+  await check('Start runs the stdp preset and the raster moves', async () => {
+    await page.getByTestId('speed').selectOption('10x real time');
     await page.getByTestId('start').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=worker-status]').textContent === 'running',
-      null, { timeout: 5_000 });
+    await waitForStatus('running', 5_000);
+    await page.waitForFunction(() => /windows: [1-9]/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
+    const before = await canvasPixels('raster-plot');
     await page.waitForTimeout(1_500);
-    const after = await canvasPixels();
-    assert(after !== before, 'the plot did not change');
-    assert(await windowsShown() >= 10, `only ${await windowsShown()} windows after 1.5 s of real time`);
-    const t = (await page.getByTestId('readout').textContent()).match(/t = ([\d.]+) s/)[1];
-    assert(Number(t) > 0.5, `logical time ${t} s after 1.5 s running`);
-    await page.screenshot({ path: join(shots, 'dashboard.png') });
+    assert(await canvasPixels('raster-plot') !== before, 'the raster did not change');
+    assert(await windowsShown() >= 5, `only ${await windowsShown()} windows after ~2 s at 10x`);
+    const text = await spikeReadout();
+    const inputs = Number(text.match(/input spikes (\d+)/)[1]);
+    assert(Math.abs(inputs - 15000) < 1000, `input spikes per 1 s window: ${inputs} (expected ~15000)`);
+    await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true });
   });
 
   await check('Pause stops it, Step advances exactly one window', async () => {
     await page.getByTestId('pause').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=worker-status]').textContent === 'paused');
+    await waitForStatus('paused');
     const paused = await windowsShown();
     await page.waitForTimeout(300);
     assert(await windowsShown() === paused, 'windows kept coming while paused');
@@ -118,7 +129,67 @@ try {
 
   await check('Reset clears the run', async () => {
     await page.getByTestId('reset').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('t = 0.000 s · windows: 0'));
+    await page.waitForFunction(() => /t = 0.000 s · windows: 0 /.test(document.querySelector('[data-testid=readout]').textContent));
+  });
+
+  await check('bad parameters are refused next to their field and change nothing', async () => {
+    const before = await readout();
+    await page.getByTestId('param-taum').fill('abc');
+    await page.getByTestId('param-taum').dispatchEvent('change');
+    await page.getByTestId('apply').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=error-taum]').textContent.includes('cannot read `abc`'));
+    await page.getByTestId('param-taum').fill('5 s');
+    await page.getByTestId('param-taum').dispatchEvent('change');
+    await page.getByTestId('apply').click();
+    // The engine's message, from the worker.
+    await page.waitForFunction(() => document.querySelector('[data-testid=error-taum]').textContent.includes('out of range'));
+    await page.getByTestId('param-vt').fill('-65 mV');
+    await page.getByTestId('param-vt').dispatchEvent('change');
+    await page.getByTestId('param-taum').fill('10 ms');
+    await page.getByTestId('param-taum').dispatchEvent('change');
+    await page.getByTestId('apply').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=error-vr]').textContent.includes('must be below vt'));
+    assert(await readout() === before, 'a refused configure changed the run');
+  });
+
+  await check('phase-lock locks to one phase (polar plot concentrated)', async () => {
+    await configure('phase-lock');
+    await page.getByTestId('speed').selectOption('as fast as possible');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => /windows: ([3-9]|\d\d)/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    const text = await spikeReadout();
+    const [, phase, strength] = text.match(/phase ([\d.]+) deg, vector strength ([\d.]+)/);
+    assert(Number(strength) > 0.999, `vector strength ${strength}`);
+    assert(Math.abs(Number(phase) - 84.4) < 1, `phase ${phase} deg (closed form: 84.2-84.6)`);
+    await page.screenshot({ path: join(shots, 'phase-lock.png'), fullPage: true });
+  });
+
+  await check('stdp at full speed turns the weights bimodal', async () => {
+    await configure('stdp');
+    await page.getByTestId('speed').selectOption('as fast as possible');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => {
+      const m = document.querySelector('[data-testid=readout]').textContent.match(/t = ([\d.]+) s/);
+      return m && Number(m[1]) >= 60;
+    }, null, { timeout: 60_000 });
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    const [, zero, max] = (await spikeReadout()).match(/near 0: ([\d.]+) %, near max: ([\d.]+) %/);
+    assert(Number(zero) > 18 && Number(max) > 14, `near 0: ${zero} %, near max: ${max} % (uniform: 10 % each)`);
+    await page.screenshot({ path: join(shots, 'stdp.png'), fullPage: true });
+  });
+
+  await check('seed-example runs its three task kinds', async () => {
+    await configure('seed-example');
+    await page.getByTestId('speed').selectOption('1x real time');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => /windows: ([5-9]|\d\d)/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
+    await page.getByTestId('pause').click();
+    const text = await spikeReadout();
+    assert(/phase [\d.]+ deg/.test(text), `no phase readout: ${text}`);
+    await page.screenshot({ path: join(shots, 'seed-example.png'), fullPage: true });
   });
 
   await check('no errors in the page or the worker', async () => {

@@ -91,7 +91,7 @@ const PARAMS: &[ParamSpec] = &[
     spec(
         "target_phase",
         Unit::Degrees,
-        120.0,
+        100.0,
         0.0,
         360.0,
         "Phase the bias rule pulls toward.",
@@ -144,6 +144,7 @@ fn build(values: &ParamValues, _seed: u64) -> Result<Box<dyn Simulation>, ParamE
         phases: Vec::new(),
         recorder: SpikeRecorder::new(
             window,
+            0,
             1,
             dt.as_nanos(),
             Some(Oscillation {

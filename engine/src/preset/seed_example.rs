@@ -239,6 +239,7 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         pending: Vec::new(),
         recorder: SpikeRecorder::new(
             window,
+            n_in,
             n_out,
             dt.as_nanos(),
             Some(Oscillation {

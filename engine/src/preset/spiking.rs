@@ -33,6 +33,8 @@ pub struct Oscillation {
 #[derive(Debug)]
 pub struct SpikeRecorder {
     window: WindowConfig,
+    /// Raster rows: the first inputs, at most [`RASTER_ROWS`].
+    raster_rows: u32,
     output_neurons: u32,
     outputs: Recent<u32>,
     raster_inputs: Recent<u32>,
@@ -49,9 +51,11 @@ pub struct SpikeRecorder {
 }
 
 impl SpikeRecorder {
-    /// A recorder for windows of `window`, `output_neurons` outputs, stepping every `dt_ns`.
+    /// A recorder for windows of `window`, `inputs` inputs, `output_neurons` outputs, stepping
+    /// every `dt_ns`.
     pub fn new(
         window: WindowConfig,
+        inputs: u32,
         output_neurons: u32,
         dt_ns: u64,
         oscillation: Option<Oscillation>,
@@ -59,6 +63,7 @@ impl SpikeRecorder {
         let steps_per_window = (window.length().as_nanos() / dt_ns.max(1)).max(1);
         SpikeRecorder {
             window,
+            raster_rows: inputs.min(RASTER_ROWS),
             output_neurons,
             outputs: Recent::default(),
             raster_inputs: Recent::default(),
@@ -84,7 +89,7 @@ impl SpikeRecorder {
 
     /// An input spike of `source` at `t` (call in time order).
     pub fn input_spike(&mut self, t: TimePoint, source: u32) {
-        if source < RASTER_ROWS {
+        if source < self.raster_rows {
             self.raster_inputs.push(t, source);
         }
     }
@@ -113,7 +118,7 @@ impl SpikeRecorder {
             .map(|(t, n)| (t.as_secs_f64(), *n))
             .collect();
         let bin_s = length_s / RASTER_BINS as f64;
-        let mut counts = vec![0u16; (RASTER_ROWS * RASTER_BINS) as usize];
+        let mut counts = vec![0u16; (self.raster_rows * RASTER_BINS) as usize];
         for (t, source) in self.raster_inputs.within(bounds) {
             let bin = (((t.as_secs_f64() - start_s) / bin_s) as u32).min(RASTER_BINS - 1);
             let cell = &mut counts[(source * RASTER_BINS + bin) as usize];
@@ -143,7 +148,7 @@ impl SpikeRecorder {
                 .map(|(_, c)| *c as u64)
                 .sum(),
             raster: Raster {
-                rows: RASTER_ROWS,
+                rows: self.raster_rows,
                 bins: RASTER_BINS,
                 start_s,
                 bin_s,

@@ -206,7 +206,7 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         dt_s,
         ge_decay: libm::exp(-dt_s / values["taue"]),
         gmax,
-        recorder: SpikeRecorder::new(window, 1, dt.as_nanos(), None),
+        recorder: SpikeRecorder::new(window, n, 1, dt.as_nanos(), None),
         input_spikes: 0,
     };
     let mut scheduler = Scheduler::new(seed);

@@ -1,0 +1,176 @@
+//! Choosing a preset, its seed and its parameters. Values are typed as a person would (with a
+//! unit suffix: `10 ms`, `-70 mV`); the engine validates them and a refusal is shown next to the
+//! field it names, with the running simulation untouched.
+
+use crate::state::DashboardState;
+use leptos::prelude::*;
+use tempora_engine::params::{format_value, parse_text, ParamValues};
+use tempora_engine::protocol::{Command, ParamInfo};
+use tempora_engine::session::MAX_SEED;
+
+/// One field of the form.
+#[derive(Debug, Clone, PartialEq)]
+struct Field {
+    info: ParamInfo,
+    text: String,
+}
+
+fn fields_for(params: &[ParamInfo], values: Option<&ParamValues>) -> Vec<Field> {
+    params
+        .iter()
+        .map(|p| {
+            let value = values
+                .and_then(|v| v.get(&p.name))
+                .copied()
+                .unwrap_or(p.default);
+            Field {
+                info: p.clone(),
+                text: format_value(p.unit, value),
+            }
+        })
+        .collect()
+}
+
+/// The preset picker, seed and parameter fields, and the Apply button.
+#[component]
+pub fn ParamsForm(
+    /// The dashboard's state.
+    state: DashboardState,
+    /// Sends a command to the worker.
+    send: Callback<Command>,
+) -> impl IntoView {
+    let preset = RwSignal::new(String::new());
+    let seed_text = RwSignal::new("1".to_string());
+    let fields = RwSignal::new(Vec::<Field>::new());
+
+    // Follow the worker: when it reports a run, show that run's preset, seed and values.
+    Effect::new(move |_| {
+        let Some(status) = state.status.get() else {
+            return;
+        };
+        let presets = state.presets.get();
+        if let Some(info) = presets.iter().find(|p| p.name == status.preset) {
+            preset.set(status.preset.clone());
+            seed_text.set(status.seed.to_string());
+            fields.set(fields_for(&info.params, Some(&status.params)));
+        }
+    });
+
+    let choose = move |name: String| {
+        let presets = state.presets.get_untracked();
+        if let Some(info) = presets.iter().find(|p| p.name == name) {
+            fields.set(fields_for(&info.params, None));
+        }
+        preset.set(name);
+        state.refusal.set(None);
+    };
+
+    let apply = move |_| {
+        state.refusal.set(None);
+        let seed = match seed_text.get_untracked().trim().parse::<u64>() {
+            Ok(s) if s <= MAX_SEED => s,
+            _ => {
+                state.refusal.set(Some(crate::state::Refusal {
+                    param: Some("seed".into()),
+                    message: format!("the seed must be a whole number from 0 to {MAX_SEED}"),
+                }));
+                return;
+            }
+        };
+        let mut params = ParamValues::new();
+        for f in fields.get_untracked() {
+            match parse_text(&f.info.name, f.info.unit, &f.text) {
+                Ok(v) => {
+                    params.insert(f.info.name.clone(), v);
+                }
+                Err(e) => {
+                    state.refusal.set(Some(crate::state::Refusal {
+                        param: Some(f.info.name.clone()),
+                        message: e.to_string(),
+                    }));
+                    return;
+                }
+            }
+        }
+        send.run(Command::Configure {
+            preset: preset.get_untracked(),
+            seed,
+            params,
+        });
+    };
+
+    let error_for = move |name: &str| {
+        state
+            .refusal
+            .get()
+            .filter(|r| r.param.as_deref() == Some(name))
+            .map(|r| r.message)
+    };
+    let description = move || {
+        let name = preset.get();
+        state
+            .presets
+            .get()
+            .into_iter()
+            .find(|p| p.name == name)
+            .map(|p| p.description)
+            .unwrap_or_default()
+    };
+
+    view! {
+        <section class="params" aria-label="Preset and parameters">
+            <div class="row">
+                <label>
+                    "Preset "
+                    <select data-testid="preset" prop:value=move || preset.get()
+                        on:change=move |ev| choose(event_target_value(&ev))>
+                        {move || state.presets.get().into_iter().map(|p| {
+                            let name = p.name.clone();
+                            view! { <option value=name.clone()>{name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Seed "
+                    <input data-testid="seed" class="seed" type="text" inputmode="numeric"
+                        prop:value=move || seed_text.get()
+                        on:input=move |ev| seed_text.set(event_target_value(&ev)) />
+                </label>
+                <button data-testid="apply" on:click=apply
+                    prop:disabled=move || state.presets.with(Vec::is_empty)>
+                    "Apply (restarts the run)"
+                </button>
+            </div>
+            <p class="field-error" data-testid="error-seed">{move || error_for("seed")}</p>
+            <p class="description">{description}</p>
+            <div class="fields">
+                {move || fields.get().into_iter().enumerate().map(|(i, f)| {
+                    let name = f.info.name.clone();
+                    let test_id = format!("param-{name}");
+                    let error_id = format!("error-{name}");
+                    let unit = match f.info.unit.symbol() { "" => String::new(), s => format!(" ({s})") };
+                    let range = format!(
+                        "{} .. {}",
+                        format_value(f.info.unit, f.info.min),
+                        format_value(f.info.unit, f.info.max)
+                    );
+                    let name_for_error = name.clone();
+                    view! {
+                        <div class="field">
+                            <label>
+                                <span class="name">{name.clone()}{unit}</span>
+                                <input type="text" data-testid=test_id prop:value=f.text.clone()
+                                    on:change=move |ev| {
+                                        let text = event_target_value(&ev);
+                                        fields.update(|fs| fs[i].text = text);
+                                    } />
+                            </label>
+                            <span class="help">{f.info.help.clone()}" Range "{range}"."</span>
+                            <span class="field-error" data-testid=error_id>{move || error_for(&name_for_error)}</span>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,82 @@
+//! A line plot over time (traces, membrane potential, rates, mean weights).
+
+use super::{plot_error, prepare, DATA, GRID};
+use plotters::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+/// What to draw.
+pub struct LinePlot<'a> {
+    /// Caption.
+    pub title: &'a str,
+    /// X axis label with unit.
+    pub x_label: &'a str,
+    /// Y axis label with unit.
+    pub y_label: &'a str,
+    /// Points in drawing order.
+    pub points: &'a [(f64, f64)],
+    /// X range; from the data if `None`.
+    pub x_range: Option<(f64, f64)>,
+    /// Y range; from the data (padded) if `None`.
+    pub y_range: Option<(f64, f64)>,
+    /// A horizontal reference line (threshold, target), if any.
+    pub reference: Option<f64>,
+}
+
+fn data_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    values.fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+    })
+}
+
+/// Draws `plot` on `canvas`.
+pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), String> {
+    let (root, px) = prepare(canvas)?;
+    let (x0, x1) = plot
+        .x_range
+        .or_else(|| data_range(plot.points.iter().map(|p| p.0)))
+        .unwrap_or((0.0, 1.0));
+    let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
+    let (y0, y1) = plot.y_range.unwrap_or_else(|| {
+        let (lo, hi) = data_range(plot.points.iter().map(|p| p.1).chain(plot.reference))
+            .unwrap_or((-1.0, 1.0));
+        let pad = ((hi - lo) * 0.1)
+            .max(hi.abs().max(lo.abs()) * 0.01)
+            .max(1e-12);
+        (lo - pad, hi + pad)
+    });
+    let font = ("sans-serif", px(12.0)).into_font();
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(8.0))
+        .caption(plot.title, ("sans-serif", px(14.0)))
+        .x_label_area_size(px(36.0))
+        .y_label_area_size(px(60.0))
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(plot_error)?;
+    chart
+        .configure_mesh()
+        .x_desc(plot.x_label)
+        .y_desc(plot.y_label)
+        .label_style(font.clone())
+        .axis_desc_style(font)
+        .light_line_style(GRID)
+        .x_labels(6)
+        .y_labels(6)
+        .draw()
+        .map_err(plot_error)?;
+    if let Some(r) = plot.reference {
+        chart
+            .draw_series(LineSeries::new(
+                [(x0, r), (x1, r)],
+                ShapeStyle::from(&super::ACCENT.mix(0.6)).stroke_width(px(1.0)),
+            ))
+            .map_err(plot_error)?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            plot.points.iter().copied(),
+            ShapeStyle::from(&DATA).stroke_width(px(1.5)),
+        ))
+        .map_err(plot_error)?;
+    root.present().map_err(plot_error)
+}

@@ -1,0 +1,71 @@
+//! The spike raster of one window: input rows (binned counts) below, output spikes on top.
+
+use super::{plot_error, prepare, ACCENT, DATA, GRID};
+use plotters::prelude::*;
+use tempora_engine::protocol::Raster;
+use web_sys::HtmlCanvasElement;
+
+/// Draws `raster` (inputs, rows 0..rows) and `outputs` (`(t in s, neuron)`) above them.
+pub fn draw_raster(
+    canvas: &HtmlCanvasElement,
+    raster: &Raster,
+    outputs: &[(f64, u32)],
+    output_rows: u32,
+) -> Result<(), String> {
+    let (root, px) = prepare(canvas)?;
+    let t0 = raster.start_s;
+    let t1 = t0 + raster.bin_s * raster.bins.max(1) as f64;
+    let gap = 1.0;
+    let rows = raster.rows as f64 + gap + output_rows as f64;
+    let font = ("sans-serif", px(12.0)).into_font();
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(8.0))
+        .caption(
+            format!(
+                "Spike raster: first {} inputs (blue), outputs (red)",
+                raster.rows
+            ),
+            ("sans-serif", px(14.0)),
+        )
+        .x_label_area_size(px(36.0))
+        .y_label_area_size(px(48.0))
+        .build_cartesian_2d(t0..t1, 0.0..rows)
+        .map_err(plot_error)?;
+    chart
+        .configure_mesh()
+        .x_desc("logical time (s)")
+        .y_desc("neuron")
+        .label_style(font.clone())
+        .axis_desc_style(font)
+        .light_line_style(GRID)
+        .x_labels(6)
+        .draw()
+        .map_err(plot_error)?;
+    let bins = raster.bins as usize;
+    chart
+        .draw_series(
+            raster
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, &c)| c > 0)
+                .map(|(i, _)| {
+                    let (row, bin) = ((i / bins) as f64, (i % bins) as f64);
+                    let x = t0 + bin * raster.bin_s;
+                    Rectangle::new(
+                        [(x, row + 0.15), (x + raster.bin_s, row + 0.85)],
+                        DATA.filled(),
+                    )
+                }),
+        )
+        .map_err(plot_error)?;
+    let base = raster.rows as f64 + gap;
+    let tick = (t1 - t0) / 400.0;
+    chart
+        .draw_series(outputs.iter().map(|&(t, n)| {
+            let y = base + n as f64;
+            Rectangle::new([(t, y + 0.05), (t + tick, y + 0.95)], ACCENT.filled())
+        }))
+        .map_err(plot_error)?;
+    root.present().map_err(plot_error)
+}

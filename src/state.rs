@@ -1,0 +1,124 @@
+//! The dashboard's state as signals, and how each worker event changes it.
+
+use crate::history::History;
+use crate::worker_client::Incoming;
+use leptos::prelude::*;
+use tempora_engine::protocol::{Command, Event, PresetInfo, Status};
+
+/// The worker's life, as the UI knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerLife {
+    /// Spawned, `ready` not yet received; nothing may be sent.
+    Starting,
+    /// Accepting commands.
+    Ready {
+        /// Whether the worker's scope is cross-origin isolated.
+        isolated: bool,
+        /// How the worker waits between due tasks.
+        wait_method: String,
+    },
+    /// It panicked, failed to load or raised an uncaught error.
+    Dead(String),
+}
+
+/// A refusal from the engine, shown next to the field it names (or above the form).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    /// The parameter, if the engine named one.
+    pub param: Option<String>,
+    /// The engine's message.
+    pub message: String,
+}
+
+/// Everything the dashboard shows, as signals (all `Copy`).
+#[derive(Clone, Copy)]
+pub struct DashboardState {
+    /// The worker's life.
+    pub life: RwSignal<WorkerLife>,
+    /// The last status the worker sent.
+    pub status: RwSignal<Option<Status>>,
+    /// Recent windows.
+    pub history: RwSignal<History>,
+    /// The last refusal or problem, until the next accepted command.
+    pub refusal: RwSignal<Option<Refusal>>,
+    /// The presets the worker offers.
+    pub presets: RwSignal<Vec<PresetInfo>>,
+    /// A Configure to send when a restarted worker is ready (resume from the last parameters).
+    pub resume: RwSignal<Option<Command>>,
+}
+
+impl DashboardState {
+    /// A fresh state: worker starting, nothing received.
+    pub fn new() -> Self {
+        DashboardState {
+            life: RwSignal::new(WorkerLife::Starting),
+            status: RwSignal::new(None),
+            history: RwSignal::new(History::default()),
+            refusal: RwSignal::new(None),
+            presets: RwSignal::new(Vec::new()),
+            resume: RwSignal::new(None),
+        }
+    }
+
+    /// Shows a problem that is not about one parameter.
+    pub fn complain(&self, message: impl Into<String>) {
+        self.refusal.set(Some(Refusal {
+            param: None,
+            message: message.into(),
+        }));
+    }
+
+    /// Applies what the worker said; returns a command to send back, if any.
+    pub fn receive(&self, incoming: Incoming) -> Option<Command> {
+        match incoming {
+            Incoming::Event(Event::Ready {
+                cross_origin_isolated,
+                wait_method,
+                presets,
+                ..
+            }) => {
+                self.presets.set(presets);
+                self.life.set(WorkerLife::Ready {
+                    isolated: cross_origin_isolated,
+                    wait_method,
+                });
+                return self.resume.write().take();
+            }
+            Incoming::Event(Event::Status(status)) => {
+                let new_run = self.status.with_untracked(|old| {
+                    old.as_ref().is_none_or(|o| {
+                        o.preset != status.preset
+                            || o.seed != status.seed
+                            || o.params != status.params
+                    })
+                });
+                if status.now_ns == 0 || new_run {
+                    self.history.update(History::clear);
+                }
+                self.status.set(Some(status));
+            }
+            Incoming::Event(Event::Window(window)) => {
+                if let Some(status) = self.status.write().as_mut() {
+                    status.now_ns = status.now_ns.max(window.end_ns);
+                }
+                self.history.update(|h| h.push(*window));
+            }
+            Incoming::Event(Event::Error { message, param }) => {
+                self.refusal.set(Some(Refusal { param, message }));
+            }
+            Incoming::Event(Event::Fatal { message }) | Incoming::Died(message) => {
+                self.life.set(WorkerLife::Dead(message));
+            }
+            Incoming::Malformed(message) => {
+                self.complain(format!("unreadable message from the worker: {message}"));
+            }
+        }
+        None
+    }
+}
+
+impl Default for DashboardState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
