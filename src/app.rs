@@ -1,5 +1,6 @@
 //! The dashboard: header with the worker's status, run controls, the parameter form and plots.
 
+use crate::export_bar::ExportBar;
 use crate::params_form::ParamsForm;
 use crate::plots::Plots;
 use crate::state::{DashboardState, WorkerLife};
@@ -194,6 +195,7 @@ pub fn App() -> impl IntoView {
             <p class="readout" data-testid="readout">{readout}</p>
             <p class="error" data-testid="error" role="alert">{general_error}</p>
             <ParamsForm state=state send=send />
+            <ExportBar state=state send=send />
             <Plots state=state />
         </main>
     }

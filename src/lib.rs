@@ -4,6 +4,8 @@
 //! ([`plots`], [`plot`]).
 
 pub mod app;
+pub mod export;
+pub mod export_bar;
 pub mod history;
 pub mod params_form;
 pub mod plot;

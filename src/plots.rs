@@ -1,5 +1,6 @@
 //! The plot panel: what the newest window holds decides which plots are shown.
 
+use crate::export::download;
 use crate::plot::{draw_histogram, draw_line, draw_polar, draw_raster, LinePlot};
 use crate::state::DashboardState;
 use leptos::ev;
@@ -28,8 +29,22 @@ fn plot_canvas(
             }
         }
     });
+    let save_png = move |_| {
+        if let Some(canvas) = canvas.get_untracked() {
+            match canvas.to_data_url_with_type("image/png") {
+                Ok(url) => {
+                    if let Err(e) = download(&format!("tempora-{test_id}.png"), &url) {
+                        log::error!("{test_id}: {e}");
+                    }
+                }
+                Err(e) => log::error!("{test_id}: cannot encode PNG: {e:?}"),
+            }
+        }
+    };
     view! {
         <figure class=format!("plot {class}")>
+            <button class="png" title="Save this plot as PNG" data-testid=format!("png-{test_id}")
+                on:click=save_png>"PNG"</button>
             <canvas data-testid=test_id node_ref=canvas></canvas>
         </figure>
     }

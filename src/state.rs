@@ -95,6 +95,8 @@ impl DashboardState {
                 if status.now_ns == 0 || new_run {
                     self.history.update(History::clear);
                 }
+                // A status answers an accepted command: earlier complaints no longer apply.
+                self.refusal.set(None);
                 self.status.set(Some(status));
             }
             Incoming::Event(Event::Window(window)) => {

@@ -108,3 +108,73 @@ fn trace_shows_overlapping_samples_once() {
     let last: Vec<f64> = h.trace(0.6).iter().map(|p| p.0).collect();
     assert_eq!(last, vec![0.75, 1.0, 1.25]);
 }
+
+fn spiking_window(index: u64) -> WindowSummary {
+    use tempora_engine::protocol::{PhaseWindow, Raster, SpikeWindow, WeightHistogram};
+    WindowSummary {
+        index,
+        start_ns: index * 1_000_000_000,
+        end_ns: (index + 1) * 1_000_000_000,
+        data: WindowData::Spiking(Box::new(SpikeWindow {
+            output_spikes: vec![(index as f64 + 0.25, 0)],
+            output_rate_hz: 1.0,
+            input_spikes: 15_000,
+            raster: Raster::default(),
+            membrane: vec![],
+            weights: Some(WeightHistogram {
+                wmax: 0.01,
+                counts: vec![1, 2],
+                mean: 0.004,
+                near_bounds: (0.25, 0.125),
+            }),
+            phase: Some(PhaseWindow {
+                frequency_hz: 10.0,
+                histogram: vec![1],
+                circular_mean_deg: Some(90.0),
+                vector_strength: 1.0,
+                target_deg: None,
+            }),
+        })),
+        timing: None,
+    }
+}
+
+#[wasm_bindgen_test]
+fn csv_export_has_one_row_per_window_with_values() {
+    use tempora_ui::export::windows_csv;
+    let windows: Vec<WindowSummary> = (0..5).map(spiking_window).collect();
+    let text = windows_csv(windows.iter()).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(&rows[3][column("index")], "3");
+    assert_eq!(&rows[3][column("end_s")], "4.0");
+    assert_eq!(&rows[3][column("input_spikes")], "15000");
+    assert_eq!(&rows[3][column("weights_near_0")], "0.25");
+    assert_eq!(&rows[3][column("phase_mean_deg")], "90.0");
+    assert_eq!(&rows[3][column("trace_samples")], "");
+}
+
+#[wasm_bindgen_test]
+fn json_export_reads_back_as_the_same_settings_and_bad_files_are_refused() {
+    use tempora_ui::export::{parse_settings, windows_json, RunSettings, MAX_IMPORT_BYTES};
+    let settings = RunSettings {
+        preset: "phase-lock".into(),
+        seed: 9_007_199_254_740_991,
+        params: [("taum".to_string(), 0.012), ("I1".to_string(), 1.5e-2)]
+            .into_iter()
+            .collect(),
+    };
+    let windows: Vec<WindowSummary> = (0..2).map(spiking_window).collect();
+    let text = windows_json(settings.clone(), windows.iter()).unwrap();
+    assert_eq!(parse_settings(&text), Ok(settings));
+
+    let too_big = " ".repeat(MAX_IMPORT_BYTES + 1);
+    assert!(parse_settings(&too_big).unwrap_err().contains("at most"));
+    assert!(parse_settings("{\"preset\": 3}")
+        .unwrap_err()
+        .contains("not a Tempora parameter set"));
+    assert!(parse_settings("not json").is_err());
+}

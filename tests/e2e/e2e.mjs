@@ -4,7 +4,7 @@
 // Usage: node tests/e2e/e2e.mjs   (from the repo root; .ci/test.sh runs it after `trunk build --release`)
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -192,9 +192,30 @@ try {
     await page.screenshot({ path: join(shots, 'seed-example.png'), fullPage: true });
   });
 
+  await check('CSV and JSON exports hold every window; saved parameters import back', async () => {
+    await waitForStatus('paused');
+    const shown = await windowsShown();
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+    assert(lines[0].startsWith('index,start_s,end_s,kind,'), `header: ${lines[0]}`);
+    assert(lines.length - 1 === shown, `${lines.length - 1} CSV rows for ${shown} windows`);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const saved = JSON.parse(readFileSync(await json.path(), 'utf8'));
+    assert(saved.preset === 'seed-example' && saved.windows.length === shown, 'JSON export content');
+    assert(saved.params.stdp_period === 1e-5, `params in SI: ${JSON.stringify(saved.params)}`);
+    const [params] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-params').click()]);
+    await configure('phase-lock');
+    await page.getByTestId('import').setInputFiles(await json.path());
+    await page.waitForFunction(() => document.querySelector('[data-testid=error]').textContent.includes('use a file from Save parameters'));
+    await page.getByTestId('import').setInputFiles(await params.path());
+    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('seed-example · t = 0.000 s'));
+    assert(await page.getByTestId('param-stdp_period').inputValue() === '10 us', 'imported values shown');
+  });
+
   await check('no errors in the page or the worker', async () => {
     assert(problems.length === 0, problems.join('\n'));
-    assert((await page.getByTestId('error').textContent()) === '', 'the error line is not empty');
+    const error = await page.getByTestId('error').textContent();
+    assert(error === '', `the error line says: ${error}`);
   });
 } catch (e) {
   failed += 1;

@@ -1,0 +1,190 @@
+//! Export of the recorded windows (JSON, CSV) and of plots (PNG), and import of a saved
+//! parameter set. The data are built here as plain text; [`download`] hands them to the browser.
+
+use serde::{Deserialize, Serialize};
+use tempora_engine::params::ParamValues;
+use tempora_engine::protocol::{Status, WindowData, WindowSummary};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The largest parameter file accepted for import: a parameter set is well under 1 KiB, so
+/// anything near this is not one.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024;
+
+/// A run's parameters: what a JSON export starts with and what import reads back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSettings {
+    /// The preset.
+    pub preset: String,
+    /// The seed.
+    pub seed: u64,
+    /// Every parameter, SI units.
+    pub params: ParamValues,
+}
+
+impl From<&Status> for RunSettings {
+    fn from(s: &Status) -> Self {
+        RunSettings {
+            preset: s.preset.clone(),
+            seed: s.seed,
+            params: s.params.clone(),
+        }
+    }
+}
+
+/// The JSON export: the run's settings and every window held.
+#[derive(Serialize)]
+struct JsonExport<'a> {
+    #[serde(flatten)]
+    settings: RunSettings,
+    windows: Vec<&'a WindowSummary>,
+}
+
+/// The run's settings and windows as pretty JSON.
+pub fn windows_json<'a>(
+    settings: RunSettings,
+    windows: impl Iterator<Item = &'a WindowSummary>,
+) -> Result<String, String> {
+    serde_json::to_string_pretty(&JsonExport {
+        settings,
+        windows: windows.collect(),
+    })
+    .map_err(|e| format!("cannot write JSON: {e}"))
+}
+
+/// One CSV row per window, the same columns for every preset (empty where they do not apply).
+#[derive(Serialize)]
+struct CsvRow {
+    index: u64,
+    start_s: f64,
+    end_s: f64,
+    kind: &'static str,
+    output_rate_hz: Option<f64>,
+    input_spikes: Option<u64>,
+    output_spikes: Option<usize>,
+    weight_mean: Option<f64>,
+    weights_near_0: Option<f64>,
+    weights_near_max: Option<f64>,
+    phase_mean_deg: Option<f64>,
+    vector_strength: Option<f64>,
+    trace_samples: Option<usize>,
+    trace_blended_mean: Option<f64>,
+    lateness_p50_us: Option<f64>,
+    lateness_p99_us: Option<f64>,
+    tasks_per_s: Option<f64>,
+}
+
+fn csv_row(w: &WindowSummary) -> CsvRow {
+    let timing = w.timing.as_ref();
+    let mut row = CsvRow {
+        index: w.index,
+        start_s: w.start_ns as f64 * 1e-9,
+        end_s: w.end_ns as f64 * 1e-9,
+        kind: "",
+        output_rate_hz: None,
+        input_spikes: None,
+        output_spikes: None,
+        weight_mean: None,
+        weights_near_0: None,
+        weights_near_max: None,
+        phase_mean_deg: None,
+        vector_strength: None,
+        trace_samples: None,
+        trace_blended_mean: None,
+        lateness_p50_us: timing.map(|t| t.lateness.p50 as f64 / 1e3),
+        lateness_p99_us: timing.map(|t| t.lateness.p99 as f64 / 1e3),
+        tasks_per_s: timing.map(|t| t.tasks_per_s),
+    };
+    match &w.data {
+        WindowData::Trace {
+            points,
+            blended_mean,
+        } => {
+            row.kind = "trace";
+            row.trace_samples = Some(points.len());
+            row.trace_blended_mean = Some(*blended_mean);
+        }
+        WindowData::Spiking(s) => {
+            row.kind = "spiking";
+            row.output_rate_hz = Some(s.output_rate_hz);
+            row.input_spikes = Some(s.input_spikes);
+            row.output_spikes = Some(s.output_spikes.len());
+            if let Some(wh) = &s.weights {
+                row.weight_mean = Some(wh.mean);
+                row.weights_near_0 = Some(wh.near_bounds.0);
+                row.weights_near_max = Some(wh.near_bounds.1);
+            }
+            if let Some(p) = &s.phase {
+                row.phase_mean_deg = p.circular_mean_deg;
+                row.vector_strength = Some(p.vector_strength);
+            }
+        }
+    }
+    row
+}
+
+/// The run's settings alone as pretty JSON: the file Import reads.
+pub fn settings_json(settings: &RunSettings) -> Result<String, String> {
+    serde_json::to_string_pretty(settings).map_err(|e| format!("cannot write JSON: {e}"))
+}
+
+/// Every window as a CSV row (with a header).
+pub fn windows_csv<'a>(windows: impl Iterator<Item = &'a WindowSummary>) -> Result<String, String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for w in windows {
+        writer
+            .serialize(csv_row(w))
+            .map_err(|e| format!("cannot write CSV: {e}"))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| format!("cannot write CSV: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| format!("cannot write CSV: {e}"))
+}
+
+/// Refuses a file of `bytes` bytes that cannot be a parameter set, before reading it.
+pub fn check_import_size(bytes: f64) -> Result<(), String> {
+    if bytes > MAX_IMPORT_BYTES as f64 {
+        return Err(format!(
+            "the file is {bytes} bytes; a parameter set is at most {MAX_IMPORT_BYTES} bytes (use a file from Save parameters, not a run's JSON export)"
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a parameter set saved by Save parameters (or a JSON export, whose `windows` are
+/// ignored), or says why not.
+pub fn parse_settings(text: &str) -> Result<RunSettings, String> {
+    check_import_size(text.len() as f64)?;
+    serde_json::from_str::<RunSettings>(text)
+        .map_err(|e| format!("not a Tempora parameter set (needs preset, seed and params): {e}"))
+}
+
+/// Offers `text` to the user as a file named `name`.
+pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("cannot make the file: {e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|e| format!("cannot make the file: {e:?}"))?;
+    let result = download(name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    result
+}
+
+/// Starts a download of `url` (a blob or data URL) as `name`.
+pub fn download(name: &str, url: &str) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not an anchor")?;
+    anchor.set_href(url);
+    anchor.set_download(name);
+    anchor.click();
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Export (JSON, CSV) of the recorded windows and import of a saved parameter set.
+
+use crate::export::{
+    check_import_size, download_text, parse_settings, settings_json, windows_csv, windows_json,
+    RunSettings,
+};
+use crate::state::DashboardState;
+use leptos::prelude::*;
+use tempora_engine::protocol::Command;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Export and import buttons.
+#[component]
+pub fn ExportBar(
+    /// The dashboard's state.
+    state: DashboardState,
+    /// Sends a command to the worker.
+    send: Callback<Command>,
+) -> impl IntoView {
+    let save_settings = move |_| {
+        let Some(status) = state.status.get_untracked() else {
+            state.complain("no run yet");
+            return;
+        };
+        let settings = RunSettings::from(&status);
+        let name = format!(
+            "tempora-{}-seed{}-params.json",
+            settings.preset, settings.seed
+        );
+        if let Err(e) = settings_json(&settings)
+            .and_then(|text| download_text(&name, "application/json", &text))
+        {
+            state.complain(e);
+        }
+    };
+    let export = move |csv: bool| {
+        let Some(status) = state.status.get_untracked() else {
+            state.complain("nothing to export yet");
+            return;
+        };
+        let settings = RunSettings::from(&status);
+        let base = format!("tempora-{}-seed{}", settings.preset, settings.seed);
+        let result = state.history.with_untracked(|h| {
+            if csv {
+                windows_csv(h.windows())
+                    .and_then(|text| download_text(&format!("{base}.csv"), "text/csv", &text))
+            } else {
+                windows_json(settings, h.windows()).and_then(|text| {
+                    download_text(&format!("{base}.json"), "application/json", &text)
+                })
+            }
+        });
+        if let Err(e) = result {
+            state.complain(e);
+        }
+    };
+
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        if let Err(e) = check_import_size(file.size()) {
+            state.complain(format!("{}: {e}", file.name()));
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = match JsFuture::from(file.text()).await {
+                Ok(text) => text.as_string().unwrap_or_default(),
+                Err(e) => {
+                    state.complain(format!("cannot read {}: {e:?}", file.name()));
+                    return;
+                }
+            };
+            match parse_settings(&text) {
+                Ok(s) => send.run(Command::Configure {
+                    preset: s.preset,
+                    seed: s.seed,
+                    params: s.params,
+                }),
+                Err(e) => state.complain(format!("{}: {e}", file.name())),
+            }
+        });
+    };
+
+    view! {
+        <section class="export">
+            <button data-testid="export-json" on:click=move |_| export(false)
+                title="The run's preset, seed and parameters and every window held, as JSON">"Export JSON"</button>
+            <button data-testid="export-csv" on:click=move |_| export(true)
+                title="One row per window held, as CSV">"Export CSV"</button>
+            <button data-testid="save-params" on:click=save_settings
+                title="The preset, seed and parameters alone, as a small JSON file to import later or share">"Save parameters"</button>
+            <label class="import" title="Load a preset, seed and parameters saved with Save parameters">
+                "Import parameters "
+                <input data-testid="import" type="file" accept=".json,application/json" on:change=import />
+            </label>
+        </section>
+    }
+}
