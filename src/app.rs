@@ -1,9 +1,11 @@
 //! The dashboard: header with the worker's status, run controls, the parameter form and plots.
 
+use crate::export::RunSettings;
 use crate::export_bar::ExportBar;
 use crate::params_form::ParamsForm;
 use crate::plots::Plots;
 use crate::state::{DashboardState, WorkerLife};
+use crate::url_state::{current_fragment, from_fragment, replace_fragment, to_fragment};
 use crate::worker_client::{WorkerClient, WORKER_URL};
 use leptos::ev;
 use leptos::prelude::*;
@@ -51,8 +53,28 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     let state = DashboardState::new();
+    // A shared link's settings are applied as soon as the worker is ready.
+    match current_fragment().as_deref().map(from_fragment) {
+        Some(Ok(Some(s))) => state.resume.set(Some(Command::Configure {
+            preset: s.preset,
+            seed: s.seed,
+            params: s.params,
+        })),
+        Some(Err(e)) => state.complain(format!("the link's settings were not applied: {e}")),
+        Some(Ok(None)) | None => {}
+    }
     let client = StoredValue::new_local(None::<WorkerClient>);
     spawn_worker(state, client);
+    // The URL follows the run's settings (not its every status), so copying it shares the run.
+    let settings = Memo::new(move |_| state.status.with(|s| s.as_ref().map(RunSettings::from)));
+    Effect::new(move |_| {
+        if let Some(settings) = settings.get() {
+            match to_fragment(&settings) {
+                Ok(fragment) => replace_fragment(&fragment),
+                Err(e) => log::error!("cannot put the settings in the URL: {e}"),
+            }
+        }
+    });
 
     let send = Callback::new(move |command: Command| {
         if !matches!(command, Command::Configure { .. }) {

@@ -11,4 +11,5 @@ pub mod params_form;
 pub mod plot;
 pub mod plots;
 pub mod state;
+pub mod url_state;
 pub mod worker_client;

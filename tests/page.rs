@@ -178,3 +178,27 @@ fn json_export_reads_back_as_the_same_settings_and_bad_files_are_refused() {
         .contains("not a Tempora parameter set"));
     assert!(parse_settings("not json").is_err());
 }
+
+#[wasm_bindgen_test]
+fn settings_survive_the_url_and_bad_links_are_refused() {
+    use tempora_ui::export::RunSettings;
+    use tempora_ui::url_state::{from_fragment, to_fragment};
+    let settings = RunSettings {
+        preset: "phase-lock".into(),
+        seed: 42,
+        params: [("taum".to_string(), 0.012), ("El".to_string(), -0.0705)]
+            .into_iter()
+            .collect(),
+    };
+    let fragment = to_fragment(&settings).unwrap();
+    assert_eq!(from_fragment(&format!("#{fragment}")), Ok(Some(settings)));
+    assert_eq!(from_fragment(""), Ok(None));
+    assert_eq!(from_fragment("#seed=3"), Ok(None));
+    assert!(from_fragment("#preset=stdp&seed=-1")
+        .unwrap_err()
+        .contains("seed"));
+    assert!(from_fragment("#preset=stdp&p.taum=fast")
+        .unwrap_err()
+        .contains("taum"));
+    assert!(from_fragment(&"x".repeat(10_000)).is_err());
+}

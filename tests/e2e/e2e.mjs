@@ -212,6 +212,27 @@ try {
     assert(await page.getByTestId('param-stdp_period').inputValue() === '10 us', 'imported values shown');
   });
 
+  await check('a shared URL reproduces the run', async () => {
+    await page.getByTestId('param-N_in').fill('24');
+    await page.getByTestId('param-N_in').dispatchEvent('change');
+    await page.getByTestId('seed').fill('77');
+    await page.getByTestId('apply').click();
+    await page.waitForFunction(() => location.hash.includes('seed=77') && location.hash.includes('p.N_in=24'));
+    await page.getByTestId('step').click();
+    await page.waitForFunction(() => /windows: 1 /.test(document.querySelector('[data-testid=readout]').textContent));
+    const first = await spikeReadout();
+    const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await other.goto(page.url());
+    await other.waitForFunction(() => /^seed-example · t = 0.000 s/.test(document.querySelector('[data-testid=readout]')?.textContent ?? ''));
+    assert(await other.getByTestId('param-N_in').inputValue() === '24', 'N_in from the link');
+    assert(await other.getByTestId('seed').inputValue() === '77', 'seed from the link');
+    await other.getByTestId('step').click();
+    await other.waitForFunction(() => /windows: 1 /.test(document.querySelector('[data-testid=readout]').textContent));
+    const again = await other.getByTestId('spike-readout').textContent();
+    assert(again === first, `same run from the link:\n${first}\n${again}`);
+    await other.close();
+  });
+
   await check('no errors in the page or the worker', async () => {
     assert(problems.length === 0, problems.join('\n'));
     const error = await page.getByTestId('error').textContent();
