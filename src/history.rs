@@ -5,6 +5,7 @@
 
 use std::collections::VecDeque;
 use tempora_engine::protocol::{SpikeWindow, WindowData, WindowSummary};
+use tempora_engine::runner::TimingReport;
 
 /// Windows kept for plotting and export.
 pub const MAX_WINDOWS: usize = 400;
@@ -72,6 +73,18 @@ impl History {
             .filter_map(|w| match &w.data {
                 WindowData::Spiking(s) => value(s).map(|v| (w.end_ns as f64 * 1e-9, v)),
                 WindowData::Trace { .. } => None,
+            })
+            .collect()
+    }
+
+    /// One timing figure per window (of any kind), against the window's end time (s).
+    pub fn timing_series(&self, value: impl Fn(&TimingReport) -> f64) -> Vec<(f64, f64)> {
+        self.windows
+            .iter()
+            .filter_map(|w| {
+                w.timing
+                    .as_ref()
+                    .map(|t| (w.end_ns as f64 * 1e-9, value(t)))
             })
             .collect()
     }

@@ -81,6 +81,46 @@ pub fn Plots(
     let has_phase =
         Memo::new(move |_| history.with(|h| h.latest_spiking().is_some_and(|s| s.phase.is_some())));
 
+    let paced = Memo::new(move |_| {
+        state.status.with(|s| {
+            s.as_ref().is_some_and(|s| {
+                matches!(s.pacing, tempora_engine::runner::Pacing::RealTime { .. })
+            })
+        })
+    });
+    let timing_plots = move || {
+        view! {
+            <div class="plot-grid">
+                <Show when=move || paced.get()>
+                    {plot_canvas("lateness-plot", "", frame, move |c| {
+                        let p99 = history.with(|h| h.timing_series(|t| t.lateness.p99 as f64 / 1e3));
+                        draw_line(c, &LinePlot {
+                            title: "Scheduler lateness per window, p99 (actual - ideal wall time)",
+                            x_label: "window end (s)",
+                            y_label: "lateness p99 (us)",
+                            points: &p99,
+                            x_range: None,
+                            y_range: None,
+                            reference: None,
+                        })
+                    })}
+                </Show>
+                {plot_canvas("tasks-plot", "", frame, move |c| {
+                    let rate = history.with(|h| h.timing_series(|t| t.tasks_per_s / 1e3));
+                    draw_line(c, &LinePlot {
+                        title: "Scheduler throughput per window",
+                        x_label: "window end (s)",
+                        y_label: "tasks per wall second (thousands)",
+                        points: &rate,
+                        x_range: None,
+                        y_range: None,
+                        reference: None,
+                    })
+                })}
+            </div>
+        }
+    };
+
     view! {
         <Show
             when=move || spiking.get()
@@ -213,5 +253,7 @@ pub fn Plots(
                 </Show>
             </div>
         </Show>
+        <h2 class="section">"Scheduler timing"</h2>
+        {timing_plots}
     }
 }

@@ -50,7 +50,7 @@ impl Unit {
 }
 
 /// The description of one parameter: what the UI shows and what validation enforces.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ParamSpec {
     /// Its name, as used in `--set name=value` and in URLs.
     pub name: &'static str,

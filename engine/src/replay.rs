@@ -4,7 +4,7 @@
 use crate::params::ParamValues;
 use crate::preset::{self, PresetError};
 use crate::protocol::WindowSummary;
-use crate::simulation::{content_hash, run_to, Report};
+use crate::simulation::{content_hash, run_to, to_hex, Report};
 use crate::time::{TimePoint, TimeSpan};
 use serde::{Deserialize, Serialize};
 
@@ -21,16 +21,28 @@ pub struct ReplayCase {
     pub params: ParamValues,
     /// Windows the run closes.
     pub windows: usize,
-    /// [`content_hash`] of those windows.
+    /// [`content_hash`] of those windows, extended with the run's report (final weights, every
+    /// spike time...), so equal hashes mean bit-identical windows *and* results.
     pub hash: String,
 }
 
 impl ReplayCase {
     /// Runs the case and returns `(windows, hash)` as found now.
     pub fn outcome(&self) -> Result<(usize, String), PresetError> {
-        let (windows, _) = reference_run(&self.preset, self.seed, &self.params, self.duration_s)?;
-        Ok((windows.len(), content_hash(&windows)))
+        let (windows, report) =
+            reference_run(&self.preset, self.seed, &self.params, self.duration_s)?;
+        Ok((windows.len(), run_hash(&windows, &report)))
     }
+}
+
+/// A SHA-256 over the windows' [`content_hash`] and the report's JSON (serde_json writes floats
+/// as the shortest text that round-trips, so equal text means bit-equal values).
+pub fn run_hash(windows: &[WindowSummary], report: &Report) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(content_hash(windows));
+    hasher.update(serde_json::to_vec(report).expect("a report serialises"));
+    to_hex(&hasher.finalize())
 }
 
 /// Builds `preset` and runs it without pacing through `duration_s` of logical time; returns its

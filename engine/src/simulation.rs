@@ -99,9 +99,10 @@ pub fn content_hash(windows: &[WindowSummary]) -> String {
         hasher.update((json.len() as u64).to_le_bytes());
         hasher.update(json);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    to_hex(&hasher.finalize())
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

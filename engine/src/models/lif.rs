@@ -61,23 +61,34 @@ impl CurrentLif {
     /// end of the step and `v_p_start` at its start, so `v - v_p` decays exactly by `decay`
     /// (= exp(-dt/taum)). For a constant drive both equal `El + R I`. Returns true on a spike.
     pub fn step_toward(&mut self, v_p_start: f64, v_p_end: f64, decay: f64, dt: f64) -> bool {
-        if self.refractory_left > 0.0 {
-            self.refractory_left -= dt;
-            self.v = self.params.vr;
+        if hold_refractory(&self.params, &mut self.refractory_left, &mut self.v, dt) {
             return false;
         }
         self.v = v_p_end + (self.v - v_p_start) * decay;
-        self.fire_if_above_threshold()
+        fire_if_above_threshold(&self.params, &mut self.refractory_left, &mut self.v)
     }
+}
 
-    fn fire_if_above_threshold(&mut self) -> bool {
-        if self.v > self.params.vt {
-            self.v = self.params.vr;
-            self.refractory_left = self.params.refractory;
-            true
-        } else {
-            false
-        }
+/// During a refractory period, holds `v` at the reset and counts the period down; returns
+/// whether the neuron was refractory (and so must not integrate this step).
+fn hold_refractory(params: &LifParams, left: &mut f64, v: &mut f64, dt: f64) -> bool {
+    if *left > 0.0 {
+        *left -= dt;
+        *v = params.vr;
+        true
+    } else {
+        false
+    }
+}
+
+/// A spike if `v` is above threshold: `v` is reset and the refractory period starts.
+fn fire_if_above_threshold(params: &LifParams, left: &mut f64, v: &mut f64) -> bool {
+    if *v > params.vt {
+        *v = params.vr;
+        *left = params.refractory;
+        true
+    } else {
+        false
     }
 }
 
@@ -147,20 +158,12 @@ impl ConductanceLif {
     pub fn step_with_decay(&mut self, dt: f64, ge_decay: f64) -> bool {
         let ge = self.ge;
         self.ge *= ge_decay;
-        if self.refractory_left > 0.0 {
-            self.refractory_left -= dt;
-            self.v = self.params.vr;
+        if hold_refractory(&self.params, &mut self.refractory_left, &mut self.v, dt) {
             return false;
         }
         let v_inf = (self.params.el + ge * self.ee) / (1.0 + ge);
         self.v = v_inf + (self.v - v_inf) * libm::exp(-dt * (1.0 + ge) / self.params.taum);
-        if self.v > self.params.vt {
-            self.v = self.params.vr;
-            self.refractory_left = self.params.refractory;
-            true
-        } else {
-            false
-        }
+        fire_if_above_threshold(&self.params, &mut self.refractory_left, &mut self.v)
     }
 }
 

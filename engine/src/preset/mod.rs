@@ -89,6 +89,25 @@ pub fn all() -> &'static [Preset] {
     ]
 }
 
+/// A parameter spec, in one line of a preset's table.
+const fn spec(
+    name: &'static str,
+    unit: Unit,
+    default: f64,
+    min: f64,
+    max: f64,
+    help: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        name,
+        unit,
+        default,
+        min,
+        max,
+        help,
+    }
+}
+
 /// The `window` parameter every preset has, with its own default (s).
 const fn window_spec(default: f64) -> ParamSpec {
     ParamSpec {
@@ -130,6 +149,19 @@ fn span(values: &ParamValues, name: &str) -> Result<TimeSpan, ParamError> {
 fn window_config(values: &ParamValues) -> Result<WindowConfig, ParamError> {
     WindowConfig::new(span(values, "window")?, span(values, "hop")?)
         .map_err(|e| inconsistent("hop", e.to_string()))
+}
+
+/// The window grid, required to fall on the model's step grid of `dt`.
+fn window_on_grid(values: &ParamValues, dt: TimeSpan) -> Result<WindowConfig, ParamError> {
+    let window = window_config(values)?;
+    let dt = dt.as_nanos().max(1);
+    if window.hop().as_nanos() % dt != 0 || window.length().as_nanos() % dt != 0 {
+        return Err(inconsistent(
+            "window",
+            "window and hop must be whole multiples of dt",
+        ));
+    }
+    Ok(window)
 }
 
 /// Requires `a < b`, naming `a` otherwise.

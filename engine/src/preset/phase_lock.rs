@@ -13,8 +13,8 @@
 
 use super::spiking::{Oscillation, SpikeRecorder};
 use super::{
-    hop_spec, inconsistent, require_below, require_resolved, span, window_config, window_spec,
-    Preset,
+    hop_spec, inconsistent, require_below, require_resolved, span, spec, window_config,
+    window_spec, Preset,
 };
 use crate::models::lif::{CurrentLif, LifParams};
 use crate::models::phase::{phase_at, PhaseBias, PhaseStats};
@@ -32,24 +32,6 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     build,
 };
-
-const fn spec(
-    name: &'static str,
-    unit: Unit,
-    default: f64,
-    min: f64,
-    max: f64,
-    help: &'static str,
-) -> ParamSpec {
-    ParamSpec {
-        name,
-        unit,
-        default,
-        min,
-        max,
-        help,
-    }
-}
 
 const PARAMS: &[ParamSpec] = &[
     spec(

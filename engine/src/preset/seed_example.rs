@@ -12,14 +12,14 @@
 //!   uses a weight that may lack the last < `stdp_period` of updates;
 //! - the window task; output spikes are tagged with the oscillation's phase.
 
-use super::spiking::{Oscillation, SpikeRecorder};
+use super::spiking::{lif_params, stdp_params, Oscillation, SpikeRecorder, NEURON_AND_STDP_PARAMS};
 use super::{
-    hop_spec, inconsistent, require_below, require_resolved, span, window_config, window_spec,
-    Preset,
+    hop_spec, inconsistent, require_below, require_resolved, span, spec, window_on_grid,
+    window_spec, Preset,
 };
-use crate::models::lif::{ConductanceLif, LifParams};
+use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
-use crate::models::stdp::{StdpParams, StdpSynapses};
+use crate::models::stdp::StdpSynapses;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::protocol::WindowSummary;
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
@@ -36,24 +36,6 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     build,
 };
-
-const fn spec(
-    name: &'static str,
-    unit: Unit,
-    default: f64,
-    min: f64,
-    max: f64,
-    help: &'static str,
-) -> ParamSpec {
-    ParamSpec {
-        name,
-        unit,
-        default,
-        min,
-        max,
-        help,
-    }
-}
 
 const PARAMS: &[ParamSpec] = &[
     spec("N_in", Unit::Count, 32.0, 1.0, 10_000.0, "Poisson inputs."),
@@ -98,49 +80,14 @@ const PARAMS: &[ParamSpec] = &[
         1e-2,
         "Plasticity task period.",
     ),
-    spec(
-        "taum",
-        Unit::Seconds,
-        10e-3,
-        1e-4,
-        1.0,
-        "Membrane time constant.",
-    ),
-    spec(
-        "taue",
-        Unit::Seconds,
-        5e-3,
-        1e-4,
-        1.0,
-        "Excitatory conductance decay.",
-    ),
-    spec(
-        "taupre",
-        Unit::Seconds,
-        20e-3,
-        1e-4,
-        1.0,
-        "Presynaptic trace time constant.",
-    ),
-    spec(
-        "taupost",
-        Unit::Seconds,
-        20e-3,
-        1e-4,
-        1.0,
-        "Postsynaptic trace time constant.",
-    ),
-    spec(
-        "Ee",
-        Unit::Volts,
-        0.0,
-        -0.1,
-        0.1,
-        "Excitatory reversal potential.",
-    ),
-    spec("vt", Unit::Volts, -54e-3, -0.1, 0.05, "Spike threshold."),
-    spec("vr", Unit::Volts, -60e-3, -0.1, 0.05, "Reset potential."),
-    spec("El", Unit::Volts, -74e-3, -0.1, 0.05, "Resting potential."),
+    NEURON_AND_STDP_PARAMS[0],
+    NEURON_AND_STDP_PARAMS[1],
+    NEURON_AND_STDP_PARAMS[2],
+    NEURON_AND_STDP_PARAMS[3],
+    NEURON_AND_STDP_PARAMS[4],
+    NEURON_AND_STDP_PARAMS[5],
+    NEURON_AND_STDP_PARAMS[6],
+    NEURON_AND_STDP_PARAMS[7],
     spec(
         "gmax",
         Unit::Dimensionless,
@@ -149,22 +96,8 @@ const PARAMS: &[ParamSpec] = &[
         10.0,
         "Maximum weight.",
     ),
-    spec(
-        "dApre",
-        Unit::Dimensionless,
-        0.01,
-        0.0,
-        1.0,
-        "Potentiation per pair, fraction of gmax.",
-    ),
-    spec(
-        "dApost",
-        Unit::Dimensionless,
-        -0.0105,
-        -1.0,
-        0.0,
-        "Depression per pair, fraction of gmax.",
-    ),
+    NEURON_AND_STDP_PARAMS[8],
+    NEURON_AND_STDP_PARAMS[9],
     window_spec(0.05),
     hop_spec(0.05),
 ];
@@ -196,27 +129,15 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
             "stdp_period must be a whole multiple of dt",
         ));
     }
-    let window = window_config(values)?;
+    let window = window_on_grid(values, dt)?;
     let (n_in, n_out) = (values["N_in"] as u32, values["N_out"] as u32);
     let gmax = values["gmax"];
     let dt_s = dt.as_secs_f64();
 
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(1);
-    let lif = LifParams {
-        taum: values["taum"],
-        el: values["El"],
-        vt: values["vt"],
-        vr: values["vr"],
-        refractory: 0.0,
-    };
-    let stdp = StdpParams {
-        taupre: values["taupre"],
-        taupost: values["taupost"],
-        dapre: values["dApre"] * gmax,
-        dapost: values["dApost"] * gmax,
-        wmax: gmax,
-    };
+    let lif = lif_params(values);
+    let stdp = stdp_params(values);
     let synapses: Vec<StdpSynapses> = (0..n_out)
         .map(|_| {
             let w = (0..n_in).map(|_| rng.random::<f64>() * gmax).collect();

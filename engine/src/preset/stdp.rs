@@ -11,14 +11,14 @@
 //! `dApre` and `dApost` are given as in `STDP.py` before its scaling by gmax, which this preset
 //! applies. Initial weights are uniform in [0, gmax] (`S.w = 'rand() * gmax'`).
 
-use super::spiking::SpikeRecorder;
+use super::spiking::{lif_params, stdp_params, SpikeRecorder, NEURON_AND_STDP_PARAMS};
 use super::{
-    hop_spec, inconsistent, require_below, require_resolved, span, window_config, window_spec,
-    Preset,
+    hop_spec, inconsistent, require_below, require_resolved, span, spec, window_on_grid,
+    window_spec, Preset,
 };
-use crate::models::lif::{ConductanceLif, LifParams};
+use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
-use crate::models::stdp::{StdpParams, StdpSynapses};
+use crate::models::stdp::StdpSynapses;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::protocol::WindowSummary;
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
@@ -34,24 +34,6 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     build,
 };
-
-const fn spec(
-    name: &'static str,
-    unit: Unit,
-    default: f64,
-    min: f64,
-    max: f64,
-    help: &'static str,
-) -> ParamSpec {
-    ParamSpec {
-        name,
-        unit,
-        default,
-        min,
-        max,
-        help,
-    }
-}
 
 const PARAMS: &[ParamSpec] = &[
     spec(
@@ -70,56 +52,14 @@ const PARAMS: &[ParamSpec] = &[
         1000.0,
         "Firing rate of each input.",
     ),
-    spec(
-        "taum",
-        Unit::Seconds,
-        10e-3,
-        1e-4,
-        1.0,
-        "Membrane time constant.",
-    ),
-    spec(
-        "taupre",
-        Unit::Seconds,
-        20e-3,
-        1e-4,
-        1.0,
-        "Presynaptic STDP trace time constant.",
-    ),
-    spec(
-        "taupost",
-        Unit::Seconds,
-        20e-3,
-        1e-4,
-        1.0,
-        "Postsynaptic STDP trace time constant.",
-    ),
-    spec(
-        "taue",
-        Unit::Seconds,
-        5e-3,
-        1e-4,
-        1.0,
-        "Excitatory conductance decay time constant.",
-    ),
-    spec(
-        "Ee",
-        Unit::Volts,
-        0.0,
-        -0.1,
-        0.1,
-        "Excitatory reversal potential.",
-    ),
-    spec("vt", Unit::Volts, -54e-3, -0.1, 0.05, "Spike threshold."),
-    spec("vr", Unit::Volts, -60e-3, -0.1, 0.05, "Reset potential."),
-    spec(
-        "El",
-        Unit::Volts,
-        -74e-3,
-        -0.1,
-        0.05,
-        "Leak reversal (resting) potential.",
-    ),
+    NEURON_AND_STDP_PARAMS[0],
+    NEURON_AND_STDP_PARAMS[1],
+    NEURON_AND_STDP_PARAMS[2],
+    NEURON_AND_STDP_PARAMS[3],
+    NEURON_AND_STDP_PARAMS[4],
+    NEURON_AND_STDP_PARAMS[5],
+    NEURON_AND_STDP_PARAMS[6],
+    NEURON_AND_STDP_PARAMS[7],
     spec(
         "gmax",
         Unit::Dimensionless,
@@ -128,22 +68,8 @@ const PARAMS: &[ParamSpec] = &[
         10.0,
         "Maximum synaptic weight (conductance, in units of the leak).",
     ),
-    spec(
-        "dApre",
-        Unit::Dimensionless,
-        0.01,
-        0.0,
-        1.0,
-        "Potentiation per pair, as a fraction of gmax.",
-    ),
-    spec(
-        "dApost",
-        Unit::Dimensionless,
-        -0.0105,
-        -1.0,
-        0.0,
-        "Depression per pair, as a fraction of gmax (STDP.py: -dApre * taupre / taupost * 1.05).",
-    ),
+    NEURON_AND_STDP_PARAMS[8],
+    NEURON_AND_STDP_PARAMS[9],
     spec("dt", Unit::Seconds, 1e-4, 1e-6, 1e-3, "Integration step."),
     window_spec(1.0),
     hop_spec(1.0),
@@ -158,16 +84,8 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
             "F * dt must be below 0.5: at most one spike per input per step",
         ));
     }
-    let window = window_config(values)?;
     let dt = span(values, "dt")?;
-    if window.hop().as_nanos() % dt.as_nanos() != 0
-        || window.length().as_nanos() % dt.as_nanos() != 0
-    {
-        return Err(inconsistent(
-            "window",
-            "window and hop must be whole multiples of dt",
-        ));
-    }
+    let window = window_on_grid(values, dt)?;
     let n = values["N"] as u32;
     let gmax = values["gmax"];
     let dt_s = dt.as_secs_f64();
@@ -177,27 +95,10 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
     rng.set_stream(1);
     let weights: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * gmax).collect();
     let inputs = PoissonGroup::new(n, values["F"], dt_s, &mut rng);
-    let lif = LifParams {
-        taum: values["taum"],
-        el: values["El"],
-        vt: values["vt"],
-        vr: values["vr"],
-        refractory: 0.0,
-    };
     // STDP.py sets no initial v, so Brian starts it at 0 V and it spikes at once; the neuron
     // starts at El instead (the same steady state, without that spurious first spike).
-    let neuron = ConductanceLif::new(lif, values["Ee"], values["taue"]);
-    let synapses = StdpSynapses::new(
-        StdpParams {
-            taupre: values["taupre"],
-            taupost: values["taupost"],
-            dapre: values["dApre"] * gmax,
-            dapost: values["dApost"] * gmax,
-            wmax: gmax,
-        },
-        weights,
-        dt_s,
-    );
+    let neuron = ConductanceLif::new(lif_params(values), values["Ee"], values["taue"]);
+    let synapses = StdpSynapses::new(stdp_params(values), weights, dt_s);
     let world = StdpWorld {
         neuron,
         synapses,
