@@ -178,6 +178,82 @@ pub fn App() -> impl IntoView {
             .filter(|r| r.param.is_none())
             .map(|r| r.message)
     };
+    // Speed relative to real time, over the last ~2 s of wall time.
+    let samples = StoredValue::new(std::collections::VecDeque::<(f64, u64)>::new());
+    let measured_speed = RwSignal::new(None::<f64>);
+    Effect::new(move |_| {
+        let Some((now_ns, running)) = state
+            .status
+            .with(|s| s.as_ref().map(|s| (s.now_ns, s.state == RunState::Running)))
+        else {
+            return;
+        };
+        let wall_ms = web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now());
+        samples.update_value(|q| {
+            if !running || q.back().is_some_and(|&(_, t)| t > now_ns) {
+                q.clear();
+            }
+            q.push_back((wall_ms, now_ns));
+            while q.len() > 2 && q.front().is_some_and(|&(w, _)| wall_ms - w > 2_000.0) {
+                q.pop_front();
+            }
+        });
+        let speed = samples.with_value(|q| match (q.front(), q.back()) {
+            (Some(&(w0, t0)), Some(&(w1, t1))) if w1 - w0 > 200.0 => {
+                Some((t1 - t0) as f64 * 1e-6 / (w1 - w0))
+            }
+            _ => None,
+        });
+        measured_speed.set(speed);
+    });
+    let progress_text = move || {
+        let status = state.status.get()?;
+        let stop = status.stop_at_ns? as f64 * 1e-9;
+        let now = status.now_ns as f64 * 1e-9;
+        let mut text = format!("{now:.2} s of {stop:.2} s");
+        if let Some(speed) = measured_speed
+            .get()
+            .filter(|_| status.state == RunState::Running)
+        {
+            text.push_str(&format!(" · {speed:.2}x real time"));
+            if speed > 0.0 {
+                text.push_str(&format!(" · {:.1} s left", (stop - now).max(0.0) / speed));
+            }
+        }
+        Some(text)
+    };
+    let set_duration = move |text: String| {
+        let text = text.trim();
+        let duration_s = if text.is_empty() {
+            None
+        } else {
+            match tempora_engine::params::parse_text(
+                "duration",
+                tempora_engine::params::Unit::Seconds,
+                text,
+            ) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    state.refusal.set(Some(crate::state::Refusal {
+                        param: Some("duration".into()),
+                        message: e.to_string(),
+                    }));
+                    return;
+                }
+            }
+        };
+        send.run(Command::SetDuration { duration_s });
+    };
+    let duration_error = move || {
+        state
+            .refusal
+            .get()
+            .filter(|r| r.param.as_deref() == Some("duration"))
+            .map(|r| r.message)
+    };
+
     let set_speed = move |label: String| {
         if let Some((_, pacing)) = SPEEDS.iter().find(|(l, _)| *l == label) {
             send.run(Command::SetPacing { pacing: *pacing });
@@ -210,10 +286,26 @@ pub fn App() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <label class="duration">
+                    "Run for "
+                    <input data-testid="duration" type="text" placeholder="no limit"
+                        title="Logical time to run, e.g. 100 s or 500 ms; empty for no limit"
+                        prop:disabled=move || !ready()
+                        on:change=move |ev| set_duration(event_target_value(&ev)) />
+                </label>
                 <Show when=move || matches!(state.life.get(), WorkerLife::Dead(_))>
                     <button data-testid="restart" class="restart" on:click=restart>"Restart worker"</button>
                 </Show>
             </section>
+            <p class="field-error" data-testid="error-duration">{duration_error}</p>
+            <Show when=move || state.status.with(|s| s.as_ref().is_some_and(|s| s.stop_at_ns.is_some()))>
+                <div class="progress">
+                    <progress data-testid="progress"
+                        max=move || state.status.with(|s| s.as_ref().and_then(|s| s.stop_at_ns).unwrap_or(1) as f64)
+                        value=move || state.status.with(|s| s.as_ref().map_or(0.0, |s| s.now_ns as f64))></progress>
+                    <span data-testid="progress-text">{progress_text}</span>
+                </div>
+            </Show>
             <p class="readout" data-testid="readout">{readout}</p>
             <p class="error" data-testid="error" role="alert">{general_error}</p>
             <ParamsForm state=state send=send />

@@ -64,6 +64,12 @@ pub enum Command {
         /// The new pacing.
         pacing: Pacing,
     },
+    /// Run until this much logical time has passed since t = 0 (then the run is finished), or
+    /// without end (`None`). Kept across Reset and Configure.
+    SetDuration {
+        /// Logical seconds, > 0 and at most [`crate::session::MAX_DURATION_S`].
+        duration_s: Option<f64>,
+    },
 }
 
 /// Worker -> UI.
@@ -167,6 +173,8 @@ pub struct Status {
     pub now_ns: u64,
     /// The pacing in force.
     pub pacing: Pacing,
+    /// The logical time the run stops at, ns, if a duration is set.
+    pub stop_at_ns: Option<u64>,
 }
 
 /// What the UI receives when a window closes. `data` is deterministic (same seed, same bits on

@@ -12,6 +12,7 @@ use crate::preset::{self, Preset};
 use crate::protocol::{Command, Event, RunState, Status};
 use crate::runner::{Pacing, Runner, SliceEnd, SliceLimits};
 use crate::simulation::Simulation;
+use crate::time::{TimePoint, TimeSpan};
 
 /// Lags up to this much wall time are caught up; longer ones re-anchor (see [`crate::runner`]).
 pub const DEFAULT_CATCH_UP_BOUND_NS: u64 = 250_000_000;
@@ -19,6 +20,8 @@ pub const DEFAULT_CATCH_UP_BOUND_NS: u64 = 250_000_000;
 pub const DEFAULT_PRESET: &str = "stdp";
 /// The seed a new session starts with.
 pub const DEFAULT_SEED: u64 = 1;
+/// Longest duration a run may be set to: one day of logical time.
+pub const MAX_DURATION_S: f64 = 86_400.0;
 /// Largest seed accepted: 2^53 - 1, so it survives a round trip through JavaScript numbers.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
@@ -35,6 +38,7 @@ pub struct Session {
     state: RunState,
     stepping: bool,
     runner: Runner,
+    stop_at: Option<TimePoint>,
 }
 
 impl Default for Session {
@@ -60,6 +64,7 @@ impl Session {
             state: RunState::Paused,
             stepping: false,
             runner: Runner::new(Pacing::default(), DEFAULT_CATCH_UP_BOUND_NS),
+            stop_at: None,
         }
     }
 
@@ -77,6 +82,7 @@ impl Session {
             params: self.run.params.clone(),
             now_ns: self.run.sim.now().as_nanos(),
             pacing: self.runner.pacing(),
+            stop_at_ns: self.stop_at.map(TimePoint::as_nanos),
         }
     }
 
@@ -103,6 +109,13 @@ impl Session {
                 self.replace_run(run);
             }
             Command::Start => {
+                if self.state == RunState::Finished {
+                    return Err(Refusal {
+                        message: "the run is finished: Reset it, or set a longer duration"
+                            .to_string(),
+                        param: Some("duration".to_string()),
+                    });
+                }
                 self.stepping = false;
                 self.state = RunState::Running;
             }
@@ -113,6 +126,33 @@ impl Session {
             Command::Pause => {
                 self.state = RunState::Paused;
                 self.runner.pause();
+            }
+            Command::SetDuration { duration_s } => {
+                let stop_at = match duration_s {
+                    None => None,
+                    Some(d) if d > 0.0 && d <= MAX_DURATION_S => Some(
+                        TimeSpan::from_secs_f64(d)
+                            .map(|span| TimePoint(span.as_nanos()))
+                            .map_err(|e| Refusal {
+                                message: e.to_string(),
+                                param: Some("duration".to_string()),
+                            })?,
+                    ),
+                    Some(d) => {
+                        return Err(Refusal {
+                            message: format!(
+                                "duration {d} s is out of range (0, {MAX_DURATION_S}] s"
+                            ),
+                            param: Some("duration".to_string()),
+                        })
+                    }
+                };
+                self.stop_at = stop_at;
+                // A finished run may go on if the new duration lies beyond where it stopped.
+                let now = self.run.sim.now();
+                if self.state == RunState::Finished && stop_at.is_none_or(|stop| stop > now) {
+                    self.state = RunState::Paused;
+                }
             }
             Command::SetPacing { pacing } => {
                 let pacing = pacing.validate().map_err(|message| Refusal {
@@ -146,7 +186,7 @@ impl Session {
         let mut windows = Vec::new();
         let limits = SliceLimits {
             budget_ns,
-            stop_at: None,
+            stop_at: self.stop_at,
             stop_after_window: self.stepping,
         };
         let end = self
@@ -336,6 +376,50 @@ mod tests {
         s.handle(Command::Step);
         let (_, again) = s.run_slice(&clock, u64::MAX);
         assert_eq!(windows(&first)[0].data, windows(&again)[0].data);
+    }
+
+    #[test]
+    fn a_set_duration_finishes_the_run_there_and_survives_reset() {
+        let clock = ManualClock::at(0);
+        let mut s = tick_session();
+        s.handle(Command::SetPacing {
+            pacing: Pacing::AsFastAsPossible,
+        });
+        let events = s.handle(Command::SetDuration {
+            duration_s: Some(0.25),
+        });
+        assert!(matches!(&events[0], Event::Status(st) if st.stop_at_ns == Some(250_000_000)));
+        s.handle(Command::Start);
+        let mut windows = Vec::new();
+        while s.is_running() {
+            let (_, events) = s.run_slice(&clock, u64::MAX);
+            windows.extend(events.into_iter().filter_map(|e| match e {
+                Event::Window(w) => Some(w.end_ns),
+                _ => None,
+            }));
+        }
+        // Windows of 100 ms every 50 ms: the last one closes at 250 ms.
+        assert_eq!(
+            windows,
+            vec![100_000_000, 150_000_000, 200_000_000, 250_000_000]
+        );
+        assert_eq!(s.status().state, RunState::Finished);
+        assert_eq!(s.status().now_ns, 250_000_000);
+        assert!(
+            matches!(&s.handle(Command::Start)[0], Event::Error { param: Some(p), .. } if p == "duration")
+        );
+        // A longer duration lets it go on; a bad one is refused and changes nothing.
+        s.handle(Command::SetDuration {
+            duration_s: Some(0.5),
+        });
+        assert_eq!(s.status().state, RunState::Paused);
+        assert!(matches!(
+            &s.handle(Command::SetDuration { duration_s: Some(-1.0) })[0],
+            Event::Error { param: Some(p), .. } if p == "duration"
+        ));
+        assert_eq!(s.status().stop_at_ns, Some(500_000_000));
+        s.handle(Command::Reset);
+        assert_eq!(s.status().stop_at_ns, Some(500_000_000));
     }
 
     #[test]

@@ -233,6 +233,27 @@ try {
     await other.close();
   });
 
+  await check('a set duration shows progress and finishes the run there', async () => {
+    await configure('phase-lock');
+    await page.getByTestId('duration').fill('abc');
+    await page.getByTestId('duration').dispatchEvent('change');
+    await page.waitForFunction(() => document.querySelector('[data-testid=error-duration]').textContent.includes('cannot read'));
+    await page.getByTestId('duration').fill('3 s');
+    await page.getByTestId('duration').dispatchEvent('change');
+    await page.getByTestId('speed').selectOption('1x real time');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => /of 3.00 s · [\d.]+x real time · [\d.]+ s left/.test(document.querySelector('[data-testid=progress-text]')?.textContent ?? ''),
+      null, { timeout: 10_000 });
+    const text = await page.getByTestId('progress-text').textContent();
+    const speed = Number(text.match(/([\d.]+)x real time/)[1]);
+    assert(speed > 0.8 && speed < 1.2, `measured speed ${speed} at 1x: ${text}`);
+    await waitForStatus('finished', 10_000);
+    assert((await readout()).includes('t = 3.000 s'), `stopped at: ${await readout()}`);
+    assert((await page.getByTestId('progress-text').textContent()).startsWith('3.00 s of 3.00 s'), 'progress at the end');
+    await page.getByTestId('duration').fill('');
+    await page.getByTestId('duration').dispatchEvent('change');
+  });
+
   await check('no errors in the page or the worker', async () => {
     assert(problems.length === 0, problems.join('\n'));
     const error = await page.getByTestId('error').textContent();
