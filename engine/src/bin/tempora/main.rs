@@ -20,7 +20,7 @@ use tempora_engine::wait::{HybridWait, SleepWait, Wait};
 
 /// Tempora: small neural systems on a precise, deterministic time base.
 #[derive(Parser)]
-#[command(name = "tempora", version, about)]
+#[command(name = "tempora", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
