@@ -1,7 +1,9 @@
 //! The plot panel: what the newest window holds decides which plots are shown.
 
 use crate::export::download;
-use crate::plot::{draw_histogram, draw_line, draw_polar, draw_raster, LinePlot};
+use crate::plot::{
+    draw_histogram, draw_line, draw_log_histogram, draw_polar, draw_raster, LinePlot,
+};
 use crate::state::DashboardState;
 use leptos::ev;
 use leptos::html::Canvas;
@@ -92,6 +94,21 @@ pub fn Plots(
         view! {
             <div class="plot-grid">
                 <Show when=move || paced.get()>
+                    {plot_canvas("lateness-histogram", "", frame, move |c| {
+                        history.with(|h| match h.latest().and_then(|w| w.timing.as_ref()) {
+                            Some(t) => draw_log_histogram(
+                                c,
+                                &format!(
+                                    "Lateness in the last window: p50 {:.1} us, p99 {:.1} us, slice load {:.0} %",
+                                    t.lateness.p50 as f64 / 1e3,
+                                    t.lateness.p99 as f64 / 1e3,
+                                    t.slice_load * 100.0
+                                ),
+                                &t.lateness_buckets,
+                            ),
+                            None => Ok(()),
+                        })
+                    })}
                     {plot_canvas("lateness-plot", "", frame, move |c| {
                         let p99 = history.with(|h| h.timing_series(|t| t.lateness.p99 as f64 / 1e3));
                         draw_line(c, &LinePlot {

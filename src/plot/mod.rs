@@ -4,11 +4,13 @@
 
 mod bars;
 mod line;
+mod log_bars;
 mod polar;
 mod raster;
 
 pub use bars::draw_histogram;
 pub use line::{draw_line, LinePlot};
+pub use log_bars::draw_log_histogram;
 pub use polar::draw_polar;
 pub use raster::draw_raster;
 
