@@ -1,6 +1,6 @@
 //! A histogram as bars (synaptic weights).
 
-use super::{plot_error, prepare, DATA, GRID};
+use super::{draw_mesh, plot_error, prepare, DATA};
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -23,16 +23,7 @@ pub fn draw_histogram(
         .y_label_area_size(px(48.0))
         .build_cartesian_2d(0.0..x_max, 0.0..top)
         .map_err(plot_error)?;
-    chart
-        .configure_mesh()
-        .x_desc(x_label)
-        .y_desc("synapses")
-        .label_style(font.clone())
-        .axis_desc_style(font)
-        .light_line_style(GRID)
-        .x_labels(6)
-        .draw()
-        .map_err(plot_error)?;
+    draw_mesh(&mut chart, x_label, "synapses", &font, 6)?;
     let width = x_max / bins as f64;
     chart
         .draw_series(counts.iter().enumerate().map(|(i, &c)| {

@@ -14,6 +14,7 @@ pub use log_bars::draw_log_histogram;
 pub use polar::draw_polar;
 pub use raster::draw_raster;
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -50,6 +51,26 @@ fn prepare(canvas: &HtmlCanvasElement) -> Result<(Area, impl Fn(f64) -> u32), St
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(plot_error)?;
     Ok((root, move |css: f64| (css * ratio).round().max(1.0) as u32))
+}
+
+/// Draws a chart's axes and grid in the house style: labelled axes, light grid, `x_labels` ticks.
+fn draw_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x_label: &str,
+    y_label: &str,
+    font: &FontDesc<'_>,
+    x_labels: usize,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .label_style(font.clone())
+        .axis_desc_style(font.clone())
+        .light_line_style(GRID)
+        .x_labels(x_labels)
+        .draw()
+        .map_err(plot_error)
 }
 
 fn plot_error<E: std::fmt::Debug>(e: E) -> String {

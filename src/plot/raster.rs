@@ -1,6 +1,6 @@
 //! The spike raster of one window: input rows (binned counts) below, output spikes on top.
 
-use super::{plot_error, prepare, ACCENT, DATA, GRID};
+use super::{draw_mesh, plot_error, prepare, ACCENT, DATA};
 use plotters::prelude::*;
 use tempora_engine::protocol::Raster;
 use web_sys::HtmlCanvasElement;
@@ -31,16 +31,7 @@ pub fn draw_raster(
         .y_label_area_size(px(48.0))
         .build_cartesian_2d(t0..t1, 0.0..rows)
         .map_err(plot_error)?;
-    chart
-        .configure_mesh()
-        .x_desc("logical time (s)")
-        .y_desc("neuron")
-        .label_style(font.clone())
-        .axis_desc_style(font)
-        .light_line_style(GRID)
-        .x_labels(6)
-        .draw()
-        .map_err(plot_error)?;
+    draw_mesh(&mut chart, "logical time (s)", "neuron", &font, 6)?;
     let bins = raster.bins as usize;
     chart
         .draw_series(

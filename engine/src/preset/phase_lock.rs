@@ -11,7 +11,7 @@
 //! extra spikes in a cycle lower `I0` (see `models::phase::PhaseBias`). The reachable targets
 //! with one spike per cycle lie between the free phase and the peak of `v_p`.
 
-use super::spiking::{Oscillation, SpikeRecorder};
+use super::spiking::{Oscillation, SpikeRecorder, NEURON_AND_STDP_PARAMS};
 use super::{
     hop_spec, inconsistent, require_below, require_resolved, span, spec, window_config,
     window_spec, Preset,
@@ -34,14 +34,7 @@ pub(super) const PRESET: Preset = Preset {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    spec(
-        "taum",
-        Unit::Seconds,
-        10e-3,
-        1e-4,
-        1.0,
-        "Membrane time constant.",
-    ),
+    NEURON_AND_STDP_PARAMS[0], // taum
     spec("El", Unit::Volts, -70e-3, -0.1, 0.05, "Resting potential."),
     spec("vt", Unit::Volts, -50e-3, -0.1, 0.05, "Spike threshold."),
     spec("vr", Unit::Volts, -70e-3, -0.1, 0.05, "Reset potential."),
