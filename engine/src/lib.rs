@@ -6,6 +6,7 @@
 //! `time` -> `scheduler`, `metrics` -> `window`, `runner` -> `simulation` -> `preset`, `protocol`.
 
 pub mod clock;
+pub mod fann;
 #[cfg(feature = "js")]
 pub mod js_bridge;
 pub mod metrics;
