@@ -168,23 +168,22 @@ impl Trainer {
     }
 
     fn rprop_update(&mut self, net: &mut PackedNet) {
-        let weights = net.weights_mut();
-        for i in 0..weights.len() {
-            let prev_step = self.steps[i].max(RPROP_STEP_FLOOR);
-            let mut g = self.grad[i];
-            let step = if g * self.prev_grad[i] >= 0.0 {
+        let state = self.grad.iter().zip(&mut self.prev_grad).zip(&mut self.steps);
+        for (w, ((&grad, prev_grad), step)) in net.weights_mut().iter_mut().zip(state) {
+            let prev_step = step.max(RPROP_STEP_FLOOR);
+            let mut g = grad;
+            *step = if g * *prev_grad >= 0.0 {
                 (prev_step * RPROP_INCREASE).min(RPROP_DELTA_MAX)
             } else {
                 g = 0.0; // iRPROP-: after a sign change, skip this weight for one epoch
                 (prev_step * RPROP_DECREASE).max(RPROP_DELTA_MIN)
             };
             if g > 0.0 {
-                weights[i] = (weights[i] - step).max(-WEIGHT_LIMIT);
+                *w = (*w - *step).max(-WEIGHT_LIMIT);
             } else if g < 0.0 {
-                weights[i] = (weights[i] + step).min(WEIGHT_LIMIT);
+                *w = (*w + *step).min(WEIGHT_LIMIT);
             }
-            self.steps[i] = step;
-            self.prev_grad[i] = g;
+            *prev_grad = g;
         }
     }
 }
