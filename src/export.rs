@@ -68,6 +68,16 @@ struct CsvRow {
     vector_strength: Option<f64>,
     trace_samples: Option<usize>,
     trace_blended_mean: Option<f64>,
+    net_evaluations: Option<u64>,
+    net_rmse: Option<f64>,
+    net_baseline_rmse: Option<f64>,
+    net_accuracy: Option<f64>,
+    training_epochs: Option<u64>,
+    training_rmse: Option<f64>,
+    lipschitz_estimate: Option<f64>,
+    lipschitz_bound: Option<f64>,
+    state_norm: Option<f64>,
+    watchdog_events: Option<u64>,
     lateness_p50_us: Option<f64>,
     lateness_p99_us: Option<f64>,
     tasks_per_s: Option<f64>,
@@ -90,6 +100,16 @@ fn csv_row(w: &WindowSummary) -> CsvRow {
         vector_strength: None,
         trace_samples: None,
         trace_blended_mean: None,
+        net_evaluations: None,
+        net_rmse: None,
+        net_baseline_rmse: None,
+        net_accuracy: None,
+        training_epochs: None,
+        training_rmse: None,
+        lipschitz_estimate: None,
+        lipschitz_bound: None,
+        state_norm: None,
+        watchdog_events: None,
         lateness_p50_us: timing.map(|t| t.lateness.p50 as f64 / 1e3),
         lateness_p99_us: timing.map(|t| t.lateness.p99 as f64 / 1e3),
         tasks_per_s: timing.map(|t| t.tasks_per_s),
@@ -117,6 +137,19 @@ fn csv_row(w: &WindowSummary) -> CsvRow {
                 row.phase_mean_deg = p.circular_mean_deg;
                 row.vector_strength = Some(p.vector_strength);
             }
+        }
+        WindowData::Network(n) => {
+            row.kind = "network";
+            row.net_evaluations = Some(n.evaluations);
+            row.net_rmse = n.rmse;
+            row.net_baseline_rmse = n.baseline_rmse;
+            row.net_accuracy = n.accuracy;
+            row.training_epochs = n.training.as_ref().map(|t| t.epochs);
+            row.training_rmse = n.training.as_ref().and_then(|t| t.rmse);
+            row.lipschitz_estimate = n.lipschitz.estimate;
+            row.lipschitz_bound = Some(n.lipschitz.bound);
+            row.state_norm = Some(n.state_norm);
+            row.watchdog_events = Some(n.watchdog.count);
         }
     }
     row

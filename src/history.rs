@@ -4,8 +4,11 @@
 //! [`MAX_WINDOWS`], and counted.
 
 use std::collections::VecDeque;
-use tempora_engine::protocol::{SpikeWindow, WindowData, WindowSummary};
+use tempora_engine::protocol::{NetWindow, SpikeWindow, WindowData, WindowSummary};
 use tempora_engine::runner::TimingReport;
+
+/// `(t in s, value)` points in time order.
+pub type Series = Vec<(f64, f64)>;
 
 /// Windows kept for plotting and export.
 pub const MAX_WINDOWS: usize = 400;
@@ -62,19 +65,76 @@ impl History {
     pub fn latest_spiking(&self) -> Option<&SpikeWindow> {
         match &self.latest()?.data {
             WindowData::Spiking(s) => Some(s),
-            WindowData::Trace { .. } => None,
+            _ => None,
         }
+    }
+
+    /// The newest network window, if the run is a network preset.
+    pub fn latest_network(&self) -> Option<&NetWindow> {
+        match &self.latest()?.data {
+            WindowData::Network(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// One value per window, against the window's end time (s).
+    fn series(&self, value: impl Fn(&WindowData) -> Option<f64>) -> Vec<(f64, f64)> {
+        self.windows
+            .iter()
+            .filter_map(|w| value(&w.data).map(|v| (w.end_ns as f64 * 1e-9, v)))
+            .collect()
     }
 
     /// One value per spiking window, against the window's end time (s).
     pub fn spiking_series(&self, value: impl Fn(&SpikeWindow) -> Option<f64>) -> Vec<(f64, f64)> {
-        self.windows
-            .iter()
-            .filter_map(|w| match &w.data {
-                WindowData::Spiking(s) => value(s).map(|v| (w.end_ns as f64 * 1e-9, v)),
-                WindowData::Trace { .. } => None,
-            })
-            .collect()
+        self.series(|data| match data {
+            WindowData::Spiking(s) => value(s),
+            _ => None,
+        })
+    }
+
+    /// One value per network window, against the window's end time (s).
+    pub fn network_series(&self, value: impl Fn(&NetWindow) -> Option<f64>) -> Vec<(f64, f64)> {
+        self.series(|data| match data {
+            WindowData::Network(n) => value(n),
+            _ => None,
+        })
+    }
+
+    /// Network output 0 and its target over the last `span_s` seconds, each sample once even
+    /// where windows overlap.
+    pub fn network_outputs(&self, span_s: f64) -> (Series, Series) {
+        let output = self.recent_samples(span_s, |data| match data {
+            WindowData::Network(n) => n.samples.iter().map(|s| [s.t_s, s.output]).collect(),
+            _ => Vec::new(),
+        });
+        let target = self.recent_samples(span_s, |data| match data {
+            WindowData::Network(n) => n
+                .samples
+                .iter()
+                .filter_map(|s| s.target.map(|t| [s.t_s, t]))
+                .collect(),
+            _ => Vec::new(),
+        });
+        (output, target)
+    }
+
+    /// Times (s) of the watchdog events in the windows held, each once.
+    pub fn watchdog_times(&self) -> Vec<f64> {
+        let mut times: Vec<f64> = Vec::new();
+        for w in &self.windows {
+            if let WindowData::Network(n) = &w.data {
+                let last = times.last().copied().unwrap_or(f64::NEG_INFINITY);
+                times.extend(
+                    n.watchdog
+                        .events
+                        .iter()
+                        .map(|e| e.t_s)
+                        .filter(|t| *t > last),
+                );
+            }
+        }
+        times
     }
 
     /// One timing figure per window (of any kind), against the window's end time (s).
@@ -92,8 +152,8 @@ impl History {
     /// The membrane samples of the last `span_s` seconds, each once even where windows overlap.
     pub fn membrane(&self, span_s: f64) -> Vec<(f64, f64)> {
         self.recent_samples(span_s, |data| match data {
-            WindowData::Spiking(s) => Some(&s.membrane),
-            WindowData::Trace { .. } => None,
+            WindowData::Spiking(s) => s.membrane.clone(),
+            _ => Vec::new(),
         })
     }
 
@@ -101,8 +161,8 @@ impl History {
     /// windows overlap: `(t in s, value)` in time order.
     pub fn trace(&self, span_s: f64) -> Vec<(f64, f64)> {
         self.recent_samples(span_s, |data| match data {
-            WindowData::Trace { points, .. } => Some(points),
-            WindowData::Spiking(_) => None,
+            WindowData::Trace { points, .. } => points.clone(),
+            _ => Vec::new(),
         })
     }
 
@@ -111,10 +171,10 @@ impl History {
     fn recent_samples(
         &self,
         span_s: f64,
-        samples: impl Fn(&WindowData) -> Option<&Vec<[f64; 2]>>,
+        samples: impl Fn(&WindowData) -> Vec<[f64; 2]>,
     ) -> Vec<(f64, f64)> {
         let mut out: Vec<(f64, f64)> = Vec::new();
-        for points in self.windows.iter().filter_map(|w| samples(&w.data)) {
+        for points in self.windows.iter().map(|w| samples(&w.data)) {
             let last_t = out.last().map_or(f64::NEG_INFINITY, |p| p.0);
             out.extend(
                 points

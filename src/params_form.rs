@@ -149,23 +149,43 @@ pub fn ParamsForm(
                     let test_id = format!("param-{name}");
                     let error_id = format!("error-{name}");
                     let unit = match f.info.unit.symbol() { "" => String::new(), s => format!(" ({s})") };
-                    let range = format!(
-                        "{} .. {}",
-                        format_value(f.info.unit, f.info.min),
-                        format_value(f.info.unit, f.info.max)
-                    );
+                    let range = if f.info.choices.is_empty() {
+                        format!(
+                            " Range {} .. {}.",
+                            format_value(f.info.unit, f.info.min),
+                            format_value(f.info.unit, f.info.max)
+                        )
+                    } else {
+                        String::new()
+                    };
                     let name_for_error = name.clone();
                     view! {
                         <div class="field">
                             <label>
                                 <span class="name">{name.clone()}{unit}</span>
-                                <input type="text" data-testid=test_id prop:value=f.text.clone()
-                                    on:change=move |ev| {
-                                        let text = event_target_value(&ev);
-                                        fields.update(|fs| fs[i].text = text);
-                                    } />
+                                {if f.info.choices.is_empty() {
+                                    view! {
+                                        <input type="text" data-testid=test_id prop:value=f.text.clone()
+                                            on:change=move |ev| {
+                                                let text = event_target_value(&ev);
+                                                fields.update(|fs| fs[i].text = text);
+                                            } />
+                                    }.into_any()
+                                } else {
+                                    // A choice: the value is the option's index.
+                                    let options = f.info.choices.iter().enumerate().map(|(k, c)| {
+                                        view! { <option value=k.to_string()>{c.clone()}</option> }
+                                    }).collect_view();
+                                    view! {
+                                        <select data-testid=test_id prop:value=f.text.clone()
+                                            on:change=move |ev| {
+                                                let text = event_target_value(&ev);
+                                                fields.update(|fs| fs[i].text = text);
+                                            }>{options}</select>
+                                    }.into_any()
+                                }}
                             </label>
-                            <span class="help">{f.info.help.clone()}" Range "{range}"."</span>
+                            <span class="help">{f.info.help.clone()}{range}</span>
                             <span class="field-error" data-testid=error_id>{move || error_for(&name_for_error)}</span>
                         </div>
                     }

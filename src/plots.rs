@@ -1,6 +1,7 @@
 //! The plot panel: what the newest window holds decides which plots are shown.
 
 use crate::export::download;
+use crate::history::History;
 use crate::plot::{
     draw_histogram, draw_line, draw_log_histogram, draw_polar, draw_raster, LinePlot,
 };
@@ -8,6 +9,7 @@ use crate::state::DashboardState;
 use leptos::ev;
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use tempora_engine::protocol::{NetWindow, WindowData};
 use web_sys::HtmlCanvasElement;
 
 /// Logical seconds of traces shown.
@@ -76,7 +78,6 @@ pub fn Plots(
         request_frame();
     });
     let _resize = window_event_listener(ev::resize, move |_| request_frame());
-    let spiking = Memo::new(move |_| history.with(|h| h.latest_spiking().is_some()));
     let has_weights = Memo::new(move |_| {
         history.with(|h| h.latest_spiking().is_some_and(|s| s.weights.is_some()))
     });
@@ -119,6 +120,7 @@ pub fn Plots(
                             x_range: None,
                             y_range: None,
                             reference: None,
+                            ..Default::default()
                         })
                     })}
                 </Show>
@@ -132,29 +134,68 @@ pub fn Plots(
                         x_range: None,
                         y_range: None,
                         reference: None,
+                        ..Default::default()
                     })
                 })}
             </div>
         }
     };
 
+    let kind = Memo::new(move |_| {
+        history.with(|h| match h.latest().map(|w| &w.data) {
+            Some(WindowData::Spiking(_)) => Kind::Spiking,
+            Some(WindowData::Network(_)) => Kind::Network,
+            _ => Kind::Trace,
+        })
+    });
     view! {
-        <Show
-            when=move || spiking.get()
-            fallback=move || plot_canvas("trace-plot", "wide", frame, move |c| {
-                let trace = history.with(|h| h.trace(TRACE_SPAN_S));
-                let end = trace.last().map_or(TRACE_SPAN_S, |p| p.0.max(TRACE_SPAN_S));
-                draw_line(c, &LinePlot {
-                    title: "Seeded random walk (tick preset)",
-                    x_label: "logical time (s)",
-                    y_label: "value (a.u.)",
-                    points: &trace,
-                    x_range: Some((end - TRACE_SPAN_S, end)),
-                    y_range: None,
-                    reference: None,
-                })
-            })
-        >
+        {move || match kind.get() {
+            Kind::Trace => trace_plots(history, frame).into_any(),
+            Kind::Spiking => spiking_plots(history, frame, has_weights, has_phase).into_any(),
+            Kind::Network => network_plots(history, frame).into_any(),
+        }}
+        <h2 class="section">"Scheduler timing"</h2>
+        {timing_plots}
+    }
+}
+
+/// Which family of plots the newest window calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Trace,
+    Spiking,
+    Network,
+}
+
+/// The tick preset's random walk.
+fn trace_plots(history: RwSignal<History>, frame: RwSignal<u64>) -> impl IntoView {
+    plot_canvas("trace-plot", "wide", frame, move |c| {
+        let trace = history.with(|h| h.trace(TRACE_SPAN_S));
+        let end = trace.last().map_or(TRACE_SPAN_S, |p| p.0.max(TRACE_SPAN_S));
+        draw_line(
+            c,
+            &LinePlot {
+                title: "Seeded random walk (tick preset)",
+                x_label: "logical time (s)",
+                y_label: "value (a.u.)",
+                points: &trace,
+                x_range: Some((end - TRACE_SPAN_S, end)),
+                y_range: None,
+                reference: None,
+                ..Default::default()
+            },
+        )
+    })
+}
+
+/// Raster, membrane, rates, weights and phase of a spiking preset.
+fn spiking_plots(
+    history: RwSignal<History>,
+    frame: RwSignal<u64>,
+    has_weights: Memo<bool>,
+    has_phase: Memo<bool>,
+) -> impl IntoView {
+    view! {
             <p class="spike-readout" data-testid="spike-readout">{move || history.with(|h| h.latest_spiking().map(|s| {
                 let mut parts = vec![
                     format!("output rate {:.1} Hz", s.output_rate_hz),
@@ -200,6 +241,7 @@ pub fn Plots(
                         x_range: None,
                         y_range: None,
                         reference: None,
+                        ..Default::default()
                     })
                 })}
                 {plot_canvas("rate-plot", "", frame, move |c| {
@@ -212,6 +254,7 @@ pub fn Plots(
                         x_range: None,
                         y_range: None,
                         reference: None,
+                        ..Default::default()
                     })
                 })}
                 <Show when=move || has_weights.get()>
@@ -243,6 +286,7 @@ pub fn Plots(
                             x_range: None,
                             y_range: Some((0.0, 100.0)),
                             reference: Some(20.0),
+                            ..Default::default()
                         })
                     })}
                 </Show>
@@ -265,12 +309,131 @@ pub fn Plots(
                             x_range: None,
                             y_range: Some((0.0, 1.05)),
                             reference: None,
+                            ..Default::default()
                         })
                     })}
                 </Show>
             </div>
-        </Show>
-        <h2 class="section">"Scheduler timing"</h2>
-        {timing_plots}
     }
+}
+
+/// Outputs against targets, errors, training, Lipschitz estimate and watchdog of a network preset.
+fn network_plots(history: RwSignal<History>, frame: RwSignal<u64>) -> impl IntoView {
+    view! {
+        <p class="spike-readout" data-testid="net-readout">{move || history.with(|h| h.latest_network().map(net_readout))}</p>
+        <div class="plot-grid">
+            {plot_canvas("output-plot", "wide", frame, move |c| {
+                let (output, target) = history.with(|h| h.network_outputs(TRACE_SPAN_S));
+                let markers = history.with(History::watchdog_times);
+                draw_line(c, &LinePlot {
+                    title: "Network output 0 against its target (red lines: watchdog events)",
+                    x_label: "logical time (s)",
+                    y_label: "output (a.u.)",
+                    points: &output,
+                    series_label: "output",
+                    second: (!target.is_empty()).then_some(("target", &target[..])),
+                    markers: &markers,
+                    ..Default::default()
+                })
+            })}
+            {plot_canvas("error-plot", "", frame, move |c| {
+                let rmse = history.with(|h| h.network_series(|n| n.rmse));
+                let baseline = history.with(|h| h.network_series(|n| n.baseline_rmse));
+                draw_line(c, &LinePlot {
+                    title: "Prediction error per window",
+                    x_label: "window end (s)",
+                    y_label: "RMS error (a.u.)",
+                    points: &rmse,
+                    series_label: "network",
+                    second: (!baseline.is_empty()).then_some(("baseline: last sample", &baseline[..])),
+                    ..Default::default()
+                })
+            })}
+            {plot_canvas("lipschitz-plot", "", frame, move |c| {
+                let estimate = history.with(|h| h.network_series(|n| n.lipschitz.estimate));
+                let bound = history.with(|h| h.network_series(|n| Some(n.lipschitz.bound)));
+                let markers = history.with(History::watchdog_times);
+                draw_line(c, &LinePlot {
+                    title: "Lipschitz constant: online estimate and layer bound",
+                    x_label: "window end (s)",
+                    y_label: "|dy| / |dx|",
+                    points: &estimate,
+                    series_label: "estimate",
+                    second: Some(("bound (product of layer norms)", &bound[..])),
+                    markers: &markers,
+                    ..Default::default()
+                })
+            })}
+            {plot_canvas("state-norm-plot", "", frame, move |c| {
+                let norm = history.with(|h| h.network_series(|n| Some(n.state_norm.max(1e-300).log10())));
+                let markers = history.with(History::watchdog_times);
+                draw_line(c, &LinePlot {
+                    title: "State norm at each window's end",
+                    x_label: "window end (s)",
+                    y_label: "log10 |y|",
+                    points: &norm,
+                    markers: &markers,
+                    ..Default::default()
+                })
+            })}
+            {plot_canvas("accuracy-plot", "", frame, move |c| {
+                let accuracy = history.with(|h| h.network_series(|n| n.accuracy.map(|a| a * 100.0)));
+                let training = history.with(|h| h.network_series(|n| n.training.as_ref().and_then(|t| t.rmse)));
+                if accuracy.iter().any(|p| p.1 < 100.0) || training.is_empty() {
+                    draw_line(c, &LinePlot {
+                        title: "Outputs with the target's sign per window",
+                        x_label: "window end (s)",
+                        y_label: "accuracy (%)",
+                        points: &accuracy,
+                        y_range: Some((0.0, 105.0)),
+                        ..Default::default()
+                    })
+                } else {
+                    draw_line(c, &LinePlot {
+                        title: "Training-set RMS error by prediction",
+                        x_label: "window end (s)",
+                        y_label: "RMS error (a.u.)",
+                        points: &training,
+                        ..Default::default()
+                    })
+                }
+            })}
+        </div>
+    }
+}
+
+/// One line on the newest network window.
+fn net_readout(n: &NetWindow) -> String {
+    let mut parts = vec![format!("{} evaluations", n.evaluations)];
+    if let Some(e) = n.rmse {
+        parts.push(format!("RMS error {e:.4}"));
+    }
+    if let Some(b) = n.baseline_rmse {
+        parts.push(format!("baseline {b:.4}"));
+    }
+    if let Some(a) = n.accuracy {
+        parts.push(format!("accuracy {:.1} %", a * 100.0));
+    }
+    if let Some(t) = &n.training {
+        parts.push(format!("{} epochs ({})", t.total_epochs, t.algorithm));
+    }
+    let l = &n.lipschitz;
+    parts.push(match l.estimate {
+        Some(e) => format!(
+            "Lipschitz ~{e:.3} (bound {:.3}, guard {})",
+            l.bound, l.guard
+        ),
+        None => format!("Lipschitz bound {:.3} (guard {})", l.bound, l.guard),
+    });
+    parts.push(format!("watchdog: {} events in window", n.watchdog.count));
+    if let Some(e) = n.watchdog.events.first() {
+        parts.push(format!(
+            "first: {:?} -> {:?} at {:.6} s",
+            e.alarm, e.action, e.t_s
+        ));
+    }
+    if n.watchdog.halted {
+        parts.push("PAUSED by the watchdog (Reset to resume)".into());
+    }
+    parts.join(" · ")
 }

@@ -64,6 +64,9 @@ pub struct ParamSpec {
     pub max: f64,
     /// One line saying what it does.
     pub help: &'static str,
+    /// For a choice among named options: their names; the value is the chosen index (a
+    /// [`Unit::Count`] from 0). Empty for numeric parameters.
+    pub choices: &'static [&'static str],
 }
 
 /// Errors of parameter parsing and validation. Each names the parameter.
@@ -146,9 +149,22 @@ pub fn split_assignment(text: &str) -> Result<(&str, &str), ParamError> {
         .ok_or_else(|| ParamError::NoEquals(text.to_string()))
 }
 
-/// Reads `text` as a value of `spec`'s dimension, converting a unit suffix to SI.
+/// Reads `text` as a value of `spec`'s dimension, converting a unit suffix to SI; for a choice,
+/// also accepts the option's name (`guard=spectral`).
 pub fn parse_value(spec: &ParamSpec, text: &str) -> Result<f64, ParamError> {
-    parse_text(spec.name, spec.unit, text)
+    if let Some(index) = spec.choices.iter().position(|c| *c == text.trim()) {
+        return Ok(index as f64);
+    }
+    parse_text(spec.name, spec.unit, text).map_err(|e| match e {
+        ParamError::Unreadable { name, text, .. } if !spec.choices.is_empty() => {
+            ParamError::Unreadable {
+                name,
+                text,
+                unit_hint: format!("one of {}", spec.choices.join(", ")),
+            }
+        }
+        other => other,
+    })
 }
 
 /// Reads `text` as a value of parameter `name` in `unit`'s dimension, converting a suffix to SI.
@@ -274,6 +290,7 @@ mod tests {
             min: 1e-4,
             max: 1.0,
             help: "membrane time constant",
+            choices: &[],
         },
         ParamSpec {
             name: "N",
@@ -282,6 +299,7 @@ mod tests {
             min: 1.0,
             max: 10_000.0,
             help: "inputs",
+            choices: &[],
         },
         ParamSpec {
             name: "El",
@@ -290,8 +308,31 @@ mod tests {
             min: -0.2,
             max: 0.1,
             help: "rest",
+            choices: &[],
+        },
+        ParamSpec {
+            name: "guard",
+            unit: Unit::Count,
+            default: 0.0,
+            min: 0.0,
+            max: 2.0,
+            help: "guard",
+            choices: &["none", "clip", "spectral"],
         },
     ];
+
+    #[test]
+    fn choices_read_by_name_or_index() {
+        let guard = &SPECS[3];
+        assert_eq!(parse_value(guard, "spectral"), Ok(2.0));
+        assert_eq!(parse_value(guard, " clip "), Ok(1.0));
+        assert_eq!(parse_value(guard, "1"), Ok(1.0));
+        let err = parse_value(guard, "spectra").unwrap_err();
+        assert!(
+            err.to_string().contains("one of none, clip, spectral"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn suffixes_convert_to_si() {

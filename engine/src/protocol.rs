@@ -131,6 +131,9 @@ pub struct ParamInfo {
     pub max: f64,
     /// One line on what it does.
     pub help: String,
+    /// For a choice: the options' names (the value is the index); empty otherwise.
+    #[serde(default)]
+    pub choices: Vec<String>,
 }
 
 impl From<&ParamSpec> for ParamInfo {
@@ -142,6 +145,7 @@ impl From<&ParamSpec> for ParamInfo {
             min: spec.min,
             max: spec.max,
             help: spec.help.to_string(),
+            choices: spec.choices.iter().map(|c| c.to_string()).collect(),
         }
     }
 }
@@ -207,6 +211,107 @@ pub enum WindowData {
     },
     /// A spiking preset (boxed: much larger than a trace).
     Spiking(Box<SpikeWindow>),
+    /// A ruv-FANN network preset (boxed).
+    Network(Box<NetWindow>),
+}
+
+/// What a network preset shows of one window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetWindow {
+    /// Output 0 (and its target) over the window, at most [`NetWindow::MAX_SAMPLES`] evenly
+    /// spaced evaluations.
+    pub samples: Vec<NetSample>,
+    /// Network evaluations in the window.
+    pub evaluations: u64,
+    /// RMS error of output 0 against its target over every evaluation with one.
+    pub rmse: Option<f64>,
+    /// RMS error of the preset's baseline over the same evaluations (`predict`: the last
+    /// sample as the prediction).
+    pub baseline_rmse: Option<f64>,
+    /// Fraction of evaluations whose output has its target's sign (`xor`).
+    pub accuracy: Option<f64>,
+    /// Training in the window, if the preset trains.
+    pub training: Option<TrainingWindow>,
+    /// Lipschitz estimate and bound.
+    pub lipschitz: LipschitzWindow,
+    /// Euclidean norm of the network's state (its outputs) at the window's end.
+    pub state_norm: f64,
+    /// What the divergence watchdog did.
+    pub watchdog: WatchdogWindow,
+}
+
+impl NetWindow {
+    /// The most samples a window carries.
+    pub const MAX_SAMPLES: usize = 400;
+}
+
+/// One evaluation of a network.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NetSample {
+    /// Logical time, s.
+    pub t_s: f64,
+    /// Output 0.
+    pub output: f64,
+    /// Its target, if the preset has one.
+    pub target: Option<f64>,
+}
+
+/// Training progress in one window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingWindow {
+    /// `rprop` or `backprop`.
+    pub algorithm: String,
+    /// Epochs trained in the window.
+    pub epochs: u64,
+    /// Epochs trained since the start.
+    pub total_epochs: u64,
+    /// RMS error of the network's predictions on its training set after the last epoch.
+    pub rmse: Option<f64>,
+}
+
+/// The network's Lipschitz constant in one window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LipschitzWindow {
+    /// The guard (`none`, `clip`, `spectral`).
+    pub guard: String,
+    /// The online estimate (exponentially weighted ratio of output to input distance) at the
+    /// window's end.
+    pub estimate: Option<f64>,
+    /// The largest ratio seen in the window.
+    pub max_ratio: Option<f64>,
+    /// Upper bound at the window's end: product over layers of spectral norm x activation slope.
+    pub bound: f64,
+    /// Spectral norm of each layer's weights (bias excluded) at the window's end.
+    pub layer_norms: Vec<f64>,
+}
+
+/// The watchdog in one window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchdogWindow {
+    /// The first events of the window (at most [`WatchdogWindow::MAX_EVENTS`]).
+    pub events: Vec<WatchdogEvent>,
+    /// All events in the window.
+    pub count: u64,
+    /// Whether the network is paused by the watchdog at the window's end.
+    pub halted: bool,
+}
+
+impl WatchdogWindow {
+    /// The most events a window lists.
+    pub const MAX_EVENTS: usize = 16;
+}
+
+/// One alarm of the watchdog and what was done.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WatchdogEvent {
+    /// Logical time, s.
+    pub t_s: f64,
+    /// What it saw.
+    pub alarm: crate::fann::Alarm,
+    /// What was done.
+    pub action: crate::fann::Action,
+    /// The value that raised it (absent when not finite: JSON has no NaN or infinity).
+    pub value: Option<f64>,
 }
 
 /// What a spiking preset shows of one window.

@@ -449,7 +449,7 @@ mod tests {
             .iter()
             .flat_map(|w| match &w.data {
                 WindowData::Trace { points, .. } => points.iter().map(|p| p[0]).collect::<Vec<_>>(),
-                WindowData::Spiking(_) => Vec::new(),
+                WindowData::Spiking(_) | WindowData::Network(_) => Vec::new(),
             })
             .collect()
     }

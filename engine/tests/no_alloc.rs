@@ -1,5 +1,6 @@
-//! Steady-state dispatch allocates nothing: a counting global allocator watches 100 000
-//! dispatches of recurring tasks (with ties and priorities) after a warm-up.
+//! The hot paths allocate nothing: a counting global allocator watches 100 000 dispatches of
+//! recurring tasks (with ties and priorities) after a warm-up, and a network's forward pass and
+//! training epochs. The tests take a lock so one's allocations are not counted in the other.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,6 +9,7 @@ use tempora_engine::time::{TimePoint, TimeSpan};
 
 struct Counting;
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 // SAFETY: forwards to the system allocator unchanged; only counts calls.
 unsafe impl GlobalAlloc for Counting {
@@ -39,6 +41,7 @@ impl Task<u64> for Count {
 
 #[test]
 fn steady_state_dispatch_does_not_allocate() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut s = Scheduler::new(1);
     for i in 0..1_000u64 {
         let period = TimeSpan(10 + i % 7);
@@ -66,4 +69,37 @@ fn steady_state_dispatch_does_not_allocate() {
         "{allocations} allocations in {} dispatches",
         ran - warm
     );
+}
+
+#[test]
+fn forward_pass_and_training_do_not_allocate() {
+    use rand::SeedableRng;
+    use tempora_engine::fann::{
+        Activation, Algorithm, Examples, Guard, GuardKind, NetSpec, PackedNet, Trainer,
+    };
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let spec = NetSpec {
+        layers: vec![8, 16, 4],
+        hidden: Activation::Sigmoid,
+        output: Activation::Sigmoid,
+        steepness: 1.0,
+    };
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let mut net = PackedNet::from_network(&spec.build(0.5, &mut rng).unwrap()).unwrap();
+    let x = [0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8];
+    let t = [0.0, 1.0, 0.0, 1.0];
+    let data = Examples::new(&[(&x[..], &t[..])], 8, 4).unwrap();
+    let mut trainer = Trainer::new(Algorithm::Rprop, &net).unwrap();
+    let mut guard = Guard::new(GuardKind::Clip { max: 2.0 }, &net);
+    let mut sum = 0.0;
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for _ in 0..10_000 {
+        sum += net.forward(&x).unwrap()[0];
+    }
+    for _ in 0..100 {
+        trainer.train_epoch(&mut net, &data, &mut guard);
+    }
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    assert!(sum > 0.0);
+    assert_eq!(allocations, 0);
 }

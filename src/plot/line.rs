@@ -1,10 +1,12 @@
-//! A line plot over time (traces, membrane potential, rates, mean weights).
+//! A line plot over time (traces, membrane potential, rates, network outputs against targets),
+//! with an optional second series (in the accent colour, with a legend) and event markers.
 
-use super::{plot_error, prepare, DATA, GRID};
+use super::{plot_error, prepare, ACCENT, DATA, GRID};
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-/// What to draw.
+/// What to draw (`..Default::default()` for the optional parts).
+#[derive(Default)]
 pub struct LinePlot<'a> {
     /// Caption.
     pub title: &'a str,
@@ -20,6 +22,13 @@ pub struct LinePlot<'a> {
     pub y_range: Option<(f64, f64)>,
     /// A horizontal reference line (threshold, target), if any.
     pub reference: Option<f64>,
+    /// A second series `(legend label, points)` in the accent colour; the first series is then
+    /// labelled `series_label` in a legend.
+    pub second: Option<(&'a str, &'a [(f64, f64)])>,
+    /// Legend label of the first series (used when there is a second).
+    pub series_label: &'a str,
+    /// X positions of events, drawn as vertical accent lines.
+    pub markers: &'a [f64],
 }
 
 fn data_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
@@ -34,12 +43,12 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
     let (root, px) = prepare(canvas)?;
     let (x0, x1) = plot
         .x_range
-        .or_else(|| data_range(plot.points.iter().map(|p| p.0)))
+        .or_else(|| data_range(all_points(plot).map(|p| p.0)))
         .unwrap_or((0.0, 1.0));
     let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
     let (y0, y1) = plot.y_range.unwrap_or_else(|| {
-        let (lo, hi) = data_range(plot.points.iter().map(|p| p.1).chain(plot.reference))
-            .unwrap_or((-1.0, 1.0));
+        let (lo, hi) =
+            data_range(all_points(plot).map(|p| p.1).chain(plot.reference)).unwrap_or((-1.0, 1.0));
         let pad = ((hi - lo) * 0.1)
             .max(hi.abs().max(lo.abs()) * 0.01)
             .max(1e-12);
@@ -68,15 +77,47 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
         chart
             .draw_series(LineSeries::new(
                 [(x0, r), (x1, r)],
-                ShapeStyle::from(&super::ACCENT.mix(0.6)).stroke_width(px(1.0)),
+                ShapeStyle::from(&ACCENT.mix(0.6)).stroke_width(px(1.0)),
             ))
             .map_err(plot_error)?;
     }
-    chart
-        .draw_series(LineSeries::new(
-            plot.points.iter().copied(),
-            ShapeStyle::from(&DATA).stroke_width(px(1.5)),
-        ))
+    for &x in plot.markers.iter().filter(|x| (x0..=x1).contains(*x)) {
+        chart
+            .draw_series(LineSeries::new(
+                [(x, y0), (x, y1)],
+                ShapeStyle::from(&ACCENT.mix(0.5)).stroke_width(px(1.0)),
+            ))
+            .map_err(plot_error)?;
+    }
+    let data_style = ShapeStyle::from(&DATA).stroke_width(px(1.5));
+    let first = chart
+        .draw_series(LineSeries::new(plot.points.iter().copied(), data_style))
         .map_err(plot_error)?;
+    if let Some((label, points)) = plot.second {
+        first
+            .label(plot.series_label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], data_style));
+        let accent_style = ShapeStyle::from(&ACCENT).stroke_width(px(1.5));
+        chart
+            .draw_series(LineSeries::new(points.iter().copied(), accent_style))
+            .map_err(plot_error)?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], accent_style));
+        chart
+            .configure_series_labels()
+            .label_font(("sans-serif", px(12.0)))
+            .background_style(WHITE.mix(0.8))
+            .border_style(GRID)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(plot_error)?;
+    }
     root.present().map_err(plot_error)
+}
+
+/// The points of both series.
+fn all_points<'a>(plot: &'a LinePlot<'a>) -> impl Iterator<Item = &'a (f64, f64)> {
+    plot.points
+        .iter()
+        .chain(plot.second.map_or(&[][..], |(_, p)| p))
 }

@@ -123,6 +123,11 @@ impl Trainer {
         })
     }
 
+    /// The algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
     /// Epochs trained so far.
     pub fn epochs(&self) -> u64 {
         self.epochs
@@ -168,7 +173,11 @@ impl Trainer {
     }
 
     fn rprop_update(&mut self, net: &mut PackedNet) {
-        let state = self.grad.iter().zip(&mut self.prev_grad).zip(&mut self.steps);
+        let state = self
+            .grad
+            .iter()
+            .zip(&mut self.prev_grad)
+            .zip(&mut self.steps);
         for (w, ((&grad, prev_grad), step)) in net.weights_mut().iter_mut().zip(state) {
             let prev_step = step.max(RPROP_STEP_FLOOR);
             let mut g = grad;

@@ -28,6 +28,9 @@ pub enum Action {
     Rollback,
     /// Return state and weights to their initial values and go on.
     Reset,
+    /// Skip the window's remaining evaluations (the response to [`Alarm::IterationLimit`];
+    /// not selectable).
+    SkipWindow,
 }
 
 impl Action {
@@ -47,7 +50,8 @@ impl Action {
 pub struct WatchdogConfig {
     /// The state norm that counts as divergence.
     pub norm_bound: f64,
-    /// Steps over which an oscillation must be sustained (>= 3).
+    /// Steps over which an oscillation must be sustained (>= 3; 0 turns the check off, for
+    /// networks whose output follows a changing input).
     pub oscillation_steps: usize,
     /// The peak-to-peak swing an oscillation must exceed.
     pub oscillation_amplitude: f64,
@@ -66,9 +70,11 @@ pub struct Watchdog {
 }
 
 impl Watchdog {
-    /// A watchdog with `config` (`oscillation_steps` is raised to 3 if lower).
+    /// A watchdog with `config` (`oscillation_steps` of 1 or 2 is raised to 3).
     pub fn new(mut config: WatchdogConfig) -> Watchdog {
-        config.oscillation_steps = config.oscillation_steps.max(3);
+        if config.oscillation_steps > 0 {
+            config.oscillation_steps = config.oscillation_steps.max(3);
+        }
         Watchdog {
             recent: vec![0.0; config.oscillation_steps],
             config,
@@ -90,6 +96,9 @@ impl Watchdog {
         let norm = libm::sqrt(state.iter().map(|v| v * v).sum());
         if norm > self.config.norm_bound {
             return Some((Alarm::NormBound, norm));
+        }
+        if self.recent.is_empty() {
+            return None;
         }
         let first = state.first().copied().unwrap_or(0.0);
         self.recent[self.next] = first;

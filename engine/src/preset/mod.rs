@@ -3,11 +3,15 @@
 //! A preset validates all its parameters before it builds anything, so a bad value is an error
 //! that names the parameter and leaves any running simulation untouched.
 
+mod divergence;
+mod net_core;
 mod phase_lock;
+mod predict;
 mod seed_example;
 mod spiking;
 mod stdp;
 mod tick;
+mod xor;
 
 use crate::params::{self, ParamError, ParamSpec, ParamValues, Unit};
 use crate::protocol::{ParamInfo, PresetInfo};
@@ -85,6 +89,9 @@ pub fn all() -> &'static [Preset] {
         stdp::PRESET,
         phase_lock::PRESET,
         seed_example::PRESET,
+        xor::PRESET,
+        predict::PRESET,
+        divergence::PRESET,
         tick::PRESET,
     ]
 }
@@ -105,6 +112,25 @@ const fn spec(
         min,
         max,
         help,
+        choices: &[],
+    }
+}
+
+/// A choice among named options; the value is the option's index.
+const fn choice_spec(
+    name: &'static str,
+    default: usize,
+    choices: &'static [&'static str],
+    help: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        name,
+        unit: Unit::Count,
+        default: default as f64,
+        min: 0.0,
+        max: (choices.len() - 1) as f64,
+        help,
+        choices,
     }
 }
 
@@ -117,6 +143,7 @@ const fn window_spec(default: f64) -> ParamSpec {
         min: 1e-6,
         max: 60.0,
         help: "Length of a temporal window (one summary each).",
+        choices: &[],
     }
 }
 
@@ -129,6 +156,7 @@ const fn hop_spec(default: f64) -> ParamSpec {
         min: 1e-6,
         max: 60.0,
         help: "Logical time between window starts; overlap = window - hop.",
+        choices: &[],
     }
 }
 

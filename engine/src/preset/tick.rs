@@ -31,6 +31,7 @@ const PARAMS: &[ParamSpec] = &[
         min: 1e-6,
         max: 1.0,
         help: "Logical time between two steps of the walk.",
+        choices: &[],
     },
     ParamSpec {
         name: "step",
@@ -39,6 +40,7 @@ const PARAMS: &[ParamSpec] = &[
         min: 0.0,
         max: 1e6,
         help: "Each tick adds a uniform draw from [-step, step].",
+        choices: &[],
     },
     window_spec(0.1),
     hop_spec(0.05),

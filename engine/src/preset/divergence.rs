@@ -1,0 +1,259 @@
+//! `divergence`: a recurrent ruv-FANN network feeds its own output back,
+//! `y_t = W2 f(W1 [y_{t-1}, u_t] + b1) + b2`, driven by a small sine `u_t`. With large initial
+//! weights and no guard the map is expansive and the state blows up; the watchdog catches it and
+//! acts as configured. With spectral normalisation to a bound below 1 the map is a contraction
+//! (Lipschitz <= bound^2 x the activation's slope) and the state stays bounded.
+//!
+//! `fault_at` injects NaN into the state at a time, to see the watchdog's reaction.
+
+use super::net_core::{guard_and_watchdog, net_param_error, NetCore, GUARD_AND_WATCHDOG_PARAMS};
+use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
+use crate::fann::{Activation, NetSpec, PackedNet, Recurrent};
+use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::protocol::WindowSummary;
+use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
+use crate::simulation::{Model, Report, Sim, Simulation};
+use crate::time::{TimePoint, TimeSpan};
+use crate::window::{schedule_windows, WindowBounds, WindowSink};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::f64::consts::TAU;
+
+pub(super) const PRESET: Preset = Preset {
+    name: "divergence",
+    description: "A recurrent ruv-FANN network fed its own output: unguarded it blows up and the watchdog acts; with spectral normalisation it stays bounded.",
+    params: PARAMS,
+    build,
+};
+
+const PARAMS: &[ParamSpec] = &[
+    spec("state", Unit::Count, 4.0, 1.0, 64.0, "Outputs fed back as inputs (the state's size)."),
+    spec("hidden", Unit::Count, 16.0, 1.0, 256.0, "Hidden neurons."),
+    choice_spec(
+        "hidden_activation",
+        5,
+        Activation::NAMES,
+        "Activation of the hidden layer (the output is linear).",
+    ),
+    spec("init_scale", Unit::Dimensionless, 0.9, 0.0, 100.0, "Weights are uniform in [-init_scale, init_scale]."),
+    spec("step_period", Unit::Seconds, 1e-5, 1e-7, 1.0, "Logical time between steps."),
+    spec("drive_amplitude", Unit::Dimensionless, 0.1, 0.0, 100.0, "Amplitude of the sine drive u."),
+    spec("drive_frequency", Unit::Hertz, 50.0, 0.0, 1e6, "Frequency of the drive."),
+    spec(
+        "oscillation_steps",
+        Unit::Count,
+        32.0,
+        0.0,
+        10_000.0,
+        "Steps of alternation (with a swing over min(1, norm_bound)) the watchdog calls an oscillation; 0: off.",
+    ),
+    spec("fault_at", Unit::Seconds, 0.0, 0.0, 1e6, "Inject NaN into the state at this time (0: never)."),
+    GUARD_AND_WATCHDOG_PARAMS[0],
+    GUARD_AND_WATCHDOG_PARAMS[1],
+    GUARD_AND_WATCHDOG_PARAMS[2],
+    GUARD_AND_WATCHDOG_PARAMS[3],
+    GUARD_AND_WATCHDOG_PARAMS[4],
+    window_spec(0.01),
+    hop_spec(0.005),
+];
+
+fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+    let window = window_config(values)?;
+    let period = span(values, "step_period")?;
+    let k = values["state"] as usize;
+    let spec = NetSpec {
+        layers: vec![k + 1, values["hidden"] as usize, k],
+        hidden: Activation::from_index(values["hidden_activation"] as usize)
+            .expect("range-checked"),
+        output: Activation::Linear,
+        steepness: 1.0,
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1);
+    let network = spec
+        .build(values["init_scale"], &mut rng)
+        .map_err(|e| net_param_error("hidden", e))?;
+    let net = PackedNet::from_network(&network).map_err(|e| net_param_error("hidden", e))?;
+    // Start off the origin so an expansive map has something to expand.
+    let initial = (0..k).map(|i| 0.1 * (1.0 + i as f64 / k as f64)).collect();
+    let net = Recurrent::new(net, k, initial).map_err(|e| net_param_error("state", e))?;
+    let (guard, watchdog, budget) =
+        guard_and_watchdog(values, values["oscillation_steps"] as usize);
+    let core = NetCore::new(net, guard, watchdog, budget, None, window)
+        .map_err(|e| net_param_error("hidden", e))?;
+    let fault_at = (values["fault_at"] > 0.0)
+        .then(|| span(values, "fault_at").map(|s| TimePoint(s.as_nanos())))
+        .transpose()?;
+    let world = DivergenceWorld {
+        core,
+        period,
+        omega: TAU * values["drive_frequency"],
+        amplitude: values["drive_amplitude"],
+    };
+    let mut scheduler = Scheduler::new(seed);
+    scheduler
+        .schedule_every(TimePoint::ZERO, period, Priority::MODEL, Box::new(StepTask))
+        .map_err(|e| inconsistent("step_period", e.to_string()))?;
+    if let Some(at) = fault_at {
+        scheduler
+            .schedule_at(at, Priority::INPUT, Box::new(FaultTask))
+            .map_err(|e| inconsistent("fault_at", e.to_string()))?;
+    }
+    schedule_windows(&mut scheduler, window).map_err(|e| inconsistent("window", e.to_string()))?;
+    Ok(Box::new(Sim::new(scheduler, world)))
+}
+
+struct DivergenceWorld {
+    core: NetCore,
+    period: TimeSpan,
+    omega: f64,
+    amplitude: f64,
+}
+
+struct StepTask;
+
+impl Task<DivergenceWorld> for StepTask {
+    fn kind(&self) -> &'static str {
+        "inference"
+    }
+
+    fn run(&mut self, w: &mut DivergenceWorld, ctx: &mut TaskContext<'_, DivergenceWorld>) {
+        let u = w.amplitude * libm::sin(w.omega * ctx.now().as_secs_f64());
+        if w.core.step(ctx.now(), &[u], w.period).is_some() {
+            w.core.record(ctx.now(), None, None);
+        }
+    }
+}
+
+/// Sets the state to NaN (fault injection).
+struct FaultTask;
+
+impl Task<DivergenceWorld> for FaultTask {
+    fn kind(&self) -> &'static str {
+        "fault"
+    }
+
+    fn run(&mut self, w: &mut DivergenceWorld, _: &mut TaskContext<'_, DivergenceWorld>) {
+        let nan = vec![f64::NAN; w.core.net().state().len()];
+        w.core.inject_state(&nan);
+    }
+}
+
+impl WindowSink for DivergenceWorld {
+    fn close_window(&mut self, bounds: WindowBounds) {
+        self.core.close_window(bounds);
+    }
+}
+
+impl Model for DivergenceWorld {
+    fn take_window(&mut self) -> Option<WindowSummary> {
+        self.core.take_window()
+    }
+
+    fn report(&self) -> Report {
+        self.core.report()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fann::{Action, Alarm};
+    use crate::protocol::{NetWindow, WindowData};
+    use crate::simulation::run_to;
+
+    fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
+        let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let (mut sim, _) = PRESET.build(3, &o).unwrap();
+        let windows = run_to(sim.as_mut(), TimePoint((seconds * 1e9) as u64));
+        (windows, sim.report())
+    }
+
+    fn net(w: &WindowSummary) -> &NetWindow {
+        let WindowData::Network(n) = &w.data else {
+            panic!("a network window")
+        };
+        n
+    }
+
+    #[test]
+    fn unguarded_it_diverges_and_the_watchdog_pauses_it() {
+        // No watchdog to speak of: a bound beyond any f64 lets it run into infinity.
+        let (_, free) = run(&[("norm_bound", 1e300), ("oscillation_steps", 0.0)], 0.05);
+        let events: Vec<crate::protocol::WatchdogEvent> =
+            serde_json::from_value(free["watchdog_events"].clone()).unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e.alarm, Alarm::NonFinite | Alarm::NormBound)),
+            "the unguarded net blows up: {events:?}"
+        );
+
+        let (windows, report) = run(&[], 0.05);
+        let first = net(&windows[0]);
+        let alarm = first.watchdog.events[0];
+        assert_eq!(alarm.alarm, Alarm::NormBound);
+        assert_eq!(alarm.action, Action::Pause);
+        assert!(
+            alarm.t_s < 0.005,
+            "caught within the first window: {}",
+            alarm.t_s
+        );
+        assert!(net(windows.last().unwrap()).watchdog.halted);
+        assert_eq!(
+            report["watchdog_event_count"], 1,
+            "paused: no further alarms"
+        );
+        let state: Vec<f64> = serde_json::from_value(report["final_state"].clone()).unwrap();
+        assert!(state.iter().all(|v| v.is_finite() && v.abs() <= 1e6));
+    }
+
+    #[test]
+    fn spectral_normalisation_keeps_it_bounded() {
+        let (windows, report) = run(&[("guard", 2.0), ("guard_bound", 0.95)], 0.2);
+        assert_eq!(report["watchdog_event_count"], 0);
+        for w in &windows {
+            let n = net(w);
+            assert!(n.state_norm < 10.0, "{}", n.state_norm);
+            assert!(n.lipschitz.bound <= 0.95 * 0.95 * (1.0 + 1e-9));
+            if let Some(r) = n.lipschitz.max_ratio {
+                assert!(
+                    r <= n.lipschitz.bound * (1.0 + 1e-9),
+                    "{r} > {}",
+                    n.lipschitz.bound
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rollback_restores_the_last_good_state_and_goes_on() {
+        let (windows, report) = run(&[("watchdog_action", 1.0)], 0.03);
+        assert!(report["watchdog_event_count"].as_u64().unwrap() > 1);
+        assert!(!net(windows.last().unwrap()).watchdog.halted);
+        assert!(windows.iter().all(|w| net(w).state_norm.is_finite()));
+    }
+
+    #[test]
+    fn an_injected_nan_is_caught_at_once() {
+        let (windows, report) = run(
+            &[
+                ("guard", 2.0),
+                ("fault_at", 0.012),
+                ("watchdog_action", 2.0),
+            ],
+            0.03,
+        );
+        let events: Vec<crate::protocol::WatchdogEvent> =
+            serde_json::from_value(report["watchdog_events"].clone()).unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].alarm, Alarm::NonFinite);
+        assert_eq!(events[0].action, Action::Reset);
+        assert_eq!(events[0].value, None, "NaN is not a JSON number");
+        assert!(
+            (events[0].t_s - 0.012).abs() < 1e-12,
+            "the step right after the fault"
+        );
+        assert!(windows.iter().all(|w| net(w).state_norm.is_finite()));
+    }
+}

@@ -1,0 +1,420 @@
+//! What the network presets (`xor`, `predict`, `divergence`) share: a ruv-FANN network stepped
+//! on the logical clock under a Lipschitz guard and the divergence watchdog, optional training,
+//! an evaluation budget per window, and the window summaries.
+//!
+//! Watchdog actions: `pause` restores the last good snapshot and stops stepping; `rollback`
+//! restores it and goes on; `reset` returns to the initial state and weights. A snapshot (state
+//! and weights) is taken at every window close with no alarm since the previous one. The state
+//! recorded for the windows is always one the watchdog accepted.
+
+use super::{choice_spec, inconsistent, spec};
+use crate::fann::{
+    Action, Alarm, Algorithm, Examples, Guard, GuardKind, LipschitzEstimate, NetError, Recurrent,
+    Trainer, Watchdog, WatchdogConfig,
+};
+use crate::models::temporal::TemporalNetwork;
+use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::protocol::{
+    LipschitzWindow, NetSample, NetWindow, TrainingWindow, WatchdogEvent, WatchdogWindow,
+    WindowData, WindowSummary,
+};
+use crate::simulation::Report;
+use crate::time::{TimePoint, TimeSpan};
+use crate::window::{Recent, WindowBounds, WindowConfig};
+use std::collections::VecDeque;
+
+/// Parameters every network preset has: guard, watchdog and budget.
+pub(super) const GUARD_AND_WATCHDOG_PARAMS: [ParamSpec; 5] = [
+    choice_spec(
+        "guard",
+        0,
+        GuardKind::NAMES,
+        "Lipschitz guard applied after every weight update: none, clip (each weight to +-bound) or spectral (each layer's spectral norm to <= bound).",
+    ),
+    spec(
+        "guard_bound",
+        Unit::Dimensionless,
+        0.95,
+        1e-3,
+        1e3,
+        "The guard's bound: largest |weight| for clip, largest layer spectral norm for spectral.",
+    ),
+    choice_spec(
+        "watchdog_action",
+        0,
+        &["pause", "rollback", "reset"],
+        "On NaN/Inf, a state norm past norm_bound or a sustained oscillation: pause (keep the last good state), rollback to it and go on, or reset to the start.",
+    ),
+    spec(
+        "norm_bound",
+        Unit::Dimensionless,
+        1e6,
+        1e-3,
+        1e300,
+        "State norm the watchdog treats as divergence.",
+    ),
+    spec(
+        "max_evaluations",
+        Unit::Count,
+        1e6,
+        1.0,
+        1e9,
+        "Most network evaluations per window hop; the rest of the hop is skipped and reported.",
+    ),
+];
+
+/// Guard, watchdog and budget from the shared parameters.
+pub(super) fn guard_and_watchdog(
+    values: &ParamValues,
+    oscillation_steps: usize,
+) -> (GuardKind, WatchdogConfig, u64) {
+    let guard = GuardKind::from_choice(values["guard"] as usize, values["guard_bound"])
+        .expect("range-checked choice");
+    let action = Action::from_choice(values["watchdog_action"] as usize).expect("range-checked");
+    let config = WatchdogConfig {
+        norm_bound: values["norm_bound"],
+        oscillation_steps,
+        oscillation_amplitude: values["norm_bound"].min(1.0),
+        action,
+    };
+    (guard, config, values["max_evaluations"] as u64)
+}
+
+/// The trainer the `trainer` and `learning_rate` parameters choose.
+pub(super) fn algorithm(values: &ParamValues) -> Algorithm {
+    if values["trainer"] == 0.0 {
+        Algorithm::Rprop
+    } else {
+        Algorithm::Backprop {
+            rate: values["learning_rate"],
+        }
+    }
+}
+
+/// A network error as a refusal of the parameter `name`.
+pub(super) fn net_param_error(name: &str, e: NetError) -> ParamError {
+    inconsistent(name, e.to_string())
+}
+
+/// What one evaluation left for the windows.
+#[derive(Debug, Clone, Copy)]
+struct Evaluation {
+    output: f64,
+    target: Option<f64>,
+    baseline: Option<f64>,
+    ratio: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Snapshot {
+    state: Vec<f64>,
+    weights: Vec<f64>,
+}
+
+/// The most watchdog events kept for the run's report.
+const MAX_REPORTED_EVENTS: usize = 1000;
+
+/// A network under guard and watchdog, with what its windows need.
+pub(super) struct NetCore {
+    net: Recurrent,
+    guard: Guard,
+    lipschitz: LipschitzEstimate,
+    watchdog: Watchdog,
+    trainer: Option<Trainer>,
+    initial: Snapshot,
+    snapshot: Snapshot,
+    alarm_since_snapshot: bool,
+    halted: bool,
+    budget: u64,
+    used_in_hop: u64,
+    evaluations: u64,
+    epochs_at_close: u64,
+    training_rmse: Option<f64>,
+    window: WindowConfig,
+    records: Recent<Evaluation>,
+    events: Recent<WatchdogEvent>,
+    reported_events: Vec<WatchdogEvent>,
+    event_count: u64,
+    closed: VecDeque<WindowSummary>,
+}
+
+impl NetCore {
+    /// Puts `net` under `guard` (projected once now) and a watchdog.
+    pub(super) fn new(
+        mut net: Recurrent,
+        guard: GuardKind,
+        watchdog: WatchdogConfig,
+        budget: u64,
+        trainer: Option<Algorithm>,
+        window: WindowConfig,
+    ) -> Result<NetCore, NetError> {
+        let mut guard = Guard::new(guard, net.net());
+        guard.project(net.net_mut());
+        let trainer = trainer.map(|a| Trainer::new(a, net.net())).transpose()?;
+        let initial = Snapshot {
+            state: net.state().to_vec(),
+            weights: net.net().weights().to_vec(),
+        };
+        let (n_in, n_out) = (net.net().inputs(), net.net().outputs());
+        Ok(NetCore {
+            net,
+            guard,
+            lipschitz: LipschitzEstimate::new(0.05, n_in, n_out),
+            watchdog: Watchdog::new(watchdog),
+            trainer,
+            snapshot: initial.clone(),
+            initial,
+            alarm_since_snapshot: false,
+            halted: false,
+            budget,
+            used_in_hop: 0,
+            evaluations: 0,
+            epochs_at_close: 0,
+            training_rmse: None,
+            window,
+            records: Recent::default(),
+            events: Recent::default(),
+            reported_events: Vec::new(),
+            event_count: 0,
+            closed: VecDeque::new(),
+        })
+    }
+
+    /// The network.
+    pub(super) fn net(&self) -> &Recurrent {
+        &self.net
+    }
+
+    /// Steps the network on `external` at `t`. Returns the accepted state, or `None` when paused,
+    /// over budget, or when the watchdog raised an alarm (then it has acted).
+    pub(super) fn step(&mut self, t: TimePoint, external: &[f64], dt: TimeSpan) -> Option<&[f64]> {
+        if self.halted {
+            return None;
+        }
+        if self.used_in_hop >= self.budget {
+            if self.used_in_hop == self.budget {
+                self.used_in_hop += 1;
+                self.raise(
+                    t,
+                    Alarm::IterationLimit,
+                    self.budget as f64,
+                    Action::SkipWindow,
+                );
+            }
+            return None;
+        }
+        self.used_in_hop += 1;
+        self.evaluations += 1;
+        self.net.step(external, dt);
+        if let Some((alarm, value)) = self.watchdog.check(self.net.state()) {
+            self.act(t, alarm, value);
+            return None;
+        }
+        Some(self.net.state())
+    }
+
+    /// Records an accepted evaluation for the windows: output 0, its target and the baseline's
+    /// prediction, if any. Updates the Lipschitz estimate from the step's input and output.
+    pub(super) fn record(&mut self, t: TimePoint, target: Option<f64>, baseline: Option<f64>) {
+        let ratio = self
+            .lipschitz
+            .update(self.net.last_input(), self.net.state());
+        self.records.push(
+            t,
+            Evaluation {
+                output: self.net.state()[0],
+                target,
+                baseline,
+                ratio,
+            },
+        );
+    }
+
+    /// Trains `epochs` epochs on `data` (the guard projects after every update), unless paused.
+    /// Weights that stop being finite raise a `non_finite` alarm.
+    pub(super) fn train(&mut self, t: TimePoint, data: &Examples, epochs: u32) {
+        let Some(trainer) = self.trainer.as_mut() else {
+            return;
+        };
+        if self.halted {
+            return;
+        }
+        for _ in 0..epochs {
+            trainer.train_epoch(self.net.net_mut(), data, &mut self.guard);
+        }
+        if let Some(&bad) = self.net.net().weights().iter().find(|w| !w.is_finite()) {
+            self.act(t, Alarm::NonFinite, bad);
+            return;
+        }
+        self.training_rmse = Some(data.rmse(self.net.net_mut()));
+    }
+
+    fn act(&mut self, t: TimePoint, alarm: Alarm, value: f64) {
+        let action = self.watchdog.config().action;
+        self.raise(t, alarm, value, action);
+        self.alarm_since_snapshot = true;
+        let target = match action {
+            Action::Reset => self.initial.clone(),
+            _ => self.snapshot.clone(),
+        };
+        self.net.set_state(&target.state);
+        self.net
+            .net_mut()
+            .set_weights(&target.weights)
+            .expect("snapshots hold finite weights of the right count");
+        if let Some(trainer) = self.trainer.as_mut() {
+            trainer.reset();
+        }
+        self.watchdog.forget();
+        self.lipschitz.forget_previous();
+        if action == Action::Pause {
+            self.halted = true;
+        }
+    }
+
+    fn raise(&mut self, t: TimePoint, alarm: Alarm, value: f64, action: Action) {
+        let event = WatchdogEvent {
+            t_s: t.as_secs_f64(),
+            alarm,
+            action,
+            value: value.is_finite().then_some(value),
+        };
+        self.events.push(t, event);
+        self.event_count += 1;
+        if self.reported_events.len() < MAX_REPORTED_EVENTS {
+            self.reported_events.push(event);
+        }
+    }
+
+    /// Summarises the window `bounds` and keeps the summary.
+    pub(super) fn close_window(&mut self, bounds: WindowBounds) {
+        let records: Vec<&(TimePoint, Evaluation)> = self.records.within(bounds).collect();
+        let stride = records.len().div_ceil(NetWindow::MAX_SAMPLES).max(1);
+        let samples = records
+            .iter()
+            .step_by(stride)
+            .map(|(t, e)| NetSample {
+                t_s: t.as_secs_f64(),
+                output: e.output,
+                target: e.target,
+            })
+            .collect();
+        let rms = |f: &dyn Fn(&Evaluation) -> Option<f64>| {
+            let errors: Vec<f64> = records.iter().filter_map(|(_, e)| f(e)).collect();
+            (!errors.is_empty())
+                .then(|| (errors.iter().map(|d| d * d).sum::<f64>() / errors.len() as f64).sqrt())
+        };
+        let rmse = rms(&|e| e.target.map(|t| e.output - t));
+        let baseline_rmse = rms(&|e| Some(e.baseline? - e.target?));
+        let with_target = records.iter().filter(|(_, e)| e.target.is_some()).count();
+        let accuracy = (with_target > 0).then(|| {
+            records
+                .iter()
+                .filter(|(_, e)| e.target.is_some_and(|t| t * e.output > 0.0))
+                .count() as f64
+                / with_target as f64
+        });
+        let max_ratio = records
+            .iter()
+            .filter_map(|(_, e)| e.ratio)
+            .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
+        let training = self.trainer.as_ref().map(|tr| TrainingWindow {
+            algorithm: match self.trainer_algorithm() {
+                Some(Algorithm::Rprop) => "rprop".into(),
+                _ => "backprop".into(),
+            },
+            epochs: tr.epochs() - self.epochs_at_close,
+            total_epochs: tr.epochs(),
+            rmse: self.training_rmse,
+        });
+        if let Some(tr) = &self.trainer {
+            self.epochs_at_close = tr.epochs();
+        }
+        let (bound, layer_norms) = self.guard.network_bound(self.net.net());
+        let events: Vec<WatchdogEvent> = self.events.within(bounds).map(|(_, e)| *e).collect();
+        let state_norm = libm::sqrt(self.net.state().iter().map(|v| v * v).sum());
+        let summary = NetWindow {
+            samples,
+            evaluations: records.len() as u64,
+            rmse,
+            baseline_rmse,
+            accuracy,
+            training,
+            lipschitz: LipschitzWindow {
+                guard: self.guard.kind().name().into(),
+                estimate: self.lipschitz.estimate(),
+                max_ratio,
+                bound,
+                layer_norms,
+            },
+            state_norm,
+            watchdog: WatchdogWindow {
+                count: events.len() as u64,
+                events: events
+                    .into_iter()
+                    .take(WatchdogWindow::MAX_EVENTS)
+                    .collect(),
+                halted: self.halted,
+            },
+        };
+        self.records.release(bounds, &self.window);
+        self.events.release(bounds, &self.window);
+        self.used_in_hop = 0;
+        if !self.alarm_since_snapshot {
+            self.snapshot = Snapshot {
+                state: self.net.state().to_vec(),
+                weights: self.net.net().weights().to_vec(),
+            };
+        }
+        self.alarm_since_snapshot = false;
+        self.closed.push_back(WindowSummary {
+            index: bounds.index,
+            start_ns: bounds.start.0,
+            end_ns: bounds.end.0,
+            data: WindowData::Network(Box::new(summary)),
+            timing: None,
+        });
+    }
+
+    fn trainer_algorithm(&self) -> Option<Algorithm> {
+        self.trainer.as_ref().map(Trainer::algorithm)
+    }
+
+    /// The oldest closed window not yet taken.
+    pub(super) fn take_window(&mut self) -> Option<WindowSummary> {
+        self.closed.pop_front()
+    }
+
+    /// The run's results: final weights, state, watchdog events, evaluations, Lipschitz bound.
+    pub(super) fn report(&self) -> Report {
+        let mut r = Report::new();
+        r.insert("evaluations".into(), self.evaluations.into());
+        r.insert("final_state".into(), self.net.state().to_vec().into());
+        r.insert(
+            "final_weights".into(),
+            self.net.net().weights().to_vec().into(),
+        );
+        r.insert("watchdog_event_count".into(), self.event_count.into());
+        r.insert(
+            "watchdog_events".into(),
+            serde_json::to_value(&self.reported_events).unwrap_or_default(),
+        );
+        r.insert("halted".into(), self.halted.into());
+        r.insert(
+            "lipschitz_estimate".into(),
+            self.lipschitz.estimate().into(),
+        );
+        if let Some(tr) = &self.trainer {
+            r.insert("epochs".into(), tr.epochs().into());
+        }
+        if let Some(rmse) = self.training_rmse {
+            r.insert("training_rmse".into(), rmse.into());
+        }
+        r
+    }
+
+    /// Replaces the state (fault injection).
+    pub(super) fn inject_state(&mut self, state: &[f64]) {
+        self.net.set_state(state);
+    }
+}

@@ -1,0 +1,325 @@
+//! `predict`: online prediction of a noisy sine mixture with a regime shift. Every
+//! `sample_period` an inference task reads the stream's next sample and the network predicts the
+//! one after from the last `taps` samples; a training task (right after, at equal times) trains
+//! `epochs_per_sample` epochs on the last `buffer` (taps -> next sample) examples.
+//!
+//! The stream is `sin(2 pi f t) + 0.4 sin(2 pi 2.3 f t)` plus `N(0, noise^2)`; at `shift_at` every
+//! frequency is multiplied by `shift_factor` (see `fann::stream`). Windows compare each
+//! prediction with the noiseless value it predicts (the ground truth the generator knows) and
+//! with the baseline that predicts "the same as the last sample".
+
+use super::net_core::{
+    algorithm, guard_and_watchdog, net_param_error, NetCore, GUARD_AND_WATCHDOG_PARAMS,
+};
+use super::xor::TRAINERS;
+use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
+use crate::fann::{
+    Activation, Examples, NetSpec, PackedNet, Recurrent, RegimeShift, Sine, SineStream,
+};
+use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::protocol::WindowSummary;
+use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
+use crate::simulation::{Model, Report, Sim, Simulation};
+use crate::time::{TimePoint, TimeSpan};
+use crate::window::{schedule_windows, WindowBounds, WindowSink};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::VecDeque;
+
+pub(super) const PRESET: Preset = Preset {
+    name: "predict",
+    description: "A ruv-FANN network learns online to predict the next sample of a noisy sine mixture, and re-learns after a regime shift.",
+    params: PARAMS,
+    build,
+};
+
+const PARAMS: &[ParamSpec] = &[
+    spec("taps", Unit::Count, 8.0, 1.0, 64.0, "Past samples the network sees."),
+    spec("hidden", Unit::Count, 8.0, 1.0, 128.0, "Hidden neurons."),
+    choice_spec(
+        "hidden_activation",
+        2,
+        Activation::NAMES,
+        "Activation of the hidden layer (the output is linear).",
+    ),
+    spec("steepness", Unit::Dimensionless, 1.0, 0.05, 10.0, "Activation steepness s."),
+    spec("sample_period", Unit::Seconds, 0.02, 1e-6, 1.0, "Logical time between samples."),
+    spec("frequency", Unit::Hertz, 2.0, 1e-3, 1e5, "Frequency f of the main sine."),
+    spec("noise", Unit::Dimensionless, 0.05, 0.0, 10.0, "Standard deviation of the noise."),
+    spec("shift_at", Unit::Seconds, 6.0, 0.0, 1e6, "When the frequencies change (0: never)."),
+    spec("shift_factor", Unit::Dimensionless, 1.7, 0.01, 100.0, "Factor on every frequency after the shift."),
+    choice_spec(
+        "trainer",
+        0,
+        TRAINERS,
+        "rprop: iRPROP- (batch, C FANN's constants); backprop: online gradient steps of learning_rate.",
+    ),
+    spec("learning_rate", Unit::Dimensionless, 0.01, 1e-6, 100.0, "Step size of backprop (rprop adapts its own)."),
+    spec("epochs_per_sample", Unit::Count, 4.0, 0.0, 1000.0, "Training epochs after each sample."),
+    spec("buffer", Unit::Count, 64.0, 1.0, 10_000.0, "Most recent examples trained on."),
+    spec("init_scale", Unit::Dimensionless, 0.3, 0.0, 100.0, "Initial weights are uniform in [-init_scale, init_scale]."),
+    GUARD_AND_WATCHDOG_PARAMS[0],
+    GUARD_AND_WATCHDOG_PARAMS[1],
+    GUARD_AND_WATCHDOG_PARAMS[2],
+    GUARD_AND_WATCHDOG_PARAMS[3],
+    GUARD_AND_WATCHDOG_PARAMS[4],
+    window_spec(0.5),
+    hop_spec(0.25),
+];
+
+/// Relative frequency and amplitude of the second sine.
+const SECOND_SINE: (f64, f64) = (2.3, 0.4);
+
+fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+    let window = window_config(values)?;
+    let period = span(values, "sample_period")?;
+    let fastest = values["frequency"] * SECOND_SINE.0 * values["shift_factor"].max(1.0);
+    if fastest * values["sample_period"] >= 0.5 {
+        return Err(inconsistent(
+            "frequency",
+            format!(
+                "the fastest component ({fastest} Hz) must stay below the Nyquist frequency 1 / (2 sample_period) = {} Hz",
+                0.5 / values["sample_period"]
+            ),
+        ));
+    }
+    let taps = values["taps"] as usize;
+    let spec = NetSpec {
+        layers: vec![taps, values["hidden"] as usize, 1],
+        hidden: Activation::from_index(values["hidden_activation"] as usize)
+            .expect("range-checked"),
+        output: Activation::Linear,
+        steepness: values["steepness"],
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1);
+    let network = spec
+        .build(values["init_scale"], &mut rng)
+        .map_err(|e| net_param_error("hidden", e))?;
+    let net = PackedNet::from_network(&network).map_err(|e| net_param_error("hidden", e))?;
+    let net = Recurrent::new(net, 0, vec![0.0]).map_err(|e| net_param_error("hidden", e))?;
+    let (guard, watchdog, budget) = guard_and_watchdog(values, 0);
+    let core = NetCore::new(
+        net,
+        guard,
+        watchdog,
+        budget,
+        Some(algorithm(values)),
+        window,
+    )
+    .map_err(|e| net_param_error("learning_rate", e))?;
+    let f = values["frequency"];
+    let shift = (values["shift_at"] > 0.0).then(|| RegimeShift {
+        at_s: values["shift_at"],
+        frequency_factor: values["shift_factor"],
+        amplitude_factor: 1.0,
+    });
+    let mut noise_rng = ChaCha8Rng::seed_from_u64(seed);
+    noise_rng.set_stream(2);
+    let stream = SineStream::new(
+        vec![
+            Sine {
+                amplitude: 1.0,
+                frequency_hz: f,
+            },
+            Sine {
+                amplitude: SECOND_SINE.1,
+                frequency_hz: f * SECOND_SINE.0,
+            },
+        ],
+        values["noise"],
+        shift,
+        noise_rng,
+    );
+    let world = PredictWorld {
+        core,
+        stream,
+        history: VecDeque::with_capacity(taps + 1),
+        taps,
+        buffer: VecDeque::new(),
+        buffer_len: values["buffer"] as usize,
+        epochs: values["epochs_per_sample"] as u32,
+        period,
+    };
+    let mut scheduler = Scheduler::new(seed);
+    scheduler
+        .schedule_every(
+            TimePoint::ZERO,
+            period,
+            Priority::MODEL,
+            Box::new(InferTask),
+        )
+        .and_then(|_| {
+            scheduler.schedule_every(
+                TimePoint::ZERO,
+                period,
+                Priority::PLASTICITY,
+                Box::new(TrainTask),
+            )
+        })
+        .map_err(|e| inconsistent("sample_period", e.to_string()))?;
+    schedule_windows(&mut scheduler, window).map_err(|e| inconsistent("window", e.to_string()))?;
+    Ok(Box::new(Sim::new(scheduler, world)))
+}
+
+struct PredictWorld {
+    core: NetCore,
+    stream: SineStream,
+    /// The last `taps` samples, oldest first.
+    history: VecDeque<f64>,
+    taps: usize,
+    /// Recent `(taps samples, next sample)` examples, oldest first.
+    buffer: VecDeque<(Vec<f64>, f64)>,
+    buffer_len: usize,
+    epochs: u32,
+    period: TimeSpan,
+}
+
+struct InferTask;
+
+impl Task<PredictWorld> for InferTask {
+    fn kind(&self) -> &'static str {
+        "inference"
+    }
+
+    fn run(&mut self, w: &mut PredictWorld, ctx: &mut TaskContext<'_, PredictWorld>) {
+        let t = ctx.now().as_secs_f64();
+        let sample = w.stream.sample(t);
+        if w.history.len() == w.taps {
+            if w.buffer.len() == w.buffer_len {
+                w.buffer.pop_front();
+            }
+            w.buffer
+                .push_back((w.history.iter().copied().collect(), sample));
+            w.history.pop_front();
+        }
+        w.history.push_back(sample);
+        if w.history.len() < w.taps {
+            return;
+        }
+        let x: Vec<f64> = w.history.iter().copied().collect();
+        if w.core.step(ctx.now(), &x, w.period).is_some() {
+            let truth = w.stream.clean(t + w.period.as_secs_f64());
+            w.core.record(ctx.now(), Some(truth), Some(sample));
+        }
+    }
+}
+
+struct TrainTask;
+
+impl Task<PredictWorld> for TrainTask {
+    fn kind(&self) -> &'static str {
+        "training"
+    }
+
+    fn run(&mut self, w: &mut PredictWorld, ctx: &mut TaskContext<'_, PredictWorld>) {
+        if w.buffer.is_empty() || w.epochs == 0 {
+            return;
+        }
+        let pairs: Vec<(&[f64], &[f64])> = w
+            .buffer
+            .iter()
+            .map(|(x, t)| (&x[..], std::slice::from_ref(t)))
+            .collect();
+        let data = Examples::new(&pairs, w.taps, 1).expect("finite stream samples");
+        w.core.train(ctx.now(), &data, w.epochs);
+    }
+}
+
+impl WindowSink for PredictWorld {
+    fn close_window(&mut self, bounds: WindowBounds) {
+        self.core.close_window(bounds);
+    }
+}
+
+impl Model for PredictWorld {
+    fn take_window(&mut self) -> Option<WindowSummary> {
+        self.core.take_window()
+    }
+
+    fn report(&self) -> Report {
+        self.core.report()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{NetWindow, WindowData};
+    use crate::simulation::run_to;
+
+    fn run(overrides: &[(&str, f64)], seconds: f64) -> Vec<WindowSummary> {
+        let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let (mut sim, _) = PRESET.build(5, &o).unwrap();
+        run_to(sim.as_mut(), TimePoint((seconds * 1e9) as u64))
+    }
+
+    fn net(w: &WindowSummary) -> &NetWindow {
+        let WindowData::Network(n) = &w.data else {
+            panic!("a network window")
+        };
+        n
+    }
+
+    /// Mean RMS error of the predictions and of the baseline over windows ending in (from, to].
+    fn errors(windows: &[WindowSummary], from: f64, to: f64) -> (f64, f64) {
+        let chosen: Vec<&NetWindow> = windows
+            .iter()
+            .filter(|w| w.end_ns as f64 / 1e9 > from && w.end_ns as f64 / 1e9 <= to)
+            .map(net)
+            .collect();
+        let mean = |f: &dyn Fn(&NetWindow) -> f64| {
+            chosen.iter().map(|n| f(n)).sum::<f64>() / chosen.len() as f64
+        };
+        (
+            mean(&|n| n.rmse.unwrap()),
+            mean(&|n| n.baseline_rmse.unwrap()),
+        )
+    }
+
+    #[test]
+    fn learns_to_predict_then_relearns_after_the_shift() {
+        let windows = run(&[], 12.0);
+        let (early, _) = errors(&windows, 0.0, 1.0);
+        let (trained, baseline) = errors(&windows, 4.0, 6.0);
+        let (after_shift, _) = errors(&windows, 6.0, 6.5);
+        let (relearned, baseline2) = errors(&windows, 10.0, 12.0);
+        assert!(
+            trained < 0.5 * baseline,
+            "trained {trained} vs baseline {baseline}"
+        );
+        assert!(trained < 0.5 * early, "trained {trained} vs early {early}");
+        assert!(
+            after_shift > 1.5 * trained,
+            "the shift hurts: {after_shift} vs {trained}"
+        );
+        assert!(
+            relearned < 0.5 * baseline2,
+            "relearned {relearned} vs {baseline2}"
+        );
+    }
+
+    #[test]
+    fn a_spectral_guard_bounds_every_layer_after_training() {
+        let windows = run(&[("guard", 2.0), ("guard_bound", 3.0)], 3.0);
+        for w in &windows {
+            for norm in &net(w).lipschitz.layer_norms {
+                assert!(*norm <= 3.0 * (1.0 + 1e-9), "{norm}");
+            }
+        }
+        let (trained, baseline) = errors(&windows, 2.0, 3.0);
+        assert!(
+            trained < baseline,
+            "still learns under the guard: {trained} vs {baseline}"
+        );
+    }
+
+    #[test]
+    fn frequencies_above_nyquist_are_refused() {
+        let o: ParamValues = [("frequency".to_string(), 20.0)].into_iter().collect();
+        assert_eq!(
+            PRESET.build(1, &o).err().unwrap().param(),
+            Some("frequency")
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! `xor`: a 2-h-1 ruv-FANN network trains on XOR inside the scheduler (one epoch per
+//! `train_period`), while an inference task evaluates it every `infer_period` (1 us) on a seeded
+//! stream of noisy XOR inputs. Windows show output against target, accuracy, the training set's
+//! RMS error by prediction, and the Lipschitz estimate.
+//!
+//! Inputs and targets are +-1 (the output is `sigmoid_symmetric`, in (-1, 1)); an output counts
+//! as right when it has the target's sign.
+
+use super::net_core::{
+    algorithm, guard_and_watchdog, net_param_error, NetCore, GUARD_AND_WATCHDOG_PARAMS,
+};
+use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
+use crate::fann::{standard_normal, Activation, Examples, NetSpec, PackedNet, Recurrent};
+use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::protocol::WindowSummary;
+use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
+use crate::simulation::{Model, Report, Sim, Simulation};
+use crate::time::{TimePoint, TimeSpan};
+use crate::window::{schedule_windows, WindowBounds, WindowSink};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+pub(super) const PRESET: Preset = Preset {
+    name: "xor",
+    description: "A ruv-FANN 2-h-1 network learns XOR inside the scheduler while an inference task evaluates it every microsecond on noisy inputs.",
+    params: PARAMS,
+    build,
+};
+
+/// The trainer choices shared by the training presets.
+pub(super) const TRAINERS: &[&str] = &["rprop", "backprop"];
+
+const PARAMS: &[ParamSpec] = &[
+    spec("hidden", Unit::Count, 4.0, 1.0, 64.0, "Hidden neurons."),
+    choice_spec(
+        "hidden_activation",
+        2,
+        Activation::NAMES,
+        "Activation of the hidden layer (the output is sigmoid_symmetric).",
+    ),
+    spec("steepness", Unit::Dimensionless, 1.0, 0.05, 10.0, "Activation steepness s."),
+    choice_spec(
+        "trainer",
+        0,
+        TRAINERS,
+        "rprop: iRPROP- (batch, C FANN's constants); backprop: online gradient steps of learning_rate.",
+    ),
+    spec(
+        "learning_rate",
+        Unit::Dimensionless,
+        0.2,
+        1e-6,
+        100.0,
+        "Step size of backprop (rprop adapts its own).",
+    ),
+    spec("epochs", Unit::Count, 300.0, 0.0, 1e6, "Training epochs, one per train_period."),
+    spec("train_period", Unit::Seconds, 1e-3, 1e-6, 1.0, "Logical time between training epochs."),
+    spec("infer_period", Unit::Seconds, 1e-6, 1e-7, 1.0, "Logical time between inferences."),
+    spec(
+        "input_noise",
+        Unit::Dimensionless,
+        0.1,
+        0.0,
+        10.0,
+        "Standard deviation of Gaussian noise on the +-1 inputs at inference.",
+    ),
+    spec(
+        "init_scale",
+        Unit::Dimensionless,
+        0.5,
+        0.0,
+        100.0,
+        "Initial weights are uniform in [-init_scale, init_scale].",
+    ),
+    GUARD_AND_WATCHDOG_PARAMS[0],
+    GUARD_AND_WATCHDOG_PARAMS[1],
+    GUARD_AND_WATCHDOG_PARAMS[2],
+    GUARD_AND_WATCHDOG_PARAMS[3],
+    GUARD_AND_WATCHDOG_PARAMS[4],
+    window_spec(0.05),
+    hop_spec(0.025),
+];
+
+const PATTERNS: [([f64; 2], f64); 4] = [
+    ([-1.0, -1.0], -1.0),
+    ([-1.0, 1.0], 1.0),
+    ([1.0, -1.0], 1.0),
+    ([1.0, 1.0], -1.0),
+];
+
+/// The four XOR cases as a training set.
+fn xor_examples() -> Examples {
+    let pairs: Vec<(&[f64], &[f64])> = PATTERNS
+        .iter()
+        .map(|(x, t)| (&x[..], std::slice::from_ref(t)))
+        .collect();
+    Examples::new(&pairs, 2, 1).expect("four finite examples")
+}
+
+fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+    let window = window_config(values)?;
+    let infer = span(values, "infer_period")?;
+    let train = span(values, "train_period")?;
+    let spec = NetSpec {
+        layers: vec![2, values["hidden"] as usize, 1],
+        hidden: Activation::from_index(values["hidden_activation"] as usize)
+            .expect("range-checked"),
+        output: Activation::SigmoidSymmetric,
+        steepness: values["steepness"],
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1);
+    let network = spec
+        .build(values["init_scale"], &mut rng)
+        .map_err(|e| net_param_error("hidden", e))?;
+    let net = PackedNet::from_network(&network).map_err(|e| net_param_error("hidden", e))?;
+    let net = Recurrent::new(net, 0, vec![0.0]).map_err(|e| net_param_error("hidden", e))?;
+    let (guard, watchdog, budget) = guard_and_watchdog(values, 0);
+    let core = NetCore::new(
+        net,
+        guard,
+        watchdog,
+        budget,
+        Some(algorithm(values)),
+        window,
+    )
+    .map_err(|e| net_param_error("learning_rate", e))?;
+    let world = XorWorld {
+        core,
+        data: xor_examples(),
+        epochs_left: values["epochs"] as u64,
+        noise: values["input_noise"],
+        rng,
+        infer,
+    };
+    let mut scheduler = Scheduler::new(seed);
+    scheduler
+        .schedule_every(TimePoint::ZERO, infer, Priority::MODEL, Box::new(InferTask))
+        .map_err(|e| inconsistent("infer_period", e.to_string()))?;
+    if world.epochs_left > 0 {
+        scheduler
+            .schedule_every(
+                TimePoint::ZERO,
+                train,
+                Priority::PLASTICITY,
+                Box::new(TrainTask),
+            )
+            .map_err(|e| inconsistent("train_period", e.to_string()))?;
+    }
+    schedule_windows(&mut scheduler, window).map_err(|e| inconsistent("window", e.to_string()))?;
+    Ok(Box::new(Sim::new(scheduler, world)))
+}
+
+struct XorWorld {
+    core: NetCore,
+    data: Examples,
+    epochs_left: u64,
+    noise: f64,
+    rng: ChaCha8Rng,
+    infer: TimeSpan,
+}
+
+struct InferTask;
+
+impl Task<XorWorld> for InferTask {
+    fn kind(&self) -> &'static str {
+        "inference"
+    }
+
+    fn run(&mut self, w: &mut XorWorld, ctx: &mut TaskContext<'_, XorWorld>) {
+        let (pattern, target) = PATTERNS[w.rng.random_range(0..4)];
+        let mut x = pattern;
+        if w.noise > 0.0 {
+            for v in &mut x {
+                *v += w.noise * standard_normal(&mut w.rng);
+            }
+        }
+        if w.core.step(ctx.now(), &x, w.infer).is_some() {
+            w.core.record(ctx.now(), Some(target), None);
+        }
+    }
+}
+
+struct TrainTask;
+
+impl Task<XorWorld> for TrainTask {
+    fn kind(&self) -> &'static str {
+        "training"
+    }
+
+    fn run(&mut self, w: &mut XorWorld, ctx: &mut TaskContext<'_, XorWorld>) {
+        w.core.train(ctx.now(), &w.data, 1);
+        w.epochs_left -= 1;
+        if w.epochs_left == 0 {
+            let me = ctx.handle();
+            ctx.cancel(me).expect("a running task can cancel itself");
+        }
+    }
+}
+
+impl WindowSink for XorWorld {
+    fn close_window(&mut self, bounds: WindowBounds) {
+        self.core.close_window(bounds);
+    }
+}
+
+impl Model for XorWorld {
+    fn take_window(&mut self) -> Option<WindowSummary> {
+        self.core.take_window()
+    }
+
+    fn report(&self) -> Report {
+        let mut r = self.core.report();
+        let mut net = self.core.net().net().clone();
+        let predictions: Vec<[f64; 3]> = PATTERNS
+            .iter()
+            .map(|(x, _)| [x[0], x[1], net.forward_unchecked(x)[0]])
+            .collect();
+        r.insert(
+            "predictions".into(),
+            serde_json::to_value(predictions).unwrap_or_default(),
+        );
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::WindowData;
+    use crate::simulation::run_to;
+
+    fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
+        let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let (mut sim, _) = PRESET.build(2, &o).unwrap();
+        let windows = run_to(sim.as_mut(), TimePoint((seconds * 1e9) as u64));
+        (windows, sim.report())
+    }
+
+    fn net(w: &WindowSummary) -> &crate::protocol::NetWindow {
+        let WindowData::Network(n) = &w.data else {
+            panic!("a network window")
+        };
+        n
+    }
+
+    #[test]
+    fn learns_xor_in_the_scheduler_and_then_predicts_it() {
+        // 300 epochs at 1 ms: trained by 0.3 s. Inference every 10 us to keep the test short.
+        let (untrained, _) = run(&[("infer_period", 1e-5), ("epochs", 0.0)], 0.05);
+        let untrained = net(&untrained[0]).accuracy.unwrap();
+        assert!(untrained < 0.9, "untrained: {untrained}");
+        let (windows, report) = run(&[("infer_period", 1e-5)], 0.5);
+        let last = net(windows.last().unwrap());
+        assert_eq!(last.evaluations, 5000, "50 ms at 10 us");
+        assert!(
+            last.accuracy.unwrap() > 0.97,
+            "trained (noisy inputs): {:?}",
+            last.accuracy
+        );
+        assert!(last.rmse.unwrap() < 0.3, "{:?}", last.rmse);
+        for p in report["predictions"].as_array().unwrap() {
+            let p: Vec<f64> = serde_json::from_value(p.clone()).unwrap();
+            let want = if p[0] * p[1] < 0.0 { 1.0 } else { -1.0 };
+            assert!(p[2] * want > 0.8, "{p:?}");
+        }
+        assert_eq!(report["epochs"], 300);
+    }
+
+    #[test]
+    fn backprop_learns_it_too() {
+        let (windows, _) = run(
+            &[
+                ("infer_period", 1e-4),
+                ("trainer", 1.0),
+                ("epochs", 3000.0),
+                ("train_period", 1e-4),
+            ],
+            0.4,
+        );
+        assert!(net(windows.last().unwrap()).accuracy.unwrap() > 0.97);
+    }
+
+    #[test]
+    fn bad_values_are_refused_by_name() {
+        let refuse = |k: &str, v: f64| {
+            let o: ParamValues = [(k.to_string(), v)].into_iter().collect();
+            PRESET
+                .build(1, &o)
+                .err()
+                .unwrap()
+                .param()
+                .map(str::to_string)
+        };
+        assert_eq!(refuse("hidden", 0.0).as_deref(), Some("hidden"));
+        assert_eq!(refuse("hidden", 1e6).as_deref(), Some("hidden"));
+        assert_eq!(
+            refuse("learning_rate", 0.0).as_deref(),
+            Some("learning_rate")
+        );
+        assert_eq!(
+            refuse("learning_rate", f64::NAN).as_deref(),
+            Some("learning_rate")
+        );
+        assert_eq!(
+            refuse("hidden_activation", 6.0).as_deref(),
+            Some("hidden_activation")
+        );
+    }
+}
