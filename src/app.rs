@@ -166,9 +166,10 @@ pub fn App() -> impl IntoView {
         };
         let rate = timing.map_or("–".to_string(), |t| format!("{:.0}", t.tasks_per_s));
         format!(
-            "{preset} · t = {now_s:.3} s · windows: {} (dropped {}) · lateness p99: {lateness} · tasks/s: {rate}",
+            "{preset} · t = {now_s:.3} s · windows: {} (dropped {}, not sent {}) · lateness p99: {lateness} · tasks/s: {rate}",
             history.len(),
-            history.dropped()
+            history.dropped(),
+            history.skipped()
         )
     };
     let general_error = move || {

@@ -18,11 +18,15 @@ pub const MAX_WINDOWS: usize = 400;
 pub struct History {
     windows: VecDeque<WindowSummary>,
     dropped: u64,
+    skipped: u64,
 }
 
 impl History {
     /// Adds a window, dropping the oldest beyond the bound.
     pub fn push(&mut self, window: WindowSummary) {
+        if let Some(last) = self.windows.back() {
+            self.skipped += window.index.saturating_sub(last.index + 1);
+        }
         self.windows.push_back(window);
         while self.windows.len() > MAX_WINDOWS {
             self.windows.pop_front();
@@ -34,6 +38,7 @@ impl History {
     pub fn clear(&mut self) {
         self.windows.clear();
         self.dropped = 0;
+        self.skipped = 0;
     }
 
     /// Windows held, oldest first.
@@ -54,6 +59,12 @@ impl History {
     /// True when no window is held.
     pub fn is_empty(&self) -> bool {
         self.windows.is_empty()
+    }
+
+    /// Windows the worker did not send (it sends at most a few per slice; see
+    /// `tempora_engine::session::MAX_WINDOWS_PER_SLICE`), counted from gaps in the indices.
+    pub fn skipped(&self) -> u64 {
+        self.skipped
     }
 
     /// Windows dropped to keep the bound.

@@ -319,6 +319,11 @@ fn spiking_plots(
 
 /// Outputs against targets, errors, training, Lipschitz estimate and watchdog of a network preset.
 fn network_plots(history: RwSignal<History>, frame: RwSignal<u64>) -> impl IntoView {
+    let latest =
+        move |f: fn(&NetWindow) -> bool| history.with(|h| h.latest_network().is_some_and(f));
+    let has_target = Memo::new(move |_| latest(|n| n.rmse.is_some()));
+    let has_accuracy = Memo::new(move |_| latest(|n| n.accuracy.is_some()));
+    let has_training = Memo::new(move |_| latest(|n| n.training.is_some()));
     view! {
         <p class="spike-readout" data-testid="net-readout">{move || history.with(|h| h.latest_network().map(net_readout))}</p>
         <div class="plot-grid">
@@ -336,27 +341,29 @@ fn network_plots(history: RwSignal<History>, frame: RwSignal<u64>) -> impl IntoV
                     ..Default::default()
                 })
             })}
-            {plot_canvas("error-plot", "", frame, move |c| {
-                let rmse = history.with(|h| h.network_series(|n| n.rmse));
-                let baseline = history.with(|h| h.network_series(|n| n.baseline_rmse));
-                draw_line(c, &LinePlot {
-                    title: "Prediction error per window",
-                    x_label: "window end (s)",
-                    y_label: "RMS error (a.u.)",
-                    points: &rmse,
-                    series_label: "network",
-                    second: (!baseline.is_empty()).then_some(("baseline: last sample", &baseline[..])),
-                    ..Default::default()
-                })
-            })}
+            <Show when=move || has_target.get()>
+                {plot_canvas("error-plot", "", frame, move |c| {
+                    let rmse = history.with(|h| h.network_series(|n| n.rmse));
+                    let baseline = history.with(|h| h.network_series(|n| n.baseline_rmse));
+                    draw_line(c, &LinePlot {
+                        title: "Prediction error per window",
+                        x_label: "window end (s)",
+                        y_label: "RMS error (a.u.)",
+                        points: &rmse,
+                        series_label: "network",
+                        second: (!baseline.is_empty()).then_some(("baseline: last sample", &baseline[..])),
+                        ..Default::default()
+                    })
+                })}
+            </Show>
             {plot_canvas("lipschitz-plot", "", frame, move |c| {
-                let estimate = history.with(|h| h.network_series(|n| n.lipschitz.estimate));
-                let bound = history.with(|h| h.network_series(|n| Some(n.lipschitz.bound)));
+                let estimate = history.with(|h| h.network_series(|n| n.lipschitz.estimate.map(log10)));
+                let bound = history.with(|h| h.network_series(|n| Some(log10(n.lipschitz.bound))));
                 let markers = history.with(History::watchdog_times);
                 draw_line(c, &LinePlot {
                     title: "Lipschitz constant: online estimate and layer bound",
                     x_label: "window end (s)",
-                    y_label: "|dy| / |dx|",
+                    y_label: "log10 (|dy| / |dx|)",
                     points: &estimate,
                     series_label: "estimate",
                     second: Some(("bound (product of layer norms)", &bound[..])),
@@ -365,7 +372,7 @@ fn network_plots(history: RwSignal<History>, frame: RwSignal<u64>) -> impl IntoV
                 })
             })}
             {plot_canvas("state-norm-plot", "", frame, move |c| {
-                let norm = history.with(|h| h.network_series(|n| Some(n.state_norm.max(1e-300).log10())));
+                let norm = history.with(|h| h.network_series(|n| Some(log10(n.state_norm))));
                 let markers = history.with(History::watchdog_times);
                 draw_line(c, &LinePlot {
                     title: "State norm at each window's end",
@@ -376,10 +383,9 @@ fn network_plots(history: RwSignal<History>, frame: RwSignal<u64>) -> impl IntoV
                     ..Default::default()
                 })
             })}
-            {plot_canvas("accuracy-plot", "", frame, move |c| {
-                let accuracy = history.with(|h| h.network_series(|n| n.accuracy.map(|a| a * 100.0)));
-                let training = history.with(|h| h.network_series(|n| n.training.as_ref().and_then(|t| t.rmse)));
-                if accuracy.iter().any(|p| p.1 < 100.0) || training.is_empty() {
+            <Show when=move || has_accuracy.get()>
+                {plot_canvas("accuracy-plot", "", frame, move |c| {
+                    let accuracy = history.with(|h| h.network_series(|n| n.accuracy.map(|a| a * 100.0)));
                     draw_line(c, &LinePlot {
                         title: "Outputs with the target's sign per window",
                         x_label: "window end (s)",
@@ -388,7 +394,11 @@ fn network_plots(history: RwSignal<History>, frame: RwSignal<u64>) -> impl IntoV
                         y_range: Some((0.0, 105.0)),
                         ..Default::default()
                     })
-                } else {
+                })}
+            </Show>
+            <Show when=move || has_training.get()>
+                {plot_canvas("training-plot", "", frame, move |c| {
+                    let training = history.with(|h| h.network_series(|n| n.training.as_ref().and_then(|t| t.rmse)));
                     draw_line(c, &LinePlot {
                         title: "Training-set RMS error by prediction",
                         x_label: "window end (s)",
@@ -396,8 +406,8 @@ fn network_plots(history: RwSignal<History>, frame: RwSignal<u64>) -> impl IntoV
                         points: &training,
                         ..Default::default()
                     })
-                }
-            })}
+                })}
+            </Show>
         </div>
     }
 }
@@ -428,12 +438,19 @@ fn net_readout(n: &NetWindow) -> String {
     parts.push(format!("watchdog: {} events in window", n.watchdog.count));
     if let Some(e) = n.watchdog.events.first() {
         parts.push(format!(
-            "first: {:?} -> {:?} at {:.6} s",
-            e.alarm, e.action, e.t_s
+            "first: {} -> {} at {:.6} s",
+            e.alarm.name(),
+            e.action.name(),
+            e.t_s
         ));
     }
     if n.watchdog.halted {
         parts.push("PAUSED by the watchdog (Reset to resume)".into());
     }
     parts.join(" · ")
+}
+
+/// log10, floored so that 0 stays drawable.
+fn log10(x: f64) -> f64 {
+    x.max(1e-300).log10()
 }

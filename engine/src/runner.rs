@@ -69,7 +69,8 @@ pub enum SliceEnd {
     WaitUntil(u64),
     /// A window closed and the slice was asked to stop after one (single-step mode).
     WindowClosed,
-    /// Nothing is due before the stop time, or nothing is scheduled at all.
+    /// Nothing is due before the stop time, nothing is scheduled at all, or the model halted
+    /// itself (see [`crate::simulation::Simulation::halted`]).
     Finished,
 }
 
@@ -314,6 +315,9 @@ impl Runner {
                     ..summary
                 });
                 self.reset_metrics(now);
+                if sim.halted().is_some() {
+                    break SliceEnd::Finished;
+                }
                 if limits.stop_after_window {
                     break SliceEnd::WindowClosed;
                 }

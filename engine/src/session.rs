@@ -24,6 +24,11 @@ pub const DEFAULT_SEED: u64 = 1;
 pub const MAX_DURATION_S: f64 = 86_400.0;
 /// Largest seed accepted: 2^53 - 1, so it survives a round trip through JavaScript numbers.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
+/// The most windows one slice sends to the UI: the newest are kept. A fast preset at "as fast as
+/// possible" can close thousands of windows per wall second, more than a page can decode and
+/// draw; the rest are skipped (their indices leave a gap the UI counts and shows). With the
+/// worker's 4 ms slices this caps the stream at about 500 windows per second.
+pub const MAX_WINDOWS_PER_SLICE: usize = 2;
 
 struct Run {
     preset: &'static Preset,
@@ -192,6 +197,8 @@ impl Session {
         let end = self
             .runner
             .run_slice(self.run.sim.as_mut(), clock, limits, &mut windows);
+        let skip = windows.len().saturating_sub(MAX_WINDOWS_PER_SLICE);
+        windows.drain(..skip);
         let mut events: Vec<Event> = windows
             .into_iter()
             .map(|w| Event::Window(Box::new(w)))
@@ -206,6 +213,13 @@ impl Session {
             SliceEnd::Finished => {
                 self.state = RunState::Finished;
                 events.push(Event::Status(self.status()));
+                // After the status, which tells the UI that earlier complaints no longer apply.
+                if let Some(reason) = self.run.sim.halted() {
+                    events.push(Event::Error {
+                        message: reason,
+                        param: None,
+                    });
+                }
             }
             SliceEnd::BudgetSpent | SliceEnd::WaitUntil(_) => {}
         }
@@ -275,6 +289,42 @@ mod tests {
             Event::Status(s) => Some(s.state),
             _ => None,
         })
+    }
+
+    #[test]
+    fn a_model_that_halts_itself_finishes_the_run_and_says_why() {
+        let mut s = Session::new();
+        s.handle(Command::Configure {
+            preset: "divergence".into(),
+            seed: 3,
+            params: ParamValues::new(),
+        });
+        s.handle(Command::SetPacing {
+            pacing: Pacing::AsFastAsPossible,
+        });
+        s.handle(Command::Start);
+        let clock = ManualClock::at(0);
+        let mut all = Vec::new();
+        for _ in 0..10 {
+            if !s.is_running() {
+                break;
+            }
+            all.extend(s.run_slice(&clock, u64::MAX).1);
+        }
+        assert_eq!(s.status().state, RunState::Finished);
+        assert_eq!(
+            s.status().now_ns,
+            10_000_000,
+            "ends at the first window's close"
+        );
+        let said = all.iter().find_map(|e| match e {
+            Event::Error { message, .. } => Some(message.as_str()),
+            _ => None,
+        });
+        assert!(
+            said.is_some_and(|m| m.starts_with("the watchdog paused the network at t = ")),
+            "{said:?}"
+        );
     }
 
     #[test]
@@ -398,11 +448,10 @@ mod tests {
                 _ => None,
             }));
         }
-        // Windows of 100 ms every 50 ms: the last one closes at 250 ms.
-        assert_eq!(
-            windows,
-            vec![100_000_000, 150_000_000, 200_000_000, 250_000_000]
-        );
+        // Windows of 100 ms every 50 ms: the last one closes at 250 ms. The clock never moves,
+        // so all four close in one slice, which sends only the newest MAX_WINDOWS_PER_SLICE.
+        assert_eq!(MAX_WINDOWS_PER_SLICE, 2);
+        assert_eq!(windows, vec![200_000_000, 250_000_000]);
         assert_eq!(s.status().state, RunState::Finished);
         assert_eq!(s.status().now_ns, 250_000_000);
         assert!(

@@ -18,6 +18,10 @@ pub trait Model: WindowSink {
     fn report(&self) -> Report {
         Report::new()
     }
+    /// Why the model stopped itself, if it did (e.g. the watchdog paused its network).
+    fn halted(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A preset's scheduler and world, stepped one task at a time.
@@ -32,6 +36,8 @@ pub trait Simulation {
     fn take_window(&mut self) -> Option<WindowSummary>;
     /// Results of the run so far beyond the windows.
     fn report(&self) -> Report;
+    /// Why the model stopped itself, if it did: runs end at the next window close.
+    fn halted(&self) -> Option<String>;
 }
 
 /// The one implementation of [`Simulation`]: a scheduler over a world.
@@ -72,15 +78,24 @@ impl<W: Model> Simulation for Sim<W> {
     fn report(&self) -> Report {
         self.world.report()
     }
+
+    fn halted(&self) -> Option<String> {
+        self.world.halted()
+    }
 }
 
-/// Runs `sim` without pacing until logical time `end` (inclusive) and returns every window
-/// closed on the way. No clock is read: this is the reference run that every platform must
-/// reproduce bit for bit.
+/// Runs `sim` without pacing until logical time `end` (inclusive), or until the window close
+/// after the model halted itself, and returns every window closed on the way. No clock is read:
+/// this is the reference run that every platform must reproduce bit for bit.
 pub fn run_to(sim: &mut dyn Simulation, end: TimePoint) -> Vec<WindowSummary> {
     let mut windows = Vec::new();
     while sim.run_next(end).is_some() {
-        windows.extend(sim.take_window());
+        if let Some(window) = sim.take_window() {
+            windows.push(window);
+            if sim.halted().is_some() {
+                break;
+            }
+        }
     }
     windows
 }

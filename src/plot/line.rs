@@ -43,7 +43,13 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
     let (root, px) = prepare(canvas)?;
     let (x0, x1) = plot
         .x_range
-        .or_else(|| data_range(all_points(plot).map(|p| p.0)))
+        .or_else(|| {
+            data_range(
+                all_points(plot)
+                    .map(|p| p.0)
+                    .chain(plot.markers.iter().copied()),
+            )
+        })
         .unwrap_or((0.0, 1.0));
     let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
     let (y0, y1) = plot.y_range.unwrap_or_else(|| {
@@ -90,8 +96,14 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
             .map_err(plot_error)?;
     }
     let data_style = ShapeStyle::from(&DATA).stroke_width(px(1.5));
+    // Few points (e.g. the first windows): dots as well, so a single point shows.
+    let dot = if plot.points.len() < FEW_POINTS {
+        px(2.5)
+    } else {
+        0
+    };
     let first = chart
-        .draw_series(LineSeries::new(plot.points.iter().copied(), data_style))
+        .draw_series(LineSeries::new(plot.points.iter().copied(), data_style).point_size(dot))
         .map_err(plot_error)?;
     if let Some((label, points)) = plot.second {
         first
@@ -99,7 +111,7 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], data_style));
         let accent_style = ShapeStyle::from(&ACCENT).stroke_width(px(1.5));
         chart
-            .draw_series(LineSeries::new(points.iter().copied(), accent_style))
+            .draw_series(LineSeries::new(points.iter().copied(), accent_style).point_size(dot))
             .map_err(plot_error)?
             .label(label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], accent_style));
@@ -114,6 +126,9 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
     }
     root.present().map_err(plot_error)
 }
+
+/// Below this many points, series are drawn with dots too.
+const FEW_POINTS: usize = 30;
 
 /// The points of both series.
 fn all_points<'a>(plot: &'a LinePlot<'a>) -> impl Iterator<Item = &'a (f64, f64)> {

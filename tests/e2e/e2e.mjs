@@ -254,6 +254,65 @@ try {
     await page.getByTestId('duration').dispatchEvent('change');
   });
 
+  const netReadout = () => page.getByTestId('net-readout').textContent();
+  const runUntil = async (seconds, timeout = 30_000) => {
+    await page.getByTestId('speed').selectOption('as fast as possible');
+    await page.getByTestId('start').click();
+    await page.waitForFunction((s) => {
+      const m = document.querySelector('[data-testid=readout]').textContent.match(/t = ([\d.]+) s/);
+      return m && Number(m[1]) >= s;
+    }, seconds, { timeout });
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+  };
+
+  await check('xor trains in the worker and then classifies (noisy inputs)', async () => {
+    await configure('xor');
+    await runUntil(0.6);
+    const text = await netReadout();
+    const accuracy = Number(text.match(/accuracy ([\d.]+) %/)[1]);
+    assert(accuracy > 97, `accuracy ${accuracy} %: ${text}`);
+    assert(/300 epochs \(rprop\)/.test(text), `epochs: ${text}`);
+    await page.screenshot({ path: join(shots, 'xor.png'), fullPage: true });
+  });
+
+  await check('predict beats the last-sample baseline and re-learns after the shift', async () => {
+    await configure('predict');
+    await runUntil(11);
+    const text = await netReadout();
+    const [, rmse, baseline] = text.match(/RMS error ([\d.]+) · baseline ([\d.]+)/);
+    assert(Number(rmse) < 0.5 * Number(baseline), `network ${rmse} vs baseline ${baseline}`);
+    const before = await canvasPixels('output-plot');
+    await page.getByTestId('step').click();
+    await page.waitForTimeout(500);
+    assert(await canvasPixels('output-plot') !== before, 'the output plot did not move');
+    await page.screenshot({ path: join(shots, 'predict.png'), fullPage: true });
+  });
+
+  await check('divergence: the watchdog pauses the unguarded net; spectral normalisation keeps it bounded', async () => {
+    await configure('divergence');
+    await page.getByTestId('speed').selectOption('as fast as possible');
+    await page.getByTestId('start').click();
+    // The watchdog pauses the network within the first window; the run ends at that window.
+    await waitForStatus('finished', 10_000);
+    const free = await netReadout();
+    assert(/PAUSED by the watchdog/.test(free) && /first: norm_bound -> pause/.test(free), `not paused by the watchdog: ${free}`);
+    const said = await page.getByTestId('error').textContent();
+    assert(/the watchdog paused the network at t = 0\.00\d+ s \(norm_bound/.test(said), `error line: ${said}`);
+    assert((await readout()).includes('t = 0.010 s'), `stopped at the first window: ${await readout()}`);
+    await page.screenshot({ path: join(shots, 'divergence-unguarded.png'), fullPage: true });
+    await page.getByTestId('param-guard').selectOption('spectral');
+    await page.getByTestId('apply').click();
+    await page.waitForFunction(() => /^divergence · t = 0.000 s/.test(document.querySelector('[data-testid=readout]').textContent));
+    assert(await page.getByTestId('param-guard').inputValue() === '2', 'the select shows the chosen guard');
+    await runUntil(0.2);
+    const guarded = await netReadout();
+    assert(/guard spectral/.test(guarded) && /watchdog: 0 events/.test(guarded) && !/PAUSED/.test(guarded), guarded);
+    const bound = Number(guarded.match(/bound ([\d.]+)/)[1]);
+    assert(bound <= 0.95 * 0.95 + 1e-3, `Lipschitz bound ${bound} (shown to 3 decimals)`);
+    await page.screenshot({ path: join(shots, 'divergence-guarded.png'), fullPage: true });
+  });
+
   await check('no errors in the page or the worker', async () => {
     assert(problems.length === 0, problems.join('\n'));
     const error = await page.getByTestId('error').textContent();

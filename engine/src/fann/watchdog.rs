@@ -18,6 +18,18 @@ pub enum Alarm {
     IterationLimit,
 }
 
+impl Alarm {
+    /// Its name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Alarm::NonFinite => "non_finite",
+            Alarm::NormBound => "norm_bound",
+            Alarm::Oscillation => "oscillation",
+            Alarm::IterationLimit => "iteration_limit",
+        }
+    }
+}
+
 /// What is done about an alarm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -36,6 +48,16 @@ pub enum Action {
 impl Action {
     /// Names for parameter choices, in the order of [`Action::from_choice`].
     pub const NAMES: &'static [&'static str] = &["pause", "rollback", "reset"];
+
+    /// Its name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Pause => "pause",
+            Action::Rollback => "rollback",
+            Action::Reset => "reset",
+            Action::SkipWindow => "skip_window",
+        }
+    }
 
     /// The action for choice `index`.
     pub fn from_choice(index: usize) -> Option<Action> {
@@ -179,6 +201,23 @@ mod tests {
         let mut once = dog();
         for v in [1.0, -1.0, 1.0, -1.0, 1.0, 2.0, -1.0, 1.0] {
             assert_eq!(once.check(&[v]), None);
+        }
+    }
+
+    #[test]
+    fn names_match_the_json_form() {
+        for alarm in [
+            Alarm::NonFinite,
+            Alarm::NormBound,
+            Alarm::Oscillation,
+            Alarm::IterationLimit,
+        ] {
+            assert_eq!(serde_json::to_value(alarm).unwrap(), alarm.name());
+        }
+        for (i, name) in Action::NAMES.iter().enumerate() {
+            let action = Action::from_choice(i).unwrap();
+            assert_eq!(action.name(), *name);
+            assert_eq!(serde_json::to_value(action).unwrap(), *name);
         }
     }
 

@@ -150,6 +150,10 @@ impl Model for DivergenceWorld {
         self.core.take_window()
     }
 
+    fn halted(&self) -> Option<String> {
+        self.core.halted()
+    }
+
     fn report(&self) -> Report {
         self.core.report()
     }

@@ -42,7 +42,7 @@ pub(super) const GUARD_AND_WATCHDOG_PARAMS: [ParamSpec; 5] = [
     choice_spec(
         "watchdog_action",
         0,
-        &["pause", "rollback", "reset"],
+        Action::NAMES,
         "On NaN/Inf, a state norm past norm_bound or a sustained oscillation: pause (keep the last good state), rollback to it and go on, or reset to the start.",
     ),
     spec(
@@ -136,6 +136,7 @@ pub(super) struct NetCore {
     reported_events: Vec<WatchdogEvent>,
     event_count: u64,
     closed: VecDeque<WindowSummary>,
+    classifier: bool,
 }
 
 impl NetCore {
@@ -177,7 +178,14 @@ impl NetCore {
             reported_events: Vec::new(),
             event_count: 0,
             closed: VecDeque::new(),
+            classifier: false,
         })
+    }
+
+    /// Reports accuracy (output and target of the same sign) in the windows: for classifiers.
+    pub(super) fn classifying(mut self) -> Self {
+        self.classifier = true;
+        self
     }
 
     /// The network.
@@ -307,7 +315,7 @@ impl NetCore {
         let rmse = rms(&|e| e.target.map(|t| e.output - t));
         let baseline_rmse = rms(&|e| Some(e.baseline? - e.target?));
         let with_target = records.iter().filter(|(_, e)| e.target.is_some()).count();
-        let accuracy = (with_target > 0).then(|| {
+        let accuracy = (self.classifier && with_target > 0).then(|| {
             records
                 .iter()
                 .filter(|(_, e)| e.target.is_some_and(|t| t * e.output > 0.0))
@@ -411,6 +419,17 @@ impl NetCore {
             r.insert("training_rmse".into(), rmse.into());
         }
         r
+    }
+
+    /// Why the watchdog paused the network, if it did.
+    pub(super) fn halted(&self) -> Option<String> {
+        let event = self.halted.then(|| self.reported_events.last()).flatten()?;
+        Some(format!(
+            "the watchdog paused the network at t = {:.6} s ({}{}); Reset to run again",
+            event.t_s,
+            event.alarm.name(),
+            event.value.map_or(String::new(), |v| format!(": {v:.4e}")),
+        ))
     }
 
     /// Replaces the state (fault injection).

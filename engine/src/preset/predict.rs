@@ -237,6 +237,10 @@ impl Model for PredictWorld {
         self.core.take_window()
     }
 
+    fn halted(&self) -> Option<String> {
+        self.core.halted()
+    }
+
     fn report(&self) -> Report {
         self.core.report()
     }

@@ -124,7 +124,8 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         Some(algorithm(values)),
         window,
     )
-    .map_err(|e| net_param_error("learning_rate", e))?;
+    .map_err(|e| net_param_error("learning_rate", e))?
+    .classifying();
     let world = XorWorld {
         core,
         data: xor_examples(),
@@ -207,6 +208,10 @@ impl WindowSink for XorWorld {
 impl Model for XorWorld {
     fn take_window(&mut self) -> Option<WindowSummary> {
         self.core.take_window()
+    }
+
+    fn halted(&self) -> Option<String> {
+        self.core.halted()
     }
 
     fn report(&self) -> Report {
