@@ -7,6 +7,7 @@ set -euo pipefail
 # Pins. The wasm-bindgen CLI must equal the `wasm-bindgen` crate pin in Cargo.toml (a mismatch is a hard error).
 TRUNK_VERSION=0.21.14          # 0.22 needs rustc >= 1.96.1
 WASM_BINDGEN_VERSION=0.2.130
+LIBFANN_VERSION=2.2.0+ds-8      # Debian bookworm's
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -25,6 +26,15 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# C FANN 2.2, the reference the network forward pass is cross-checked against (tests) and
+# benchmarked against (`cargo bench -p tempora-engine --features c-fann --bench forward`).
+if [ "$(dpkg-query -W -f='${Version}' libfann-dev 2>/dev/null)" != "$LIBFANN_VERSION" ]; then
+  step "installing Debian's libfann-dev $LIBFANN_VERSION"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "libfann-dev=$LIBFANN_VERSION" >/dev/null
 fi
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then

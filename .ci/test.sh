@@ -17,12 +17,14 @@ step "format"
 cargo fmt --all -- --check
 
 step "lint (native engine, wasm UI and worker)"
-cargo clippy -p tempora-engine --all-targets --locked -- -D warnings
+cargo clippy -p tempora-engine --all-targets --features c-fann --locked -- -D warnings
 cargo clippy -p tempora-engine --features js --lib $wasm --locked -- -D warnings
 cargo clippy -p tempora-ui -p tempora-worker --all-targets $wasm --locked -- -D warnings
 
 step "engine tests (native)"
 cargo test -p tempora-engine --locked
+# The packed forward pass against C FANN 2.2 (libfann-dev, installed by setup.sh).
+cargo test -p tempora-engine --features c-fann --locked --test c_fann
 
 step "browser tests (headless Chromium: page and dedicated worker)"
 cargo test -p tempora-ui $wasm --locked --test page --test worker --test bench_worker

@@ -112,14 +112,14 @@ impl History {
         })
     }
 
-    /// Network output 0 and its target over the last `span_s` seconds, each sample once even
-    /// where windows overlap.
-    pub fn network_outputs(&self, span_s: f64) -> (Series, Series) {
-        let output = self.recent_samples(span_s, |data| match data {
+    /// Network output 0 and its target, the last `count` samples, each once even where windows
+    /// overlap.
+    pub fn network_outputs(&self, count: usize) -> (Series, Series) {
+        let mut output = self.recent_samples(f64::INFINITY, |data| match data {
             WindowData::Network(n) => n.samples.iter().map(|s| [s.t_s, s.output]).collect(),
             _ => Vec::new(),
         });
-        let target = self.recent_samples(span_s, |data| match data {
+        let mut target = self.recent_samples(f64::INFINITY, |data| match data {
             WindowData::Network(n) => n
                 .samples
                 .iter()
@@ -127,6 +127,10 @@ impl History {
                 .collect(),
             _ => Vec::new(),
         });
+        let start = output.len().saturating_sub(count);
+        let first_t = output.get(start).map_or(f64::NEG_INFINITY, |p| p.0);
+        output.drain(..start);
+        target.retain(|p| p.0 >= first_t);
         (output, target)
     }
 

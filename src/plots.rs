@@ -14,6 +14,8 @@ use web_sys::HtmlCanvasElement;
 
 /// Logical seconds of traces shown.
 const TRACE_SPAN_S: f64 = 2.0;
+/// Network output samples shown (the newest).
+const OUTPUT_SAMPLES: usize = 150;
 
 /// A canvas redrawn by `draw` on each animation `frame` (see [`Plots`]). `draw` reads its data
 /// untracked: arrivals of windows only mark the frame dirty, so however fast windows come, each
@@ -328,10 +330,10 @@ fn network_plots(history: RwSignal<History>, frame: RwSignal<u64>) -> impl IntoV
         <p class="spike-readout" data-testid="net-readout">{move || history.with(|h| h.latest_network().map(net_readout))}</p>
         <div class="plot-grid">
             {plot_canvas("output-plot", "wide", frame, move |c| {
-                let (output, target) = history.with(|h| h.network_outputs(TRACE_SPAN_S));
+                let (output, target) = history.with(|h| h.network_outputs(OUTPUT_SAMPLES));
                 let markers = history.with(History::watchdog_times);
                 draw_line(c, &LinePlot {
-                    title: "Network output 0 against its target (red lines: watchdog events)",
+                    title: "Network output 0 against its target, newest samples (red lines: watchdog events)",
                     x_label: "logical time (s)",
                     y_label: "output (a.u.)",
                     points: &output,

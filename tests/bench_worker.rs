@@ -76,3 +76,38 @@ fn stdp_100_s_in_a_worker() {
         tempora_engine::simulation::content_hash(&windows)
     );
 }
+
+#[wasm_bindgen_test]
+#[ignore = "a benchmark: run with --include-ignored in release"]
+fn packed_forward_pass_in_a_worker() {
+    use rand::{Rng, SeedableRng};
+    use tempora_engine::fann::{Activation, NetSpec, PackedNet};
+    // The same network and inputs as `cargo bench -p tempora-engine --bench forward`.
+    let spec = NetSpec {
+        layers: vec![8, 16, 4],
+        hidden: Activation::Sigmoid,
+        output: Activation::Sigmoid,
+        steepness: 1.0,
+    };
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let mut net = PackedNet::from_network(&spec.build(1.0, &mut rng).unwrap()).unwrap();
+    let inputs: Vec<Vec<f64>> = (0..16)
+        .map(|_| (0..8).map(|_| rng.random_range(-1.0..1.0)).collect())
+        .collect();
+    let clock = PerformanceClock::from_worker_scope().unwrap();
+    let evaluations = 1_000_000;
+    let mut sink = 0.0;
+    let best = (0..5)
+        .map(|_| {
+            let start = clock.now_ns();
+            for i in 0..evaluations {
+                sink += net.forward(&inputs[i % inputs.len()]).unwrap()[0];
+            }
+            (clock.now_ns() - start) as f64 / evaluations as f64
+        })
+        .fold(f64::INFINITY, f64::min);
+    assert!(sink > 0.0);
+    console_log!(
+        "browser forward 8-16-4 sigmoid/tempora packed: {best:.1} ns per evaluation (best of 5)"
+    );
+}

@@ -1,7 +1,7 @@
 //! A line plot over time (traces, membrane potential, rates, network outputs against targets),
 //! with an optional second series (in the accent colour, with a legend) and event markers.
 
-use super::{plot_error, prepare, ACCENT, DATA, GRID};
+use super::{plot_error, prepare, tick_label, ACCENT, DATA, GRID};
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -77,6 +77,8 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
         .light_line_style(GRID)
         .x_labels(6)
         .y_labels(6)
+        .x_label_formatter(&|v| tick_label(*v, x1 - x0))
+        .y_label_formatter(&|v| tick_label(*v, y1 - y0))
         .draw()
         .map_err(plot_error)?;
     if let Some(r) = plot.reference {

@@ -73,6 +73,32 @@ fn draw_mesh<DB: DrawingBackend>(
         .map_err(plot_error)
 }
 
+/// A tick label for `v` on an axis spanning `span`: enough decimals to tell ticks apart, and
+/// scientific notation for very large or very small magnitudes.
+pub fn tick_label(v: f64, span: f64) -> String {
+    let magnitude = v.abs().max(span.abs());
+    if magnitude >= 1e5 || (magnitude > 0.0 && magnitude < 1e-3) {
+        return format!("{v:.2e}");
+    }
+    let step = span.abs() / 6.0;
+    let decimals = if step > 0.0 {
+        (-step.log10()).ceil().clamp(0.0, 6.0) as usize
+    } else {
+        1
+    };
+    let text = format!("{v:.decimals$}");
+    // "-0.00" reads as a bug.
+    if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        text.trim_start_matches('-').to_string()
+    } else {
+        text
+    }
+}
+
 fn plot_error<E: std::fmt::Debug>(e: E) -> String {
     format!("plot: {e:?}")
 }

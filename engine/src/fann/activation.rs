@@ -116,6 +116,26 @@ impl Activation {
         }
     }
 
+    /// `ys[i] = apply(xs[i], s)`, with the match outside the loop.
+    #[inline]
+    pub fn apply_all(self, xs: &[f64], ys: &mut [f64], s: f64) {
+        macro_rules! each {
+            ($f:expr) => {
+                for (y, &x) in ys.iter_mut().zip(xs) {
+                    *y = $f.apply(x, s);
+                }
+            };
+        }
+        match self {
+            Activation::Linear => each!(Activation::Linear),
+            Activation::Sigmoid => each!(Activation::Sigmoid),
+            Activation::SigmoidSymmetric => each!(Activation::SigmoidSymmetric),
+            Activation::Gaussian => each!(Activation::Gaussian),
+            Activation::Relu => each!(Activation::Relu),
+            Activation::ReluLeaky => each!(Activation::ReluLeaky),
+        }
+    }
+
     /// The derivative at the weighted sum `x`, given the output `y = apply(x, s)`.
     #[inline]
     pub fn derivative(self, x: f64, y: f64, s: f64) -> f64 {

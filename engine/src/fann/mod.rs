@@ -9,6 +9,8 @@
 //! [`PackedNet::to_network`].
 
 mod activation;
+#[cfg(feature = "c-fann")]
+pub mod c_fann;
 mod file;
 mod guard;
 mod packed;

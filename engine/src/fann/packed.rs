@@ -250,20 +250,12 @@ impl PackedNet {
             let out = &mut rest[..shape.outputs];
             let sums = &mut self.sums[shape.value_start + shape.inputs..][..shape.outputs];
             let w = &self.weights[shape.weight_start..][..(shape.inputs + 1) * shape.outputs];
-            for ((row, y), s) in w
-                .chunks_exact(shape.inputs + 1)
-                .zip(out.iter_mut())
-                .zip(sums.iter_mut())
-            {
+            for (row, s) in w.chunks_exact(shape.inputs + 1).zip(sums.iter_mut()) {
                 let (row, bias) = row.split_at(shape.inputs);
-                let mut sum = 0.0;
-                for (wi, xi) in row.iter().zip(x) {
-                    sum += wi * xi;
-                }
-                sum += bias[0];
-                *s = sum;
-                *y = shape.activation.apply(sum, shape.steepness);
+                *s = dot(row, x) + bias[0];
             }
+            // A separate pass: one match per layer, and independent exps the CPU can overlap.
+            shape.activation.apply_all(sums, out, shape.steepness);
         }
         self.output()
     }
@@ -323,6 +315,27 @@ impl PackedNet {
         }
         error
     }
+}
+
+/// `sum w_i x_i` with four running sums, so the additions do not wait on each other (as C FANN's
+/// unrolled loop). The order is fixed, so results are the same on every platform; they differ
+/// from a plain left-to-right sum (ruv-fann's) only by rounding.
+#[inline]
+fn dot(w: &[f64], x: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let (w4, w_rest) = w.split_at(w.len() & !3);
+    let (x4, x_rest) = x.split_at(w4.len());
+    for (w, x) in w4.chunks_exact(4).zip(x4.chunks_exact(4)) {
+        acc[0] += w[0] * x[0];
+        acc[1] += w[1] * x[1];
+        acc[2] += w[2] * x[2];
+        acc[3] += w[3] * x[3];
+    }
+    let mut sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (w, x) in w_rest.iter().zip(x_rest) {
+        sum += w * x;
+    }
+    sum
 }
 
 /// Checks a vector's length and that every value is finite.
