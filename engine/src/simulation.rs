@@ -1,6 +1,7 @@
 //! A running model behind one object-safe trait, so the worker, the CLI and the runner treat
 //! every preset alike.
 
+use crate::fann::PackedNet;
 use crate::protocol::WindowSummary;
 use crate::scheduler::{Dispatched, Scheduler};
 use crate::time::TimePoint;
@@ -22,6 +23,15 @@ pub trait Model: WindowSink {
     fn halted(&self) -> Option<String> {
         None
     }
+    /// The model's network as it is now, for presets that have one.
+    fn network(&self) -> Option<PackedNet> {
+        None
+    }
+    /// Replaces the model's network (same shape and activations) before the run starts, or
+    /// says why not; a refusal changes nothing.
+    fn replace_network(&mut self, _net: PackedNet) -> Result<(), String> {
+        Err("this preset has no network".into())
+    }
 }
 
 /// A preset's scheduler and world, stepped one task at a time.
@@ -38,6 +48,10 @@ pub trait Simulation {
     fn report(&self) -> Report;
     /// Why the model stopped itself, if it did: runs end at the next window close.
     fn halted(&self) -> Option<String>;
+    /// The model's network as it is now, if it has one.
+    fn network(&self) -> Option<PackedNet>;
+    /// Replaces the model's network (same shape) before the run starts, or says why not.
+    fn replace_network(&mut self, net: PackedNet) -> Result<(), String>;
 }
 
 /// The one implementation of [`Simulation`]: a scheduler over a world.
@@ -81,6 +95,17 @@ impl<W: Model> Simulation for Sim<W> {
 
     fn halted(&self) -> Option<String> {
         self.world.halted()
+    }
+
+    fn network(&self) -> Option<PackedNet> {
+        self.world.network()
+    }
+
+    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
+        if self.scheduler.now() != TimePoint::ZERO {
+            return Err("a network can only be replaced before the run starts".into());
+        }
+        self.world.replace_network(net)
     }
 }
 

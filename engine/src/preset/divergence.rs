@@ -154,6 +154,14 @@ impl Model for DivergenceWorld {
         self.core.halted()
     }
 
+    fn network(&self) -> Option<PackedNet> {
+        Some(self.core.net().net().clone())
+    }
+
+    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
+        self.core.replace_network(net)
+    }
+
     fn report(&self) -> Report {
         self.core.report()
     }

@@ -9,8 +9,8 @@
 
 use super::{choice_spec, inconsistent, spec};
 use crate::fann::{
-    Action, Alarm, Algorithm, Examples, Guard, GuardKind, LipschitzEstimate, NetError, Recurrent,
-    Trainer, Watchdog, WatchdogConfig,
+    Action, Alarm, Algorithm, Examples, Guard, GuardKind, LipschitzEstimate, NetError, PackedNet,
+    Recurrent, Trainer, Watchdog, WatchdogConfig,
 };
 use crate::models::temporal::TemporalNetwork;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
@@ -59,7 +59,7 @@ pub(super) const GUARD_AND_WATCHDOG_PARAMS: [ParamSpec; 5] = [
         1e6,
         1.0,
         1e9,
-        "Most network evaluations per window hop; the rest of the hop is skipped and reported.",
+        "Most network evaluations between two window closes (a hop); the rest are skipped and reported.",
     ),
 ];
 
@@ -94,6 +94,17 @@ pub(super) fn algorithm(values: &ParamValues) -> Algorithm {
 /// A network error as a refusal of the parameter `name`.
 pub(super) fn net_param_error(name: &str, e: NetError) -> ParamError {
     inconsistent(name, e.to_string())
+}
+
+/// `activation(steepness)` per weight layer, for messages.
+fn describe_activations(net: &PackedNet) -> String {
+    (0..net.weight_layers())
+        .map(|l| {
+            let (f, s) = net.layer_activation(l);
+            format!("{}({s})", f.name())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What one evaluation left for the windows.
@@ -419,6 +430,33 @@ impl NetCore {
             r.insert("training_rmse".into(), rmse.into());
         }
         r
+    }
+
+    /// Replaces the network with `net` of the same shape and activations (e.g. one trained
+    /// before and saved), and makes it the initial and snapshot network.
+    pub(super) fn replace_network(&mut self, mut net: PackedNet) -> Result<(), String> {
+        let ours = self.net.net();
+        let same_activations = (0..ours.weight_layers()).all(|l| {
+            l < net.weight_layers() && ours.layer_activation(l) == net.layer_activation(l)
+        });
+        if net.sizes() != ours.sizes() || !same_activations {
+            return Err(format!(
+                "the file's network has layers {:?} and activations {}; this run needs layers {:?} and activations {}",
+                net.sizes(),
+                describe_activations(&net),
+                ours.sizes(),
+                describe_activations(ours)
+            ));
+        }
+        self.guard.project(&mut net);
+        let weights = net.weights().to_vec();
+        self.net
+            .net_mut()
+            .set_weights(&weights)
+            .expect("same shape, finite weights");
+        self.initial.weights = weights.clone();
+        self.snapshot.weights = weights;
+        Ok(())
     }
 
     /// Why the watchdog paused the network, if it did.

@@ -241,6 +241,14 @@ impl Model for PredictWorld {
         self.core.halted()
     }
 
+    fn network(&self) -> Option<PackedNet> {
+        Some(self.core.net().net().clone())
+    }
+
+    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
+        self.core.replace_network(net)
+    }
+
     fn report(&self) -> Report {
         self.core.report()
     }

@@ -214,6 +214,14 @@ impl Model for XorWorld {
         self.core.halted()
     }
 
+    fn network(&self) -> Option<PackedNet> {
+        Some(self.core.net().net().clone())
+    }
+
+    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
+        self.core.replace_network(net)
+    }
+
     fn report(&self) -> Report {
         let mut r = self.core.report();
         let mut net = self.core.net().net().clone();
@@ -270,6 +278,22 @@ mod tests {
             assert!(p[2] * want > 0.8, "{p:?}");
         }
         assert_eq!(report["epochs"], 300);
+    }
+
+    #[test]
+    fn the_evaluation_budget_caps_each_hop_and_says_so() {
+        let (windows, report) = run(&[("infer_period", 1e-5), ("max_evaluations", 100.0)], 0.1);
+        for w in &windows {
+            let n = net(w);
+            assert!(n.evaluations <= 200, "two hops of 100: {}", n.evaluations);
+            let e = n.watchdog.events[0];
+            assert_eq!(e.alarm, crate::fann::Alarm::IterationLimit);
+            assert_eq!(e.action, crate::fann::Action::SkipWindow);
+            assert_eq!(e.value, Some(100.0));
+        }
+        // The budget renews at each window close (50, 75, 100 ms): once before the first close,
+        // then once per hop.
+        assert_eq!(report["watchdog_event_count"], 3);
     }
 
     #[test]

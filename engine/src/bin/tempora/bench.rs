@@ -1,6 +1,6 @@
 //! `tempora bench`: measured figures that a criterion bench cannot give (real-time pacing).
 
-use crate::{parse_overrides, run_realtime, WaitArg};
+use crate::{build, parse_overrides, run_realtime, WaitArg};
 use clap::Subcommand;
 use serde::Serialize;
 use tempora_engine::metrics::Stats;
@@ -52,10 +52,9 @@ pub fn run(command: BenchCommand) -> Result<(), String> {
             let mut figures = Vec::new();
             for method in wait {
                 let waiter = method.make();
-                let (windows, _) = run_realtime(
-                    "tick",
-                    1,
-                    &values,
+                let mut sim = build("tick", 1, &values)?;
+                let windows = run_realtime(
+                    sim.as_mut(),
                     seconds,
                     Pacing::RealTime { speed: 1.0 },
                     waiter.as_ref(),

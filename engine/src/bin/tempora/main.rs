@@ -8,13 +8,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 use tempora_engine::clock::MonotonicClock;
+use tempora_engine::fann::{export_network, import_network, MAX_NETWORK_FILE_BYTES};
 use tempora_engine::params::{self, ParamValues};
 use tempora_engine::preset::{self, PresetError};
 use tempora_engine::protocol::WindowSummary;
-use tempora_engine::replay::reference_run;
 use tempora_engine::runner::{Pacing, Runner};
 use tempora_engine::session::DEFAULT_CATCH_UP_BOUND_NS;
-use tempora_engine::simulation::{content_hash, Report};
+use tempora_engine::simulation::{content_hash, run_to, Report, Simulation};
 use tempora_engine::time::{TimePoint, TimeSpan};
 use tempora_engine::wait::{HybridWait, SleepWait, Wait};
 
@@ -83,6 +83,13 @@ enum Command {
         /// Lag (s) caught up by running faster; a longer lag drops the backlog and re-anchors.
         #[arg(long, default_value_t = DEFAULT_CATCH_UP_BOUND_NS as f64 * 1e-9)]
         catch_up_bound: f64,
+        /// Network presets: start from this network (a ruv-fann JSON file, e.g. from --save-net)
+        /// instead of seeded random weights. Its shape must match the preset's.
+        #[arg(long, value_name = "FILE")]
+        init_net: Option<PathBuf>,
+        /// Network presets: write the network at the end of the run here (ruv-fann JSON).
+        #[arg(long, value_name = "FILE")]
+        save_net: Option<PathBuf>,
     },
     /// List the presets and their parameters.
     Presets,
@@ -122,12 +129,18 @@ fn main() -> ExitCode {
             speed,
             wait,
             catch_up_bound,
+            init_net,
+            save_net,
         } => {
             let pacing = match pacing {
                 PacingArg::Fast => None,
                 PacingArg::Realtime => Some((Pacing::RealTime { speed }, wait, catch_up_bound)),
             };
-            run(&preset, seed, duration, &set, out.as_ref(), pacing)
+            let files = NetFiles {
+                init: init_net,
+                save: save_net,
+            };
+            run(&preset, seed, duration, &set, out.as_ref(), pacing, &files)
         }
         Command::Presets => {
             print_presets();
@@ -171,32 +184,82 @@ pub fn parse_overrides(preset_name: &str, set: &[String]) -> Result<ParamValues,
     params::resolve(preset.params, &overrides).map_err(|e| e.to_string())
 }
 
-/// Runs `preset` paced in real time through `duration_s`; windows carry timing.
-pub fn run_realtime(
+/// Builds `preset_name` with `values` and `seed`.
+pub fn build(
     preset_name: &str,
     seed: u64,
     values: &ParamValues,
+) -> Result<Box<dyn Simulation>, String> {
+    let (sim, _) = preset::find(preset_name)
+        .and_then(|p| p.build(seed, values))
+        .map_err(|e| e.to_string())?;
+    Ok(sim)
+}
+
+/// Runs `sim` paced in real time through `duration_s`; windows carry timing.
+pub fn run_realtime(
+    sim: &mut dyn Simulation,
     duration_s: f64,
     pacing: Pacing,
     wait: &dyn Wait,
     catch_up_bound_s: f64,
-) -> Result<(Vec<WindowSummary>, Report), String> {
+) -> Result<Vec<WindowSummary>, String> {
     let end = TimeSpan::from_secs_f64(duration_s).map_err(|e| format!("--duration: {e}"))?;
     let bound =
         TimeSpan::from_secs_f64(catch_up_bound_s).map_err(|e| format!("--catch-up-bound: {e}"))?;
     let pacing = pacing.validate().map_err(|e| format!("--speed: {e}"))?;
-    let (mut sim, _) = preset::find(preset_name)
-        .and_then(|p| p.build(seed, values))
-        .map_err(|e| e.to_string())?;
     let clock = MonotonicClock::new();
     let mut runner = Runner::new(pacing, bound.as_nanos());
-    let windows = runner.run_blocking(
-        sim.as_mut(),
-        &clock,
-        TimePoint(end.as_nanos()),
-        |deadline| wait.wait_until(&clock, deadline),
-    );
-    Ok((windows, sim.report()))
+    Ok(
+        runner.run_blocking(sim, &clock, TimePoint(end.as_nanos()), |deadline| {
+            wait.wait_until(&clock, deadline)
+        }),
+    )
+}
+
+/// Network files to read before and write after a run.
+struct NetFiles {
+    init: Option<PathBuf>,
+    save: Option<PathBuf>,
+}
+
+impl NetFiles {
+    /// Loads `--init-net` into `sim`, refusing a file that is not a matching network.
+    fn load(&self, sim: &mut dyn Simulation) -> Result<(), String> {
+        let Some(path) = &self.init else {
+            return Ok(());
+        };
+        let bytes = read_limited(path, MAX_NETWORK_FILE_BYTES)?;
+        let net =
+            import_network(&bytes).map_err(|e| format!("--init-net {}: {e}", path.display()))?;
+        sim.replace_network(net)
+            .map_err(|e| format!("--init-net {}: {e}", path.display()))
+    }
+
+    /// Writes the run's network to `--save-net`.
+    fn save(&self, sim: &dyn Simulation) -> Result<(), String> {
+        let Some(path) = &self.save else {
+            return Ok(());
+        };
+        let net = sim
+            .network()
+            .ok_or("--save-net: this preset has no network")?;
+        std::fs::write(path, export_network(&net)).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// Reads a file of at most `max` bytes (checked before reading it all).
+fn read_limited(path: &PathBuf, max: usize) -> Result<Vec<u8>, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .len();
+    if size > max as u64 {
+        return Err(format!(
+            "{}: {size} bytes; a network file is at most {max} bytes",
+            path.display()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn run(
@@ -206,23 +269,22 @@ fn run(
     set: &[String],
     out: Option<&PathBuf>,
     pacing: Option<(Pacing, WaitArg, f64)>,
+    files: &NetFiles,
 ) -> Result<(), String> {
     let values = parse_overrides(name, set)?;
-    TimeSpan::from_secs_f64(duration).map_err(|e| format!("--duration: {e}"))?;
+    let end = TimeSpan::from_secs_f64(duration).map_err(|e| format!("--duration: {e}"))?;
+    let mut sim = build(name, seed, &values)?;
+    files.load(sim.as_mut())?;
 
     let started = Instant::now();
-    let (windows, report) = match pacing {
-        None => reference_run(name, seed, &values, duration).map_err(|e| e.to_string())?,
-        Some((pacing, wait, bound)) => run_realtime(
-            name,
-            seed,
-            &values,
-            duration,
-            pacing,
-            wait.make().as_ref(),
-            bound,
-        )?,
+    let windows = match pacing {
+        None => run_to(sim.as_mut(), TimePoint(end.as_nanos())),
+        Some((pacing, wait, bound)) => {
+            run_realtime(sim.as_mut(), duration, pacing, wait.make().as_ref(), bound)?
+        }
     };
+    let report = sim.report();
+    files.save(sim.as_ref())?;
     let wall_time_s = started.elapsed().as_secs_f64();
 
     let output = RunOutput {

@@ -1,0 +1,120 @@
+//! The `tempora` CLI as a user runs it: JSON out, network files saved and loaded, bad input
+//! refused with a clear message and exit code 2.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn tempora(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tempora"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    dir.join(format!("cli-{}-{name}", std::process::id()))
+}
+
+/// Accuracy of the first window of a run's JSON.
+fn first_accuracy(json: &str) -> f64 {
+    let v: Value = serde_json::from_str(json).unwrap();
+    v["windows"][0]["data"]["accuracy"].as_f64().unwrap()
+}
+
+#[test]
+fn a_trained_network_saved_by_one_run_starts_the_next() {
+    let net = scratch("xor.json");
+    let net = net.to_str().unwrap();
+    let (code, json, err) = tempora(&[
+        "run",
+        "xor",
+        "--duration",
+        "0.4",
+        "--set",
+        "infer_period=100us",
+        "--save-net",
+        net,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["epochs"], 300);
+    assert!(v["watchdog_events"].as_array().unwrap().is_empty());
+    assert!(v["lipschitz_estimate"].as_f64().unwrap() > 0.0);
+    // Untrained, the first window classifies poorly; from the saved net, well at once.
+    let untrained = &[
+        "run",
+        "xor",
+        "--duration",
+        "0.05",
+        "--set",
+        "infer_period=100us",
+        "--set",
+        "epochs=0",
+    ];
+    let (_, cold, _) = tempora(untrained);
+    let mut warm_args = untrained.to_vec();
+    warm_args.extend(["--init-net", net]);
+    let (code, warm, err) = tempora(&warm_args);
+    assert_eq!(code, 0, "{err}");
+    assert!(first_accuracy(&cold) < 0.9, "{}", first_accuracy(&cold));
+    assert!(first_accuracy(&warm) > 0.97, "{}", first_accuracy(&warm));
+}
+
+#[test]
+fn files_that_are_not_matching_networks_are_refused() {
+    let junk = scratch("junk.json");
+    std::fs::write(&junk, "FANN_FLO_2.1\nnum_layers=3\n").unwrap();
+    let (code, _, err) = tempora(&["run", "xor", "--init-net", junk.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a ruv-fann network file"), "{err}");
+
+    let other = scratch("predict.json");
+    let (code, _, err) = tempora(&[
+        "run",
+        "predict",
+        "--duration",
+        "0.1",
+        "--save-net",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = tempora(&["run", "xor", "--init-net", other.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs layers [2, 4, 1]"), "{err}");
+
+    let (code, _, err) = tempora(&[
+        "run",
+        "stdp",
+        "--duration",
+        "0.1",
+        "--save-net",
+        "/dev/null",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("this preset has no network"), "{err}");
+}
+
+#[test]
+fn bad_parameters_are_refused_by_name() {
+    for (set, says) in [
+        ("hidden=0", "parameter `hidden` = 0 is out of range"),
+        (
+            "learning_rate=-1",
+            "parameter `learning_rate` = -1 is out of range",
+        ),
+        ("guard=maybe", "one of none, clip, spectral"),
+        ("hidden=1e9", "out of range"),
+    ] {
+        let (code, out, err) = tempora(&["run", "xor", "--set", set]);
+        assert_eq!(code, 2, "{set}");
+        assert!(out.is_empty());
+        assert!(err.contains(says), "{set}: {err}");
+    }
+}
