@@ -64,6 +64,12 @@ pub enum Command {
         /// The new pacing.
         pacing: Pacing,
     },
+    /// Change live parameters (those the preset marks `live`) of the running model at the next
+    /// window boundary, without restarting. Validated at once; a refusal changes nothing.
+    SetLiveParams {
+        /// New values, SI.
+        params: ParamValues,
+    },
     /// Run until this much logical time has passed since t = 0 (then the run is finished), or
     /// without end (`None`). Kept across Reset and Configure.
     SetDuration {
@@ -134,6 +140,9 @@ pub struct ParamInfo {
     /// For a choice: the options' names (the value is the index); empty otherwise.
     #[serde(default)]
     pub choices: Vec<String>,
+    /// Whether it can change during a run (at the next window boundary).
+    #[serde(default)]
+    pub live: bool,
 }
 
 impl From<&ParamSpec> for ParamInfo {
@@ -146,6 +155,7 @@ impl From<&ParamSpec> for ParamInfo {
             max: spec.max,
             help: spec.help.to_string(),
             choices: spec.choices.iter().map(|c| c.to_string()).collect(),
+            live: false,
         }
     }
 }
@@ -179,6 +189,12 @@ pub struct Status {
     pub pacing: Pacing,
     /// The logical time the run stops at, ns, if a duration is set.
     pub stop_at_ns: Option<u64>,
+    /// Live parameter changes accepted and waiting for the next window boundary.
+    #[serde(default)]
+    pub pending_live: ParamValues,
+    /// Counts Configure and Reset: a new number means a new run (the UI clears its plots).
+    #[serde(default)]
+    pub run_id: u64,
 }
 
 /// What the UI receives when a window closes. `data` is deterministic (same seed, same bits on

@@ -44,6 +44,9 @@ pub struct Session {
     stepping: bool,
     runner: Runner,
     stop_at: Option<TimePoint>,
+    /// Live parameter changes waiting for the next window boundary.
+    pending_live: ParamValues,
+    run_id: u64,
 }
 
 impl Default for Session {
@@ -70,6 +73,8 @@ impl Session {
             stepping: false,
             runner: Runner::new(Pacing::default(), DEFAULT_CATCH_UP_BOUND_NS),
             stop_at: None,
+            pending_live: ParamValues::new(),
+            run_id: 0,
         }
     }
 
@@ -88,6 +93,8 @@ impl Session {
             now_ns: self.run.sim.now().as_nanos(),
             pacing: self.runner.pacing(),
             stop_at_ns: self.stop_at.map(TimePoint::as_nanos),
+            pending_live: self.pending_live.clone(),
+            run_id: self.run_id,
         }
     }
 
@@ -159,6 +166,7 @@ impl Session {
                     self.state = RunState::Paused;
                 }
             }
+            Command::SetLiveParams { params } => self.accept_live(params)?,
             Command::SetPacing { pacing } => {
                 let pacing = pacing.validate().map_err(|message| Refusal {
                     message,
@@ -170,7 +178,53 @@ impl Session {
         Ok(())
     }
 
+    /// Checks live parameter changes (only live ones; valid alone and with the others, as a new
+    /// run would check them) and queues them for the next window boundary.
+    fn accept_live(&mut self, params: ParamValues) -> Result<(), Refusal> {
+        let preset = self.run.preset;
+        for name in params.keys() {
+            crate::params::find_spec(preset.params, name).map_err(|e| Refusal {
+                message: e.to_string(),
+                param: Some(name.clone()),
+            })?;
+            if !preset.live.contains(&name.as_str()) {
+                return Err(Refusal {
+                    message: format!(
+                        "`{name}` cannot change during a run (live parameters of {}: {}); Apply restarts the run with it",
+                        preset.name,
+                        preset.live.join(", ")
+                    ),
+                    param: Some(name.clone()),
+                });
+            }
+        }
+        let mut merged = self.run.params.clone();
+        merged.extend(self.pending_live.clone());
+        merged.extend(params.clone());
+        preset
+            .build(self.run.seed, &merged)
+            .map_err(|e| Refusal {
+                message: e.to_string(),
+                param: e.param().map(str::to_string),
+            })?;
+        self.pending_live.extend(params);
+        Ok(())
+    }
+
+    /// Hands queued live changes to the model (at a window boundary); whether there were any.
+    fn apply_pending_live(&mut self) -> bool {
+        if self.pending_live.is_empty() {
+            return false;
+        }
+        let pending = std::mem::take(&mut self.pending_live);
+        self.run.sim.set_live_params(&pending);
+        self.run.params.extend(pending);
+        true
+    }
+
     fn replace_run(&mut self, run: Run) {
+        self.pending_live.clear();
+        self.run_id += 1;
         self.run = run;
         self.state = RunState::Paused;
         self.stepping = false;
@@ -192,11 +246,14 @@ impl Session {
         let limits = SliceLimits {
             budget_ns,
             stop_at: self.stop_at,
-            stop_after_window: self.stepping,
+            // Live changes land exactly at the next window boundary.
+            stop_after_window: self.stepping || !self.pending_live.is_empty(),
         };
         let end = self
             .runner
             .run_slice(self.run.sim.as_mut(), clock, limits, &mut windows);
+        // Pending live changes stopped the slice at the first window boundary: apply them there.
+        let applied = !windows.is_empty() && self.apply_pending_live();
         let skip = windows.len().saturating_sub(MAX_WINDOWS_PER_SLICE);
         windows.drain(..skip);
         let mut events: Vec<Event> = windows
@@ -205,10 +262,14 @@ impl Session {
             .collect();
         match end {
             SliceEnd::WindowClosed => {
-                self.state = RunState::Paused;
-                self.stepping = false;
-                self.runner.pause();
-                events.push(Event::Status(self.status()));
+                if self.stepping {
+                    self.state = RunState::Paused;
+                    self.stepping = false;
+                    self.runner.pause();
+                }
+                if applied || self.state == RunState::Paused {
+                    events.push(Event::Status(self.status()));
+                }
             }
             SliceEnd::Finished => {
                 self.state = RunState::Finished;
@@ -220,6 +281,9 @@ impl Session {
                         param: None,
                     });
                 }
+            }
+            SliceEnd::BudgetSpent | SliceEnd::WaitUntil(_) if applied => {
+                events.push(Event::Status(self.status()));
             }
             SliceEnd::BudgetSpent | SliceEnd::WaitUntil(_) => {}
         }
@@ -325,6 +389,109 @@ mod tests {
             said.is_some_and(|m| m.starts_with("the watchdog paused the network at t = ")),
             "{said:?}"
         );
+    }
+
+    fn live(params: &[(&str, f64)]) -> Command {
+        Command::SetLiveParams {
+            params: params.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        }
+    }
+
+    #[test]
+    fn live_changes_land_at_the_next_window_boundary() {
+        let clock = ManualClock::at(0);
+        let mut s = tick_session();
+        s.handle(Command::SetPacing {
+            pacing: Pacing::AsFastAsPossible,
+        });
+        s.handle(Command::SetDuration {
+            duration_s: Some(0.4),
+        });
+        s.handle(Command::Step); // window 0 closes at 100 ms
+        s.run_slice(&clock, u64::MAX);
+        let events = s.handle(live(&[("step", 0.0)]));
+        let Event::Status(status) = &events[0] else {
+            panic!("{events:?}")
+        };
+        assert_eq!(status.pending_live["step"], 0.0);
+        assert_eq!(status.params["step"], 1.0, "not yet applied");
+        s.handle(Command::Start);
+        let mut windows = Vec::new();
+        let mut applied_at = None;
+        while s.is_running() {
+            for e in s.run_slice(&clock, u64::MAX).1 {
+                match e {
+                    Event::Window(w) => windows.push(*w),
+                    Event::Status(st) if st.params["step"] == 0.0 && applied_at.is_none() => {
+                        applied_at = Some(st.now_ns);
+                        assert!(st.pending_live.is_empty());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Applied when window 1 closed (150 ms): every later sample is the same value.
+        assert_eq!(applied_at, Some(150_000_000));
+        let after: Vec<f64> = windows
+            .iter()
+            .flat_map(|w| match &w.data {
+                crate::protocol::WindowData::Trace { points, .. } => points.clone(),
+                _ => Vec::new(),
+            })
+            .filter(|p| p[0] >= 0.15)
+            .map(|p| p[1])
+            .collect();
+        assert!(after.len() > 100);
+        assert!(after.windows(2).all(|p| p[0] == p[1]), "the walk stopped");
+        assert_eq!(s.status().run_id, 1, "no new run");
+    }
+
+    #[test]
+    fn every_live_parameter_exists_and_applies_in_every_preset() {
+        let clock = ManualClock::at(0);
+        for preset in crate::preset::all() {
+            let mut s = Session::new();
+            s.handle(Command::Configure {
+                preset: preset.name.into(),
+                seed: 2,
+                params: ParamValues::new(),
+            });
+            s.handle(Command::SetPacing {
+                pacing: Pacing::AsFastAsPossible,
+            });
+            for name in preset.live {
+                let spec = crate::params::find_spec(preset.params, name).unwrap();
+                let value = if spec.choices.is_empty() {
+                    (spec.default + spec.min) / 2.0 // valid, and a change
+                } else {
+                    spec.default
+                };
+                let events = s.handle(live(&[(name, value)]));
+                assert!(matches!(events[0], Event::Status(_)), "{}: {events:?}", preset.name);
+            }
+            s.handle(Command::Step);
+            let events = s.run_slice(&clock, u64::MAX).1;
+            assert!(s.status().pending_live.is_empty(), "{}", preset.name);
+            assert!(events.iter().any(|e| matches!(e, Event::Window(_))), "{}", preset.name);
+        }
+    }
+
+    #[test]
+    fn live_changes_that_cannot_apply_are_refused_and_change_nothing() {
+        let mut s = tick_session();
+        let before = s.status();
+        let refused = |events: Vec<Event>| match &events[0] {
+            Event::Error { message, param } => (message.clone(), param.clone()),
+            other => panic!("{other:?}"),
+        };
+        let (message, param) = refused(s.handle(live(&[("tick_period", 0.01)])));
+        assert_eq!(param.as_deref(), Some("tick_period"));
+        assert!(message.contains("cannot change during a run (live parameters of tick: step)"));
+        let (_, param) = refused(s.handle(live(&[("step", -1.0)])));
+        assert_eq!(param.as_deref(), Some("step"));
+        let (_, param) = refused(s.handle(live(&[("nope", 1.0)])));
+        assert_eq!(param.as_deref(), Some("nope"));
+        assert_eq!(s.status(), before);
     }
 
     #[test]

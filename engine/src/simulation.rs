@@ -2,6 +2,7 @@
 //! every preset alike.
 
 use crate::fann::PackedNet;
+use crate::params::ParamValues;
 use crate::protocol::WindowSummary;
 use crate::scheduler::{Dispatched, Scheduler};
 use crate::time::TimePoint;
@@ -23,6 +24,9 @@ pub trait Model: WindowSink {
     fn halted(&self) -> Option<String> {
         None
     }
+    /// Takes new values of the preset's live parameters (validated, SI) at a window boundary.
+    /// Presets without live parameters are never called.
+    fn set_live_params(&mut self, _values: &ParamValues) {}
     /// The model's network as it is now, for presets that have one.
     fn network(&self) -> Option<PackedNet> {
         None
@@ -48,6 +52,8 @@ pub trait Simulation {
     fn report(&self) -> Report;
     /// Why the model stopped itself, if it did: runs end at the next window close.
     fn halted(&self) -> Option<String>;
+    /// Takes new values of the preset's live parameters (validated, SI) at a window boundary.
+    fn set_live_params(&mut self, values: &ParamValues);
     /// The model's network as it is now, if it has one.
     fn network(&self) -> Option<PackedNet>;
     /// Replaces the model's network (same shape) before the run starts, or says why not.
@@ -95,6 +101,10 @@ impl<W: Model> Simulation for Sim<W> {
 
     fn halted(&self) -> Option<String> {
         self.world.halted()
+    }
+
+    fn set_live_params(&mut self, values: &ParamValues) {
+        self.world.set_live_params(values)
     }
 
     fn network(&self) -> Option<PackedNet> {

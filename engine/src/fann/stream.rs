@@ -56,6 +56,11 @@ impl SineStream {
         }
     }
 
+    /// Changes the noise's standard deviation (from the next sample on).
+    pub fn set_noise(&mut self, sigma: f64) {
+        self.noise_sigma = sigma;
+    }
+
     /// The noiseless value at `t_s`.
     pub fn clean(&self, t_s: f64) -> f64 {
         let (before, after, amp) = match self.shift {

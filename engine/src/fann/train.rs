@@ -128,6 +128,18 @@ impl Trainer {
         self.algorithm
     }
 
+    /// Changes backprop's learning rate (rprop adapts its own steps and ignores it); a rate
+    /// that is not finite and > 0 is refused.
+    pub fn set_learning_rate(&mut self, rate: f64) -> Result<(), NetError> {
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(NetError::LearningRate(rate));
+        }
+        if let Algorithm::Backprop { rate: r } = &mut self.algorithm {
+            *r = rate;
+        }
+        Ok(())
+    }
+
     /// Epochs trained so far.
     pub fn epochs(&self) -> u64 {
         self.epochs

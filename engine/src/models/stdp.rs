@@ -74,6 +74,17 @@ pub struct StdpSynapses {
 }
 
 impl StdpSynapses {
+    /// Changes the trace increments (potentiation, depression), from the next spike on.
+    pub fn set_amplitudes(&mut self, dapre: f64, dapost: f64) {
+        self.params.dapre = dapre;
+        self.params.dapost = dapost;
+    }
+
+    /// The current parameters.
+    pub fn params(&self) -> StdpParams {
+        self.params
+    }
+
     /// Synapses with the given initial weights, on a grid of `dt` seconds.
     pub fn new(params: StdpParams, weights: Vec<f64>, dt: f64) -> Self {
         let n = weights.len();

@@ -23,6 +23,7 @@ pub(super) const PRESET: Preset = Preset {
     name: "divergence",
     description: "A recurrent ruv-FANN network fed its own output: unguarded it blows up and the watchdog acts; with spectral normalisation it stays bounded.",
     params: PARAMS,
+    live: &["drive_amplitude", "drive_frequency"],
     build,
 };
 
@@ -152,6 +153,17 @@ impl Model for DivergenceWorld {
 
     fn halted(&self) -> Option<String> {
         self.core.halted()
+    }
+
+    /// A new drive frequency restarts the drive's phase from `omega t` (a jump, like a new
+    /// signal generator setting).
+    fn set_live_params(&mut self, values: &ParamValues) {
+        if let Some(&a) = values.get("drive_amplitude") {
+            self.amplitude = a;
+        }
+        if let Some(&f) = values.get("drive_frequency") {
+            self.omega = TAU * f;
+        }
     }
 
     fn network(&self) -> Option<PackedNet> {

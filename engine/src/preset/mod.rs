@@ -57,6 +57,9 @@ pub struct Preset {
     pub description: &'static str,
     /// Its parameters.
     pub params: &'static [ParamSpec],
+    /// The parameters that may change during a run (at a window boundary, see
+    /// [`crate::simulation::Model::set_live_params`]).
+    pub live: &'static [&'static str],
     /// Builds a run from validated parameter values and a seed.
     build: BuildFn,
 }
@@ -78,7 +81,14 @@ impl Preset {
         PresetInfo {
             name: self.name.to_string(),
             description: self.description.to_string(),
-            params: self.params.iter().map(ParamInfo::from).collect(),
+            params: self
+                .params
+                .iter()
+                .map(|spec| ParamInfo {
+                    live: self.live.contains(&spec.name),
+                    ..ParamInfo::from(spec)
+                })
+                .collect(),
         }
     }
 }

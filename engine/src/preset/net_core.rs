@@ -459,6 +459,15 @@ impl NetCore {
         Ok(())
     }
 
+    /// Changes the trainer's learning rate (validated by the parameter's range first).
+    pub(super) fn set_learning_rate(&mut self, rate: f64) {
+        if let Some(trainer) = self.trainer.as_mut() {
+            trainer
+                .set_learning_rate(rate)
+                .expect("a range-checked learning rate");
+        }
+    }
+
     /// Why the watchdog paused the network, if it did.
     pub(super) fn halted(&self) -> Option<String> {
         let event = self.halted.then(|| self.reported_events.last()).flatten()?;

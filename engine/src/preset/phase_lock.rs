@@ -30,6 +30,7 @@ pub(super) const PRESET: Preset = Preset {
     name: "phase-lock",
     description: "One LIF neuron driven by I0 + I1 sin(2 pi f t) locks to one spike per cycle at a fixed phase; optional phase-bias rule pulls it to a target phase.",
     params: PARAMS,
+    live: &["I1", "target_phase", "bias_rate"],
     build,
 };
 
@@ -116,6 +117,7 @@ fn build(values: &ParamValues, _seed: u64) -> Result<Box<dyn Simulation>, ParamE
         dt_s: dt.as_secs_f64(),
         decay: libm::exp(-dt.as_secs_f64() / params.taum),
         bias,
+        bias_settings: (values["target_phase"].to_radians(), values["bias_rate"]),
         phases: Vec::new(),
         recorder: SpikeRecorder::new(
             window,
@@ -154,6 +156,8 @@ struct PhaseLockWorld {
     dt_s: f64,
     decay: f64,
     bias: Option<PhaseBias>,
+    /// Target phase (rad) and rate of the bias rule, kept while it is off.
+    bias_settings: (f64, f64),
     /// Phase of every spike, rad.
     phases: Vec<f64>,
     recorder: SpikeRecorder,
@@ -204,6 +208,31 @@ impl WindowSink for PhaseLockWorld {
 impl Model for PhaseLockWorld {
     fn take_window(&mut self) -> Option<WindowSummary> {
         self.recorder.take()
+    }
+
+    fn set_live_params(&mut self, values: &ParamValues) {
+        if let Some(&i1) = values.get("I1") {
+            // amplitude = I1 / sqrt(1 + (w taum)^2) = I1 cos(lag), with lag = atan(w taum).
+            self.amplitude = i1 * libm::cos(self.lag);
+        }
+        let (mut target, mut rate) = self.bias_settings;
+        if let Some(&deg) = values.get("target_phase") {
+            target = deg.to_radians();
+        }
+        if let Some(&r) = values.get("bias_rate") {
+            rate = r;
+        }
+        self.bias_settings = (target, rate);
+        self.bias = (rate > 0.0).then(|| match self.bias {
+            Some(mut b) => {
+                b.target = target;
+                b.rate = rate;
+                b
+            }
+            None => PhaseBias::new(target, rate),
+        });
+        self.recorder
+            .set_target_deg(self.bias.map(|b| b.target.to_degrees()));
     }
 
     /// Phases of every spike; circular mean and vector strength over the second half of the

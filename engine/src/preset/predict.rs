@@ -30,6 +30,7 @@ pub(super) const PRESET: Preset = Preset {
     name: "predict",
     description: "A ruv-FANN network learns online to predict the next sample of a noisy sine mixture, and re-learns after a regime shift.",
     params: PARAMS,
+    live: &["noise", "learning_rate", "epochs_per_sample"],
     build,
 };
 
@@ -239,6 +240,18 @@ impl Model for PredictWorld {
 
     fn halted(&self) -> Option<String> {
         self.core.halted()
+    }
+
+    fn set_live_params(&mut self, values: &ParamValues) {
+        if let Some(&noise) = values.get("noise") {
+            self.stream.set_noise(noise);
+        }
+        if let Some(&rate) = values.get("learning_rate") {
+            self.core.set_learning_rate(rate);
+        }
+        if let Some(&epochs) = values.get("epochs_per_sample") {
+            self.epochs = epochs as u32;
+        }
     }
 
     fn network(&self) -> Option<PackedNet> {

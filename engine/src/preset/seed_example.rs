@@ -34,6 +34,7 @@ pub(super) const PRESET: Preset = Preset {
     name: "seed-example",
     description: "The plan's cadences: inference every 1 us, STDP every 10 us, a 100 Hz oscillation modulating the inputs of a small plastic network.",
     params: PARAMS,
+    live: &["m"],
     build,
 };
 
@@ -305,6 +306,12 @@ impl WindowSink for SeedWorld {
 impl Model for SeedWorld {
     fn take_window(&mut self) -> Option<WindowSummary> {
         self.recorder.take()
+    }
+
+    fn set_live_params(&mut self, values: &ParamValues) {
+        if let Some(&m) = values.get("m") {
+            self.depth = m;
+        }
     }
 
     fn report(&self) -> Report {

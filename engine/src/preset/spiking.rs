@@ -150,6 +150,13 @@ pub struct SpikeRecorder {
 }
 
 impl SpikeRecorder {
+    /// Changes the phase a bias rule pulls toward (shown in the phase windows).
+    pub fn set_target_deg(&mut self, target_deg: Option<f64>) {
+        if let Some(osc) = self.oscillation.as_mut() {
+            osc.target_deg = target_deg;
+        }
+    }
+
     /// A recorder for windows of `window`, `inputs` inputs, `output_neurons` outputs, stepping
     /// every `dt_ns`.
     pub fn new(

@@ -32,6 +32,7 @@ pub(super) const PRESET: Preset = Preset {
     name: "stdp",
     description: "Song, Miller & Abbott (2000): 1000 Poisson inputs, additive STDP onto one conductance-based LIF neuron; weights turn bimodal (Brian2's STDP.py).",
     params: PARAMS,
+    live: &["dApre", "dApost"],
     build,
 };
 
@@ -184,6 +185,13 @@ impl WindowSink for StdpWorld {
 impl Model for StdpWorld {
     fn take_window(&mut self) -> Option<WindowSummary> {
         self.recorder.take()
+    }
+
+    fn set_live_params(&mut self, values: &ParamValues) {
+        let p = self.synapses.params();
+        let dapre = values.get("dApre").map_or(p.dapre, |v| v * self.gmax);
+        let dapost = values.get("dApost").map_or(p.dapost, |v| v * self.gmax);
+        self.synapses.set_amplitudes(dapre, dapost);
     }
 
     fn report(&self) -> Report {

@@ -20,6 +20,7 @@ pub(super) const PRESET: Preset = Preset {
     name: "tick",
     description: "A recurring tick on the logical clock drives a seeded random walk (the walking-skeleton demo).",
     params: PARAMS,
+    live: &["step"],
     build,
 };
 
@@ -68,16 +69,18 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
             TimePoint::ZERO,
             tick,
             Priority::MODEL,
-            Box::new(TickTask { step }),
+            Box::new(TickTask),
         )
         .and_then(|_| schedule_windows(&mut scheduler, window))
         .map_err(|e| inconsistent("tick_period", e.to_string()))?;
-    Ok(Box::new(Sim::new(scheduler, Walk::new(window))))
+    Ok(Box::new(Sim::new(scheduler, Walk::new(window, step))))
 }
 
 /// The random walk and what it keeps for its windows.
 struct Walk {
     value: f64,
+    /// Each tick adds a uniform draw from [-step, step] (live).
+    step: f64,
     window: WindowConfig,
     /// Samples an open window may still need.
     samples: Recent<f64>,
@@ -86,9 +89,10 @@ struct Walk {
 }
 
 impl Walk {
-    fn new(window: WindowConfig) -> Self {
+    fn new(window: WindowConfig, step: f64) -> Self {
         Walk {
             value: 0.0,
+            step,
             window,
             samples: Recent::default(),
             carried_mean: None,
@@ -97,9 +101,7 @@ impl Walk {
     }
 }
 
-struct TickTask {
-    step: f64,
-}
+struct TickTask;
 
 impl Task<Walk> for TickTask {
     fn kind(&self) -> &'static str {
@@ -107,8 +109,8 @@ impl Task<Walk> for TickTask {
     }
 
     fn run(&mut self, walk: &mut Walk, ctx: &mut TaskContext<'_, Walk>) {
-        if self.step > 0.0 {
-            walk.value += ctx.rng().random_range(-self.step..=self.step);
+        if walk.step > 0.0 {
+            walk.value += ctx.rng().random_range(-walk.step..=walk.step);
         }
         walk.samples.push(ctx.now(), walk.value);
     }
@@ -150,6 +152,12 @@ impl WindowSink for Walk {
 impl Model for Walk {
     fn take_window(&mut self) -> Option<WindowSummary> {
         self.closed.pop_front()
+    }
+
+    fn set_live_params(&mut self, values: &ParamValues) {
+        if let Some(&step) = values.get("step") {
+            self.step = step;
+        }
     }
 }
 

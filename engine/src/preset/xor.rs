@@ -24,6 +24,7 @@ pub(super) const PRESET: Preset = Preset {
     name: "xor",
     description: "A ruv-FANN 2-h-1 network learns XOR inside the scheduler while an inference task evaluates it every microsecond on noisy inputs.",
     params: PARAMS,
+    live: &["input_noise", "learning_rate"],
     build,
 };
 
@@ -212,6 +213,15 @@ impl Model for XorWorld {
 
     fn halted(&self) -> Option<String> {
         self.core.halted()
+    }
+
+    fn set_live_params(&mut self, values: &ParamValues) {
+        if let Some(&noise) = values.get("input_noise") {
+            self.noise = noise;
+        }
+        if let Some(&rate) = values.get("learning_rate") {
+            self.core.set_learning_rate(rate);
+        }
     }
 
     fn network(&self) -> Option<PackedNet> {
