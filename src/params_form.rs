@@ -52,7 +52,10 @@ pub fn ParamsForm(
         if let Some(info) = presets.iter().find(|p| p.name == status.preset) {
             preset.set(status.preset.clone());
             seed_text.set(status.seed.to_string());
-            fields.set(fields_for(&info.params, Some(&status.params)));
+            // Show accepted live changes even before they land.
+            let mut shown = status.params.clone();
+            shown.extend(status.pending_live.clone());
+            fields.set(fields_for(&info.params, Some(&shown)));
         }
     });
 
@@ -92,11 +95,49 @@ pub fn ParamsForm(
                 }
             }
         }
-        send.run(Command::Configure {
-            preset: preset.get_untracked(),
-            seed,
-            params,
+        // Only live fields changed in the same run: change them at the next window boundary.
+        // Anything else restarts the run with the new settings.
+        let live_changes = state.status.with_untracked(|status| {
+            let status = status.as_ref()?;
+            if status.preset != preset.get_untracked() || status.seed != seed {
+                return None;
+            }
+            let mut current = status.params.clone();
+            current.extend(status.pending_live.clone());
+            let fields = fields.get_untracked();
+            let mut changes = ParamValues::new();
+            for (name, value) in &params {
+                if current.get(name) != Some(value) {
+                    let live = fields.iter().any(|f| &f.info.name == name && f.info.live);
+                    if !live {
+                        return None;
+                    }
+                    changes.insert(name.clone(), *value);
+                }
+            }
+            Some(changes)
         });
+        match live_changes {
+            Some(changes) if changes.is_empty() => {}
+            Some(changes) => send.run(Command::SetLiveParams { params: changes }),
+            None => send.run(Command::Configure {
+                preset: preset.get_untracked(),
+                seed,
+                params,
+            }),
+        }
+    };
+    let pending = move || {
+        state.status.with(|s| {
+            s.as_ref().filter(|s| !s.pending_live.is_empty()).map(|s| {
+                let list: Vec<String> = s
+                    .pending_live
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {v}"))
+                    .collect();
+                format!("Waiting for the next window boundary: {}", list.join(", "))
+            })
+        })
     };
 
     let error_for = move |name: &str| {
@@ -138,9 +179,11 @@ pub fn ParamsForm(
                 </label>
                 <button data-testid="apply" on:click=apply
                     prop:disabled=move || state.presets.with(Vec::is_empty)>
-                    "Apply (restarts the run)"
+                    "Apply"
                 </button>
+                <span class="hint">"Fields marked ⟳ change live at the next window boundary; any other change restarts the run."</span>
             </div>
+            <p class="pending" data-testid="pending-live">{pending}</p>
             <p class="field-error" data-testid="error-seed">{move || error_for("seed")}</p>
             <p class="description">{description}</p>
             <div class="fields">
@@ -162,7 +205,7 @@ pub fn ParamsForm(
                     view! {
                         <div class="field">
                             <label>
-                                <span class="name">{name.clone()}{unit}</span>
+                                <span class="name">{name.clone()}{unit}{f.info.live.then_some(" ⟳")}</span>
                                 {if f.info.choices.is_empty() {
                                     view! {
                                         <input type="text" data-testid=test_id prop:value=f.text.clone()

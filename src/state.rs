@@ -85,13 +85,10 @@ impl DashboardState {
                 return self.resume.write().take();
             }
             Incoming::Event(Event::Status(status)) => {
-                let new_run = self.status.with_untracked(|old| {
-                    old.as_ref().is_none_or(|o| {
-                        o.preset != status.preset
-                            || o.seed != status.seed
-                            || o.params != status.params
-                    })
-                });
+                // Live parameter changes keep the run (and its plots); Configure and Reset do not.
+                let new_run = self
+                    .status
+                    .with_untracked(|old| old.as_ref().is_none_or(|o| o.run_id != status.run_id));
                 if status.now_ns == 0 || new_run {
                     self.history.update(History::clear);
                 }

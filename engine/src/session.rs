@@ -201,12 +201,10 @@ impl Session {
         let mut merged = self.run.params.clone();
         merged.extend(self.pending_live.clone());
         merged.extend(params.clone());
-        preset
-            .build(self.run.seed, &merged)
-            .map_err(|e| Refusal {
-                message: e.to_string(),
-                param: e.param().map(str::to_string),
-            })?;
+        preset.build(self.run.seed, &merged).map_err(|e| Refusal {
+            message: e.to_string(),
+            param: e.param().map(str::to_string),
+        })?;
         self.pending_live.extend(params);
         Ok(())
     }
@@ -467,12 +465,20 @@ mod tests {
                     spec.default
                 };
                 let events = s.handle(live(&[(name, value)]));
-                assert!(matches!(events[0], Event::Status(_)), "{}: {events:?}", preset.name);
+                assert!(
+                    matches!(events[0], Event::Status(_)),
+                    "{}: {events:?}",
+                    preset.name
+                );
             }
             s.handle(Command::Step);
             let events = s.run_slice(&clock, u64::MAX).1;
             assert!(s.status().pending_live.is_empty(), "{}", preset.name);
-            assert!(events.iter().any(|e| matches!(e, Event::Window(_))), "{}", preset.name);
+            assert!(
+                events.iter().any(|e| matches!(e, Event::Window(_))),
+                "{}",
+                preset.name
+            );
         }
     }
 

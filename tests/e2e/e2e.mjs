@@ -313,6 +313,44 @@ try {
     await page.screenshot({ path: join(shots, 'divergence-guarded.png'), fullPage: true });
   });
 
+  await check('a live parameter changes at the next window boundary without a restart', async () => {
+    await configure('tick');
+    await page.getByTestId('speed').selectOption('1x real time');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => /windows: ([3-9]|\d\d)/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    assert((await page.locator('.field .name', { hasText: 'step' }).first().textContent()).includes('⟳'), 'step is marked live');
+    const windowsBefore = await windowsShown();
+    const tBefore = (await readout()).match(/t = ([\d.]+) s/)[1];
+    await page.getByTestId('param-step').fill('0');
+    await page.getByTestId('param-step').dispatchEvent('change');
+    await page.getByTestId('apply').click();
+    await page.waitForFunction(() => /step = 0/.test(document.querySelector('[data-testid=pending-live]').textContent), null, { timeout: 5_000 });
+    assert((await readout()).includes(`t = ${tBefore} s · windows: ${windowsBefore} `), `not restarted: ${await readout()}`);
+    // Paused: it waits. Step closes the next window, where the change lands.
+    await page.getByTestId('step').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=pending-live]').textContent === '', null, { timeout: 5_000 });
+    await waitForStatus('paused');
+    const boundary = Number((await readout()).match(/t = ([\d.]+) s/)[1]);
+    await page.getByTestId('start').click();
+    await page.waitForTimeout(800);
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const saved = JSON.parse(readFileSync(await json.path(), 'utf8'));
+    assert(saved.params.step === 0, `exported step: ${saved.params.step}`);
+    const after = saved.windows.flatMap((w) => w.data.points).filter((p) => p[0] >= boundary).map((p) => p[1]);
+    const before = saved.windows.flatMap((w) => w.data.points).filter((p) => p[0] < boundary).map((p) => p[1]);
+    assert(after.length > 100 && after.every((v) => v === after[0]), `the walk is flat after ${boundary} s (${after.length} samples)`);
+    assert(new Set(before).size > 10, 'it moved before the change');
+    // A change of a field that is not live restarts the run.
+    await page.getByTestId('param-tick_period').fill('2 ms');
+    await page.getByTestId('param-tick_period').dispatchEvent('change');
+    await page.getByTestId('apply').click();
+    await page.waitForFunction(() => /^tick · t = 0.000 s · windows: 0/.test(document.querySelector('[data-testid=readout]').textContent));
+  });
+
   await check('no errors in the page or the worker', async () => {
     assert(problems.length === 0, problems.join('\n'));
     const error = await page.getByTestId('error').textContent();

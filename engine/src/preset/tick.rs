@@ -65,12 +65,7 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
     let mut scheduler = Scheduler::new(seed);
     let step = values["step"];
     scheduler
-        .schedule_every(
-            TimePoint::ZERO,
-            tick,
-            Priority::MODEL,
-            Box::new(TickTask),
-        )
+        .schedule_every(TimePoint::ZERO, tick, Priority::MODEL, Box::new(TickTask))
         .and_then(|_| schedule_windows(&mut scheduler, window))
         .map_err(|e| inconsistent("tick_period", e.to_string()))?;
     Ok(Box::new(Sim::new(scheduler, Walk::new(window, step))))
