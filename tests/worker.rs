@@ -195,3 +195,129 @@ fn commands_round_trip_through_js() {
         assert_eq!(decode::<Command>(value).unwrap(), command);
     }
 }
+
+/// Generated junk: mutations of valid commands (wrong types, missing and extra fields, huge
+/// arrays, other versions) and random JSON. Decoding never panics; whatever decodes is handed
+/// to a session, which answers every command with a status or a clear error.
+#[wasm_bindgen_test]
+fn generated_junk_never_panics_the_decoder_or_the_session() {
+    use rand::{Rng, SeedableRng};
+    use serde_json::{json, Value};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let valid = [
+        json!({"type": "configure", "preset": "xor", "seed": 3, "params": {"hidden": 5.0}}),
+        json!({"type": "set_live_params", "params": {"input_noise": 0.2}}),
+        json!({"type": "set_pacing", "pacing": {"mode": "real_time", "speed": 2.0}}),
+        json!({"type": "set_duration", "duration_s": 1.5}),
+        json!({"type": "start"}),
+        json!({"type": "step"}),
+        json!({"type": "reset"}),
+    ];
+    fn random_value(rng: &mut rand_chacha::ChaCha8Rng, depth: u32) -> Value {
+        match rng.random_range(0..9) {
+            0 => Value::Null,
+            1 => json!(rng.random::<bool>()),
+            2 => json!(rng.random_range(-1e6..1e6)),
+            3 => [
+                json!(-1),
+                json!(0),
+                json!(u32::MAX),
+                json!(i64::MIN),
+                json!(9.0e15),
+            ][rng.random_range(0..5)]
+            .clone(),
+            4 => json!(
+                ["", "tick", "xor", "start", "NaN", "Infinity", "-1", "\u{0}"]
+                    [rng.random_range(0..8)]
+            ),
+            5 => Value::Array(vec![json!(1.5); rng.random_range(0..100_000)]),
+            6 if depth < 3 => Value::Array(
+                (0..rng.random_range(0..4))
+                    .map(|_| random_value(rng, depth + 1))
+                    .collect(),
+            ),
+            _ if depth < 3 => {
+                let keys = [
+                    "type",
+                    "v",
+                    "msg",
+                    "preset",
+                    "seed",
+                    "params",
+                    "pacing",
+                    "speed",
+                    "mode",
+                    "hidden",
+                    "duration_s",
+                ];
+                Value::Object(
+                    (0..rng.random_range(0..5))
+                        .map(|_| {
+                            (
+                                keys[rng.random_range(0..keys.len())].to_string(),
+                                random_value(rng, depth + 1),
+                            )
+                        })
+                        .collect(),
+                )
+            }
+            _ => Value::Null,
+        }
+    }
+    let mut session = Session::new();
+    let (mut decoded, mut refused) = (0, 0);
+    for case in 0..3_000 {
+        let mut msg = valid[case % valid.len()].clone();
+        let object = msg.as_object_mut().unwrap();
+        match rng.random_range(0..4) {
+            0 => {
+                // Replace one field (or the type) with something random.
+                let keys: Vec<String> = object.keys().cloned().collect();
+                let key = &keys[rng.random_range(0..keys.len())];
+                object.insert(key.clone(), random_value(&mut rng, 0));
+            }
+            1 => {
+                let keys: Vec<String> = object.keys().cloned().collect();
+                object.remove(&keys[rng.random_range(0..keys.len())]);
+            }
+            2 => {
+                object.insert("extra".into(), random_value(&mut rng, 0));
+            }
+            _ => msg = random_value(&mut rng, 0),
+        }
+        let version = [
+            json!(PROTOCOL_VERSION),
+            json!(PROTOCOL_VERSION),
+            json!(0),
+            json!("1"),
+            Value::Null,
+        ][rng.random_range(0..5)]
+        .clone();
+        let envelope = if rng.random_range(0..10) == 0 {
+            msg
+        } else {
+            json!({"v": version, "msg": msg})
+        };
+        let value = js_sys::JSON::parse(&envelope.to_string()).unwrap();
+        match decode::<Command>(value) {
+            Ok(command) => {
+                decoded += 1;
+                let replies = session.handle(command);
+                assert!(matches!(replies[0], Event::Status(_) | Event::Error { .. }));
+            }
+            Err(error) => {
+                refused += 1;
+                assert!(!error.is_empty());
+            }
+        }
+    }
+    assert!(
+        decoded > 100 && refused > 1_000,
+        "decoded {decoded}, refused {refused}"
+    );
+    // The session is still usable.
+    assert!(matches!(
+        session.handle(Command::Reset)[0],
+        Event::Status(_) | Event::Error { .. }
+    ));
+}
