@@ -3,7 +3,7 @@
 use crate::export::download;
 use crate::history::History;
 use crate::plot::{
-    draw_histogram, draw_line, draw_log_histogram, draw_polar, draw_raster, LinePlot,
+    draw_heatmap, draw_histogram, draw_line, draw_log_histogram, draw_polar, draw_raster, LinePlot,
 };
 use crate::state::DashboardState;
 use leptos::ev;
@@ -80,6 +80,17 @@ pub fn Plots(
         request_frame();
     });
     let _resize = window_event_listener(ev::resize, move |_| request_frame());
+    // Canvases take their colours from the scheme: redraw when the system setting changes.
+    if let Some(scheme) =
+        web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+    {
+        let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(request_frame);
+        scheme.set_onchange(Some(wasm_bindgen::JsCast::unchecked_ref(
+            on_change.as_ref(),
+        )));
+        // The dashboard lives as long as the page.
+        on_change.forget();
+    }
     let has_weights = Memo::new(move |_| {
         history.with(|h| h.latest_spiking().is_some_and(|s| s.weights.is_some()))
     });
@@ -274,6 +285,25 @@ fn spiking_plots(
                                 w.wmax,
                             ),
                             None => Ok(()),
+                        })
+                    })}
+                    {plot_canvas("weights-heatmap", "wide", frame, move |c| {
+                        history.with(|h| {
+                            let columns: Vec<(f64, &[u32])> = h
+                                .windows()
+                                .filter_map(|w| match &w.data {
+                                    WindowData::Spiking(s) => s.weights.as_ref().map(|wh| (w.end_ns as f64 * 1e-9, &wh.counts[..])),
+                                    _ => None,
+                                })
+                                .collect();
+                            let wmax = h.latest_spiking().and_then(|s| s.weights.as_ref()).map_or(1.0, |w| w.wmax);
+                            draw_heatmap(
+                                c,
+                                "Weight distribution over time (stronger colour: more synapses)",
+                                "weight",
+                                &columns,
+                                wmax,
+                            )
                         })
                     })}
                     {plot_canvas("bounds-plot", "", frame, move |c| {

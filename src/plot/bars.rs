@@ -1,6 +1,6 @@
 //! A histogram as bars (synaptic weights).
 
-use super::{draw_mesh, plot_error, prepare, DATA};
+use super::{draw_mesh, plot_error, prepare};
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -12,23 +12,22 @@ pub fn draw_histogram(
     counts: &[u32],
     x_max: f64,
 ) -> Result<(), String> {
-    let (root, px) = prepare(canvas)?;
+    let (root, px, pal) = prepare(canvas)?;
     let bins = counts.len().max(1);
     let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
-    let font = ("sans-serif", px(12.0)).into_font();
     let mut chart = ChartBuilder::on(&root)
         .margin(px(8.0))
-        .caption(title, ("sans-serif", px(14.0)))
+        .caption(title, pal.font(px(14.0)))
         .x_label_area_size(px(36.0))
         .y_label_area_size(px(48.0))
         .build_cartesian_2d(0.0..x_max, 0.0..top)
         .map_err(plot_error)?;
-    draw_mesh(&mut chart, x_label, "synapses", &font, 6)?;
+    draw_mesh(&mut chart, x_label, "synapses", &pal, px(12.0), 6)?;
     let width = x_max / bins as f64;
     chart
         .draw_series(counts.iter().enumerate().map(|(i, &c)| {
             let x = i as f64 * width;
-            Rectangle::new([(x, 0.0), (x + width * 0.9, c as f64)], DATA.filled())
+            Rectangle::new([(x, 0.0), (x + width * 0.9, c as f64)], pal.data.filled())
         }))
         .map_err(plot_error)?;
     root.present().map_err(plot_error)

@@ -1,7 +1,7 @@
 //! A line plot over time (traces, membrane potential, rates, network outputs against targets),
 //! with an optional second series (in the accent colour, with a legend) and event markers.
 
-use super::{plot_error, prepare, tick_label, ACCENT, DATA, GRID};
+use super::{plot_error, prepare, tick_label};
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -40,7 +40,7 @@ fn data_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
 
 /// Draws `plot` on `canvas`.
 pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), String> {
-    let (root, px) = prepare(canvas)?;
+    let (root, px, pal) = prepare(canvas)?;
     let (x0, x1) = plot
         .x_range
         .or_else(|| {
@@ -60,10 +60,9 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
             .max(1e-12);
         (lo - pad, hi + pad)
     });
-    let font = ("sans-serif", px(12.0)).into_font();
     let mut chart = ChartBuilder::on(&root)
         .margin(px(8.0))
-        .caption(plot.title, ("sans-serif", px(14.0)))
+        .caption(plot.title, pal.font(px(14.0)))
         .x_label_area_size(px(36.0))
         .y_label_area_size(px(60.0))
         .build_cartesian_2d(x0..x1, y0..y1)
@@ -72,9 +71,11 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
         .configure_mesh()
         .x_desc(plot.x_label)
         .y_desc(plot.y_label)
-        .label_style(font.clone())
-        .axis_desc_style(font)
-        .light_line_style(GRID)
+        .label_style(pal.font(px(12.0)))
+        .axis_desc_style(pal.font(px(12.0)))
+        .axis_style(pal.text)
+        .bold_line_style(pal.grid_bold)
+        .light_line_style(pal.grid)
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|v| tick_label(*v, x1 - x0))
@@ -85,7 +86,7 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
         chart
             .draw_series(LineSeries::new(
                 [(x0, r), (x1, r)],
-                ShapeStyle::from(&ACCENT.mix(0.6)).stroke_width(px(1.0)),
+                ShapeStyle::from(&pal.accent.mix(0.6)).stroke_width(px(1.0)),
             ))
             .map_err(plot_error)?;
     }
@@ -93,11 +94,11 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
         chart
             .draw_series(LineSeries::new(
                 [(x, y0), (x, y1)],
-                ShapeStyle::from(&ACCENT.mix(0.5)).stroke_width(px(1.0)),
+                ShapeStyle::from(&pal.accent.mix(0.5)).stroke_width(px(1.0)),
             ))
             .map_err(plot_error)?;
     }
-    let data_style = ShapeStyle::from(&DATA).stroke_width(px(1.5));
+    let data_style = ShapeStyle::from(&pal.data).stroke_width(px(1.5));
     // Few points (e.g. the first windows): dots as well, so a single point shows.
     let dot = if plot.points.len() < FEW_POINTS {
         px(2.5)
@@ -111,7 +112,7 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
         first
             .label(plot.series_label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], data_style));
-        let accent_style = ShapeStyle::from(&ACCENT).stroke_width(px(1.5));
+        let accent_style = ShapeStyle::from(&pal.accent).stroke_width(px(1.5));
         chart
             .draw_series(LineSeries::new(points.iter().copied(), accent_style).point_size(dot))
             .map_err(plot_error)?
@@ -119,9 +120,9 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], accent_style));
         chart
             .configure_series_labels()
-            .label_font(("sans-serif", px(12.0)))
-            .background_style(WHITE.mix(0.8))
-            .border_style(GRID)
+            .label_font(pal.font(px(12.0)))
+            .background_style(pal.background.mix(0.85))
+            .border_style(pal.grid)
             .position(SeriesLabelPosition::UpperLeft)
             .draw()
             .map_err(plot_error)?;

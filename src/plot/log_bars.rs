@@ -1,6 +1,6 @@
 //! A histogram over log2 buckets (the scheduler's lateness distribution).
 
-use super::{plot_error, prepare, DATA, GRID};
+use super::{plot_error, prepare};
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -20,13 +20,12 @@ pub fn draw_log_histogram(
     title: &str,
     buckets: &[(u64, u64)],
 ) -> Result<(), String> {
-    let (root, px) = prepare(canvas)?;
+    let (root, px, pal) = prepare(canvas)?;
     let n = buckets.len().max(1);
     let top = buckets.iter().map(|b| b.1).max().unwrap_or(1).max(1) as f64 * 1.1;
-    let font = ("sans-serif", px(12.0)).into_font();
     let mut chart = ChartBuilder::on(&root)
         .margin(px(8.0))
-        .caption(title, ("sans-serif", px(14.0)))
+        .caption(title, pal.font(px(14.0)))
         .x_label_area_size(px(36.0))
         .y_label_area_size(px(56.0))
         .build_cartesian_2d(0.0..n as f64, 0.0..top)
@@ -36,9 +35,11 @@ pub fn draw_log_histogram(
         .configure_mesh()
         .x_desc("lateness, up to (log2 buckets)")
         .y_desc("tasks")
-        .label_style(font.clone())
-        .axis_desc_style(font)
-        .light_line_style(GRID)
+        .label_style(pal.font(px(12.0)))
+        .axis_desc_style(pal.font(px(12.0)))
+        .axis_style(pal.text)
+        .bold_line_style(pal.grid_bold)
+        .light_line_style(pal.grid)
         .x_labels(n.min(12))
         .x_label_formatter(&|x| {
             let i = x.floor() as usize;
@@ -50,7 +51,7 @@ pub fn draw_log_histogram(
         .draw_series(buckets.iter().enumerate().map(|(i, &(_, c))| {
             Rectangle::new(
                 [(i as f64 + 0.1, 0.0), (i as f64 + 0.9, c as f64)],
-                DATA.filled(),
+                pal.data.filled(),
             )
         }))
         .map_err(plot_error)?;

@@ -3,12 +3,14 @@
 //! screens; every axis says its unit.
 
 mod bars;
+mod heatmap;
 mod line;
 mod log_bars;
 mod polar;
 mod raster;
 
 pub use bars::draw_histogram;
+pub use heatmap::draw_heatmap;
 pub use line::{draw_line, LinePlot};
 pub use log_bars::draw_log_histogram;
 pub use polar::draw_polar;
@@ -19,12 +21,65 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-/// Line colour of data.
-pub const DATA: RGBColor = RGBColor(37, 99, 235);
-/// Colour of a second series or a marker (targets, output spikes).
-pub const ACCENT: RGBColor = RGBColor(220, 38, 38);
-/// Light grid lines.
-pub const GRID: RGBColor = RGBColor(235, 235, 240);
+/// The colours of a plot, following the page's light or dark scheme (as the CSS does).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    /// Canvas background (the panel colour).
+    pub background: RGBColor,
+    /// Text, axes and tick labels.
+    pub text: RGBColor,
+    /// Light grid lines.
+    pub grid: RGBColor,
+    /// Major grid lines.
+    pub grid_bold: RGBColor,
+    /// The data series.
+    pub data: RGBColor,
+    /// A second series, markers, output spikes.
+    pub accent: RGBColor,
+    /// Targets (e.g. the phase-bias target).
+    pub target: RGBColor,
+}
+
+/// On a light page.
+pub const LIGHT: Palette = Palette {
+    background: RGBColor(255, 255, 255),
+    text: RGBColor(27, 31, 36),
+    grid: RGBColor(235, 235, 240),
+    grid_bold: RGBColor(205, 208, 214),
+    data: RGBColor(37, 99, 235),
+    accent: RGBColor(220, 38, 38),
+    target: RGBColor(21, 128, 61),
+};
+
+/// On a dark page.
+pub const DARK: Palette = Palette {
+    background: RGBColor(29, 33, 39),
+    text: RGBColor(230, 233, 238),
+    grid: RGBColor(44, 49, 58),
+    grid_bold: RGBColor(70, 77, 89),
+    data: RGBColor(96, 165, 250),
+    accent: RGBColor(248, 113, 113),
+    target: RGBColor(74, 222, 128),
+};
+
+impl Palette {
+    /// The palette for the page's current colour scheme (`prefers-color-scheme`).
+    pub fn current() -> Palette {
+        let dark = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches());
+        if dark {
+            DARK
+        } else {
+            LIGHT
+        }
+    }
+
+    /// Text of `size` device pixels in this palette's text colour.
+    pub fn font(&self, size: u32) -> TextStyle<'static> {
+        ("sans-serif", size).into_font().color(&self.text)
+    }
+}
 
 /// Sizes the canvas' backing store to its CSS box times `devicePixelRatio`; returns the ratio.
 pub fn fit_to_device_pixels(canvas: &HtmlCanvasElement) -> f64 {
@@ -43,14 +98,20 @@ pub fn fit_to_device_pixels(canvas: &HtmlCanvasElement) -> f64 {
 /// The drawing area of one canvas.
 type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 
-/// A drawing area on `canvas`, cleared, and a function from CSS pixels to device pixels.
-fn prepare(canvas: &HtmlCanvasElement) -> Result<(Area, impl Fn(f64) -> u32), String> {
+/// A drawing area on `canvas`, cleared to the palette's background, a function from CSS pixels
+/// to device pixels, and the palette.
+fn prepare(canvas: &HtmlCanvasElement) -> Result<(Area, impl Fn(f64) -> u32, Palette), String> {
     let ratio = fit_to_device_pixels(canvas);
     let backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or_else(|| "the canvas has no 2d context".to_string())?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(plot_error)?;
-    Ok((root, move |css: f64| (css * ratio).round().max(1.0) as u32))
+    let palette = Palette::current();
+    root.fill(&palette.background).map_err(plot_error)?;
+    Ok((
+        root,
+        move |css: f64| (css * ratio).round().max(1.0) as u32,
+        palette,
+    ))
 }
 
 /// Draws a chart's axes and grid in the house style: labelled axes, light grid, `x_labels` ticks.
@@ -58,16 +119,19 @@ fn draw_mesh<DB: DrawingBackend>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     x_label: &str,
     y_label: &str,
-    font: &FontDesc<'_>,
+    palette: &Palette,
+    font_size: u32,
     x_labels: usize,
 ) -> Result<(), String> {
     chart
         .configure_mesh()
         .x_desc(x_label)
         .y_desc(y_label)
-        .label_style(font.clone())
-        .axis_desc_style(font.clone())
-        .light_line_style(GRID)
+        .label_style(palette.font(font_size))
+        .axis_desc_style(palette.font(font_size))
+        .axis_style(palette.text)
+        .bold_line_style(palette.grid_bold)
+        .light_line_style(palette.grid)
         .x_labels(x_labels)
         .draw()
         .map_err(plot_error)

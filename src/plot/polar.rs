@@ -1,7 +1,7 @@
 //! The polar phase plot: a phase histogram around the circle, the circular mean as an arrow whose
 //! length is the vector strength, and the bias target if any.
 
-use super::{plot_error, prepare, ACCENT, DATA, GRID};
+use super::{plot_error, prepare};
 use plotters::prelude::*;
 use std::f64::consts::TAU;
 use tempora_engine::protocol::PhaseWindow;
@@ -9,7 +9,7 @@ use web_sys::HtmlCanvasElement;
 
 /// Draws `phase` (0 degrees at the right, counter-clockwise).
 pub fn draw_polar(canvas: &HtmlCanvasElement, phase: &PhaseWindow) -> Result<(), String> {
-    let (root, px) = prepare(canvas)?;
+    let (root, px, pal) = prepare(canvas)?;
     let title = match phase.circular_mean_deg {
         Some(mean) => format!(
             "Spike phase vs {} Hz: mean {mean:.1} deg, vector strength {:.3}",
@@ -28,7 +28,7 @@ pub fn draw_polar(canvas: &HtmlCanvasElement, phase: &PhaseWindow) -> Result<(),
     };
     let mut chart = ChartBuilder::on(&root)
         .margin(px(4.0))
-        .caption(title, ("sans-serif", px(14.0)))
+        .caption(title, pal.font(px(14.0)))
         .build_cartesian_2d(-half_w..half_w, -half_h..half_h)
         .map_err(plot_error)?;
     let polar = |r: f64, a: f64| (r * a.cos(), r * a.sin());
@@ -37,21 +37,21 @@ pub fn draw_polar(canvas: &HtmlCanvasElement, phase: &PhaseWindow) -> Result<(),
         chart
             .draw_series(LineSeries::new(
                 (0..=72).map(|k| polar(r, k as f64 * TAU / 72.0)),
-                ShapeStyle::from(&GRID).stroke_width(px(1.0)),
+                ShapeStyle::from(&pal.grid).stroke_width(px(1.0)),
             ))
             .map_err(plot_error)?;
     }
     for deg in [0, 90, 180, 270] {
         let a = (deg as f64).to_radians();
         chart
-            .draw_series(LineSeries::new([(0.0, 0.0), polar(1.0, a)], &GRID))
+            .draw_series(LineSeries::new([(0.0, 0.0), polar(1.0, a)], &pal.grid))
             .map_err(plot_error)?;
         let (x, y) = polar(1.12, a);
         chart
             .draw_series(std::iter::once(Text::new(
                 format!("{deg}°"),
                 (x - 0.06, y + 0.03),
-                ("sans-serif", px(11.0)).into_font(),
+                pal.font(px(11.0)),
             )))
             .map_err(plot_error)?;
     }
@@ -70,7 +70,7 @@ pub fn draw_polar(canvas: &HtmlCanvasElement, phase: &PhaseWindow) -> Result<(),
                     let (a0, a1) = (i as f64 * width, (i + 1) as f64 * width);
                     let mut points = vec![(0.0, 0.0)];
                     points.extend((0..=6).map(|k| polar(r, a0 + (a1 - a0) * k as f64 / 6.0)));
-                    Polygon::new(points, DATA.mix(0.7).filled())
+                    Polygon::new(points, pal.data.mix(0.7).filled())
                 }),
         )
         .map_err(plot_error)?;
@@ -78,7 +78,7 @@ pub fn draw_polar(canvas: &HtmlCanvasElement, phase: &PhaseWindow) -> Result<(),
         chart
             .draw_series(LineSeries::new(
                 [(0.0, 0.0), polar(1.0, target.to_radians())],
-                ShapeStyle::from(&RGBColor(21, 128, 61)).stroke_width(px(2.0)),
+                ShapeStyle::from(&pal.target).stroke_width(px(2.0)),
             ))
             .map_err(plot_error)?;
     }
@@ -86,7 +86,7 @@ pub fn draw_polar(canvas: &HtmlCanvasElement, phase: &PhaseWindow) -> Result<(),
         chart
             .draw_series(LineSeries::new(
                 [(0.0, 0.0), polar(phase.vector_strength, mean.to_radians())],
-                ShapeStyle::from(&ACCENT).stroke_width(px(3.0)),
+                ShapeStyle::from(&pal.accent).stroke_width(px(3.0)),
             ))
             .map_err(plot_error)?;
     }

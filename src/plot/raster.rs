@@ -1,6 +1,6 @@
 //! The spike raster of one window: input rows (binned counts) below, output spikes on top.
 
-use super::{draw_mesh, plot_error, prepare, ACCENT, DATA};
+use super::{draw_mesh, plot_error, prepare};
 use plotters::prelude::*;
 use tempora_engine::protocol::Raster;
 use web_sys::HtmlCanvasElement;
@@ -12,12 +12,11 @@ pub fn draw_raster(
     outputs: &[(f64, u32)],
     output_rows: u32,
 ) -> Result<(), String> {
-    let (root, px) = prepare(canvas)?;
+    let (root, px, pal) = prepare(canvas)?;
     let t0 = raster.start_s;
     let t1 = t0 + raster.bin_s * raster.bins.max(1) as f64;
     let gap = 1.0;
     let rows = raster.rows as f64 + gap + output_rows as f64;
-    let font = ("sans-serif", px(12.0)).into_font();
     let mut chart = ChartBuilder::on(&root)
         .margin(px(8.0))
         .caption(
@@ -25,13 +24,13 @@ pub fn draw_raster(
                 "Spike raster: first {} inputs (blue), outputs (red)",
                 raster.rows
             ),
-            ("sans-serif", px(14.0)),
+            pal.font(px(14.0)),
         )
         .x_label_area_size(px(36.0))
         .y_label_area_size(px(48.0))
         .build_cartesian_2d(t0..t1, 0.0..rows)
         .map_err(plot_error)?;
-    draw_mesh(&mut chart, "logical time (s)", "neuron", &font, 6)?;
+    draw_mesh(&mut chart, "logical time (s)", "neuron", &pal, px(12.0), 6)?;
     let bins = raster.bins as usize;
     chart
         .draw_series(
@@ -45,7 +44,7 @@ pub fn draw_raster(
                     let x = t0 + bin * raster.bin_s;
                     Rectangle::new(
                         [(x, row + 0.15), (x + raster.bin_s, row + 0.85)],
-                        DATA.filled(),
+                        pal.data.filled(),
                     )
                 }),
         )
@@ -55,7 +54,7 @@ pub fn draw_raster(
     chart
         .draw_series(outputs.iter().map(|&(t, n)| {
             let y = base + n as f64;
-            Rectangle::new([(t, y + 0.05), (t + tick, y + 0.95)], ACCENT.filled())
+            Rectangle::new([(t, y + 0.05), (t + tick, y + 0.95)], pal.accent.filled())
         }))
         .map_err(plot_error)?;
     root.present().map_err(plot_error)

@@ -351,6 +351,45 @@ try {
     await page.waitForFunction(() => /^tick · t = 0.000 s · windows: 0/.test(document.querySelector('[data-testid=readout]').textContent));
   });
 
+  await check('the dark theme follows the system setting, canvases included; the weight heatmap fills', async () => {
+    const cornerOf = (id) => page.evaluate((id) => {
+      const c = document.querySelector(`[data-testid=${id}]`);
+      const d = c.getContext('2d').getImageData(2, 2, 1, 1).data;
+      return [d[0], d[1], d[2]];
+    }, id);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await configure('stdp');
+    await runUntil(20);
+    const dark = await cornerOf('weights-heatmap');
+    assert(dark.every((v) => v < 70), `dark canvas background: ${dark}`);
+    const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    assert(bg === 'rgb(20, 23, 28)', `dark page background: ${bg}`);
+    // The heatmap has columns of several shades (weights spreading toward the bounds).
+    const shades = await page.evaluate(() => {
+      const c = document.querySelector('[data-testid=weights-heatmap]');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 4 * 7) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+      return seen.size;
+    });
+    assert(shades > 20, `only ${shades} colours in the heatmap`);
+    await page.screenshot({ path: join(shots, 'stdp-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForFunction(() => {
+      const c = document.querySelector('[data-testid=weights-heatmap]');
+      return c.getContext('2d').getImageData(2, 2, 1, 1).data[0] > 200;
+    }, null, { timeout: 5_000 });
+  });
+
+  await check('a narrow window (420 px) scrolls vertically only', async () => {
+    await page.setViewportSize({ width: 420, height: 800 });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.screenshot({ path: join(shots, 'narrow.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    assert(overflow <= 0, `${overflow} px of horizontal overflow`);
+  });
+
   await check('no errors in the page or the worker', async () => {
     assert(problems.length === 0, problems.join('\n'));
     const error = await page.getByTestId('error').textContent();
