@@ -14,6 +14,8 @@ use web_sys::HtmlCanvasElement;
 
 /// Logical seconds of traces shown.
 const TRACE_SPAN_S: f64 = 2.0;
+/// The shortest time between two redraws of the plots, ms (at most 20 redraws a second).
+const MIN_REDRAW_MS: f64 = 50.0;
 /// Network output samples shown (the newest).
 const OUTPUT_SAMPLES: usize = 150;
 
@@ -27,13 +29,24 @@ fn plot_canvas(
     draw: impl Fn(&HtmlCanvasElement) -> Result<(), String> + 'static,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
+    let draw = StoredValue::new_local(draw);
     Effect::new(move |_| {
         frame.track();
-        if let Some(canvas) = canvas.get() {
-            if let Err(e) = untrack(|| draw(&canvas)) {
-                log::error!("{test_id}: {e}");
-            }
-        }
+        // Each canvas draws in its own task, so a frame of many plots never blocks the main
+        // thread for their sum (long tasks measured by tests/e2e/perf.mjs).
+        set_timeout(
+            move || {
+                // The plot may be gone by now (another preset's plots replaced it).
+                let Some(canvas) = canvas.try_get_untracked().flatten() else {
+                    return;
+                };
+                let drawn = draw.try_with_value(|draw| untrack(|| draw(&canvas)));
+                if let Some(Err(e)) = drawn {
+                    log::error!("{test_id}: {e}");
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
     let save_png = move |_| {
         if let Some(canvas) = canvas.get_untracked() {
@@ -63,16 +76,30 @@ pub fn Plots(
     state: DashboardState,
 ) -> impl IntoView {
     let history = state.history;
-    // One redraw per display frame at most: new windows or a resize request a frame.
+    // One redraw per display frame at most, and at most every MIN_REDRAW_MS: new windows or a
+    // resize request a frame. Drawing every plot takes several ms; at full speed windows come
+    // hundreds of times a second, and redrawing for each would starve the main thread.
     let frame = RwSignal::new(0u64);
     let frame_requested = StoredValue::new(false);
+    let last_redraw = StoredValue::new(f64::NEG_INFINITY);
+    fn on_frame(frame: RwSignal<u64>, requested: StoredValue<bool>, last: StoredValue<f64>) {
+        request_animation_frame(move || {
+            let now = web_sys::window()
+                .and_then(|w| w.performance())
+                .map_or(0.0, |p| p.now());
+            if now - last.get_value() < MIN_REDRAW_MS {
+                on_frame(frame, requested, last);
+                return;
+            }
+            last.set_value(now);
+            requested.set_value(false);
+            frame.update(|n| *n += 1);
+        });
+    }
     let request_frame = move || {
         if !frame_requested.get_value() {
             frame_requested.set_value(true);
-            request_animation_frame(move || {
-                frame_requested.set_value(false);
-                frame.update(|n| *n += 1);
-            });
+            on_frame(frame, frame_requested, last_redraw);
         }
     };
     Effect::new(move |_| {

@@ -44,25 +44,64 @@ pub fn draw_heatmap(
             mix(pal.background.2, pal.data.2),
         )
     };
-    for &(t, counts) in columns {
-        let total = counts.iter().map(|&c| c as f64).sum::<f64>().max(1.0);
-        let bin = y_max / counts.len().max(1) as f64;
-        // Shares are small when spread over many bins: a square root keeps them visible.
-        chart
-            .draw_series(
-                counts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &c)| c > 0)
-                    .map(|(i, &c)| {
-                        let y = i as f64 * bin;
-                        Rectangle::new(
-                            [(t - width, y), (t, y + bin)],
-                            shade((c as f64 / total).sqrt()).filled(),
-                        )
-                    }),
-            )
-            .map_err(plot_error)?;
+    let share =
+        |c: u32, counts: &[u32]| c as f64 / counts.iter().map(|&c| c as f64).sum::<f64>().max(1.0);
+    // Full colour for the largest share shown, so the strip uses the whole ramp.
+    let top = columns
+        .iter()
+        .flat_map(|(_, counts)| counts.iter().map(|&c| share(c, counts)))
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    // Thousands of cells: paint them into one image (one canvas call) rather than one
+    // rectangle each, which would cost a canvas call per cell on every frame.
+    let (x_px, y_px) = chart.plotting_area().get_pixel_range();
+    let (w, h) = (
+        (x_px.end - x_px.start).max(1) as usize,
+        (y_px.end - y_px.start).max(1) as usize,
+    );
+    let mut image = vec![0u8; w * h * 4];
+    for px in image.chunks_exact_mut(4) {
+        px.copy_from_slice(&[pal.background.0, pal.background.1, pal.background.2, 255]);
     }
+    let to_px = |t: f64, y: f64| {
+        let (x, y) = chart.backend_coord(&(t, y));
+        (
+            (x - x_px.start).clamp(0, w as i32) as usize,
+            (y - y_px.start).clamp(0, h as i32) as usize,
+        )
+    };
+    let mut previous = t0 - width;
+    for &(t, counts) in columns {
+        let bin = y_max / counts.len().max(1) as f64;
+        // From the previous column's end, so skipped windows leave no gaps.
+        let start = std::mem::replace(&mut previous, t);
+        for (i, &c) in counts.iter().enumerate().filter(|(_, &c)| c > 0) {
+            // A square root keeps small shares visible next to the bounds' peaks.
+            let colour = shade((share(c, counts) / top).sqrt());
+            let (xa, ya) = to_px(start, (i + 1) as f64 * bin);
+            let (xb, yb) = to_px(t, i as f64 * bin);
+            for row in ya..yb.max(ya + 1).min(h) {
+                for col in xa..xb.max(xa + 1).min(w) {
+                    let k = (row * w + col) * 4;
+                    image[k..k + 3].copy_from_slice(&[colour.0, colour.1, colour.2]);
+                }
+            }
+        }
+    }
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&image),
+        w as u32,
+        h as u32,
+    )
+    .map_err(|e| format!("heatmap image: {e:?}"))?;
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| wasm_bindgen::JsCast::dyn_into(c).ok())
+        .ok_or("no 2d context")?;
+    context
+        .put_image_data(&data, x_px.start as f64, y_px.start as f64)
+        .map_err(|e| format!("heatmap image: {e:?}"))?;
     root.present().map_err(plot_error)
 }
