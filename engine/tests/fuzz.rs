@@ -1,0 +1,173 @@
+//! Fuzzing on stable Rust with proptest: the parameter parser (CLI `--set` and the UI's fields),
+//! the network file import, and the worker protocol's decoder followed by the session. No input
+//! may panic; every refusal is an error that says what is wrong.
+//!
+//! CI runs a short pass (256 cases per target). The long run, outside CI:
+//! `FUZZ_CASES=1000000 cargo test --release -p tempora-engine --test fuzz`
+
+use proptest::prelude::*;
+use tempora_engine::fann::import_network;
+use tempora_engine::params::{self, parse_value};
+use tempora_engine::preset;
+use tempora_engine::protocol::{Command, Envelope, Event};
+use tempora_engine::session::Session;
+
+fn cases() -> u32 {
+    std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
+/// Text that looks like what people type into a parameter field, and worse.
+fn field_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[-+]?[0-9]{0,6}(\\\\.[0-9]{0,6})?(e[-+]?[0-9]{1,3})? ?(ms|us|ns|s|mV|V|Hz|kHz|deg)?",
+        "(inf|-inf|NaN|nan|1e999|-0|0x10|1_000| |)",
+        "[a-z_]{1,12}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn parameter_text_never_panics_and_what_passes_is_in_range(text in field_text(), pick in any::<prop::sample::Index>()) {
+        let presets = preset::all();
+        let p = &presets[pick.index(presets.len())];
+        let spec = &p.params[pick.index(p.params.len())];
+        match parse_value(spec, &text) {
+            Ok(value) => {
+                // Parsing accepts any number; checking is what guards the range.
+                match params::check_value(spec, value) {
+                    Ok(()) => prop_assert!(value.is_finite() && value >= spec.min && value <= spec.max),
+                    Err(e) => prop_assert!(e.to_string().contains(spec.name)),
+                }
+            }
+            Err(e) => prop_assert!(e.to_string().contains(spec.name), "{e}"),
+        }
+        if let Ok((name, value)) = params::split_assignment(&text) {
+            prop_assert!(!name.contains('=') || value.contains('='));
+        }
+    }
+
+    #[test]
+    fn network_files_never_panic_and_what_loads_runs(bytes in prop_oneof![
+        any::<Vec<u8>>(),
+        valid_network_text().prop_flat_map(|text| mutate(text.into_bytes())),
+    ]) {
+        match import_network(&bytes) {
+            Ok(mut net) => {
+                let x = vec![0.5; net.inputs()];
+                let y = net.forward(&x).unwrap();
+                prop_assert_eq!(y.len(), net.outputs());
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
+
+    #[test]
+    fn protocol_messages_never_panic_the_decoder_or_the_session(text in prop_oneof![
+        any::<String>(),
+        typed_command_text(),
+        valid_command_text().prop_flat_map(|t| mutate(t.into_bytes()).prop_map(|b| String::from_utf8_lossy(&b).into_owned())),
+    ]) {
+        if let Ok(envelope) = serde_json::from_str::<Envelope<Command>>(&text) {
+            let mut session = Session::new();
+            let replies = session.handle(envelope.msg);
+            let answered = matches!(replies[0], Event::Status(_) | Event::Error { .. });
+            prop_assert!(answered, "{:?}", replies);
+        }
+    }
+}
+
+fn valid_network_text() -> impl Strategy<Value = String> {
+    (1usize..4, 1usize..5, 1usize..3, any::<u64>()).prop_map(|(i, h, o, seed)| {
+        use rand::SeedableRng;
+        let spec = tempora_engine::fann::NetSpec {
+            layers: vec![i, h, o],
+            hidden: tempora_engine::fann::Activation::Sigmoid,
+            output: tempora_engine::fann::Activation::Linear,
+            steepness: 1.0,
+        };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let net =
+            tempora_engine::fann::PackedNet::from_network(&spec.build(1.0, &mut rng).unwrap())
+                .unwrap();
+        tempora_engine::fann::export_network(&net)
+    })
+}
+
+/// Well-formed commands with arbitrary contents: any preset name, seed, parameter names from
+/// every preset with any value, any speed and duration.
+fn typed_command_text() -> impl Strategy<Value = String> {
+    let names: Vec<&'static str> = preset::all()
+        .iter()
+        .flat_map(|p| p.params.iter().map(|s| s.name))
+        .chain(["nope", ""])
+        .collect();
+    let presets: Vec<&'static str> = preset::all()
+        .iter()
+        .map(|p| p.name)
+        .chain(["", "x"])
+        .collect();
+    let value = prop_oneof![
+        any::<f64>(),
+        -10.0..10.0f64,
+        0.0..1e-3f64,
+        Just(0.0),
+        Just(1e300)
+    ];
+    let params = prop::collection::btree_map(prop::sample::select(names), value.clone(), 0..4);
+    prop_oneof![
+        (prop::sample::select(presets), any::<u64>(), params.clone()).prop_map(|(preset, seed, params)| {
+            serde_json::json!({"v": 1, "msg": {"type": "configure", "preset": preset, "seed": seed, "params": params}}).to_string()
+        }),
+        params.prop_map(|params| serde_json::json!({"v": 1, "msg": {"type": "set_live_params", "params": params}}).to_string()),
+        value.clone().prop_map(|speed| serde_json::json!({"v": 1, "msg": {"type": "set_pacing", "pacing": {"mode": "real_time", "speed": speed}}}).to_string()),
+        value.prop_map(|d| serde_json::json!({"v": 1, "msg": {"type": "set_duration", "duration_s": d}}).to_string()),
+    ]
+}
+
+fn valid_command_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(
+            r#"{"v":1,"msg":{"type":"configure","preset":"xor","seed":3,"params":{"hidden":5.0}}}"#
+                .to_string()
+        ),
+        Just(r#"{"v":1,"msg":{"type":"set_live_params","params":{"step":0.5}}}"#.to_string()),
+        Just(
+            r#"{"v":1,"msg":{"type":"set_pacing","pacing":{"mode":"real_time","speed":2.0}}}"#
+                .to_string()
+        ),
+        Just(r#"{"v":1,"msg":{"type":"set_duration","duration_s":1.5}}"#.to_string()),
+        Just(r#"{"v":1,"msg":{"type":"step"}}"#.to_string()),
+    ]
+}
+
+/// A few byte-level edits of `bytes`: flips, deletions, duplications, digit swaps.
+fn mutate(bytes: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
+    let len = bytes.len().max(1);
+    prop::collection::vec((0..len, 0u8..4, any::<u8>()), 1..6).prop_map(move |edits| {
+        let mut b = bytes.clone();
+        for (at, kind, byte) in edits {
+            if b.is_empty() {
+                break;
+            }
+            let at = at % b.len();
+            match kind {
+                0 => b[at] = byte,
+                1 => {
+                    b.remove(at);
+                }
+                2 => {
+                    let chunk: Vec<u8> = b[at..(at + 16).min(b.len())].to_vec();
+                    b.splice(at..at, chunk);
+                }
+                _ => b[at] = b"0123456789-.e"[byte as usize % 13],
+            }
+        }
+        b
+    })
+}
