@@ -6,17 +6,14 @@
 //!
 //! `fault_at` injects NaN into the state at a time, to see the watchdog's reaction.
 
-use super::net_core::{guard_and_watchdog, net_param_error, NetCore, GUARD_AND_WATCHDOG_PARAMS};
+use super::net_core::{build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS};
 use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
-use crate::fann::{Activation, NetSpec, PackedNet, Recurrent};
+use crate::fann::{Activation, NetSpec};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::WindowSummary;
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
-use crate::simulation::{Model, Report, Sim, Simulation};
+use crate::simulation::{Sim, Simulation};
 use crate::time::{TimePoint, TimeSpan};
-use crate::window::{schedule_windows, WindowBounds, WindowSink};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use crate::window::schedule_windows;
 use std::f64::consts::TAU;
 
 pub(super) const PRESET: Preset = Preset {
@@ -69,19 +66,15 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         output: Activation::Linear,
         steepness: 1.0,
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(1);
-    let network = spec
-        .build(values["init_scale"], &mut rng)
-        .map_err(|e| net_param_error("hidden", e))?;
-    let net = PackedNet::from_network(&network).map_err(|e| net_param_error("hidden", e))?;
-    // Start off the origin so an expansive map has something to expand.
-    let initial = (0..k).map(|i| 0.1 * (1.0 + i as f64 / k as f64)).collect();
-    let net = Recurrent::new(net, k, initial).map_err(|e| net_param_error("state", e))?;
-    let (guard, watchdog, budget) =
-        guard_and_watchdog(values, values["oscillation_steps"] as usize);
-    let core = NetCore::new(net, guard, watchdog, budget, None, window)
-        .map_err(|e| net_param_error("hidden", e))?;
+    let setup = NetSetup {
+        spec,
+        feedback: k,
+        // Start off the origin so an expansive map has something to expand.
+        initial_state: (0..k).map(|i| 0.1 * (1.0 + i as f64 / k as f64)).collect(),
+        trainer: None,
+        oscillation_steps: values["oscillation_steps"] as usize,
+    };
+    let (core, _) = build_core(values, seed, setup, window)?;
     let fault_at = (values["fault_at"] > 0.0)
         .then(|| span(values, "fault_at").map(|s| TimePoint(s.as_nanos())))
         .transpose()?;
@@ -140,24 +133,18 @@ impl Task<DivergenceWorld> for FaultTask {
     }
 }
 
-impl WindowSink for DivergenceWorld {
-    fn close_window(&mut self, bounds: WindowBounds) {
-        self.core.close_window(bounds);
-    }
-}
-
-impl Model for DivergenceWorld {
-    fn take_window(&mut self) -> Option<WindowSummary> {
-        self.core.take_window()
+impl NetWorld for DivergenceWorld {
+    fn core(&self) -> &NetCore {
+        &self.core
     }
 
-    fn halted(&self) -> Option<String> {
-        self.core.halted()
+    fn core_mut(&mut self) -> &mut NetCore {
+        &mut self.core
     }
 
     /// A new drive frequency restarts the drive's phase from `omega t` (a jump, like a new
     /// signal generator setting).
-    fn set_live_params(&mut self, values: &ParamValues) {
+    fn set_live(&mut self, values: &ParamValues) {
         if let Some(&a) = values.get("drive_amplitude") {
             self.amplitude = a;
         }
@@ -165,26 +152,16 @@ impl Model for DivergenceWorld {
             self.omega = TAU * f;
         }
     }
-
-    fn network(&self) -> Option<PackedNet> {
-        Some(self.core.net().net().clone())
-    }
-
-    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
-        self.core.replace_network(net)
-    }
-
-    fn report(&self) -> Report {
-        self.core.report()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fann::{Action, Alarm};
+    use crate::protocol::WindowSummary;
     use crate::protocol::{NetWindow, WindowData};
     use crate::simulation::run_to;
+    use crate::simulation::Report;
 
     fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
         let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();

@@ -9,8 +9,8 @@
 
 use super::{choice_spec, inconsistent, spec};
 use crate::fann::{
-    Action, Alarm, Algorithm, Examples, Guard, GuardKind, LipschitzEstimate, NetError, PackedNet,
-    Recurrent, Trainer, Watchdog, WatchdogConfig,
+    Action, Alarm, Algorithm, Examples, Guard, GuardKind, LipschitzEstimate, NetError, NetSpec,
+    PackedNet, Recurrent, Trainer, Watchdog, WatchdogConfig,
 };
 use crate::models::temporal::TemporalNetwork;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
@@ -18,9 +18,11 @@ use crate::protocol::{
     LipschitzWindow, NetSample, NetWindow, TrainingWindow, WatchdogEvent, WatchdogWindow,
     WindowData, WindowSummary,
 };
-use crate::simulation::Report;
+use crate::simulation::{Model, Report};
 use crate::time::{TimePoint, TimeSpan};
-use crate::window::{Recent, WindowBounds, WindowConfig};
+use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 
 /// Parameters every network preset has: guard, watchdog and budget.
@@ -64,7 +66,7 @@ pub(super) const GUARD_AND_WATCHDOG_PARAMS: [ParamSpec; 5] = [
 ];
 
 /// Guard, watchdog and budget from the shared parameters.
-pub(super) fn guard_and_watchdog(
+fn guard_and_watchdog(
     values: &ParamValues,
     oscillation_steps: usize,
 ) -> (GuardKind, WatchdogConfig, u64) {
@@ -88,6 +90,91 @@ pub(super) fn algorithm(values: &ParamValues) -> Algorithm {
         Algorithm::Backprop {
             rate: values["learning_rate"],
         }
+    }
+}
+
+/// How a network preset's network is wired and trained.
+pub(super) struct NetSetup {
+    /// Layers and activations.
+    pub spec: NetSpec,
+    /// Outputs fed back as the first inputs (0: feedforward).
+    pub feedback: usize,
+    /// The state (outputs) it starts from.
+    pub initial_state: Vec<f64>,
+    /// Its trainer, if it trains.
+    pub trainer: Option<Algorithm>,
+    /// Steps of alternation the watchdog calls an oscillation (0: off).
+    pub oscillation_steps: usize,
+}
+
+/// Builds the network with weights uniform in `[-init_scale, init_scale]` drawn from the model's
+/// RNG (seed, stream 1; returned for the preset's own draws), under the shared guard, watchdog
+/// and budget parameters.
+pub(super) fn build_core(
+    values: &ParamValues,
+    seed: u64,
+    setup: NetSetup,
+    window: WindowConfig,
+) -> Result<(NetCore, ChaCha8Rng), ParamError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1);
+    let network = setup
+        .spec
+        .build(values["init_scale"], &mut rng)
+        .map_err(|e| net_param_error("hidden", e))?;
+    let net = PackedNet::from_network(&network).map_err(|e| net_param_error("hidden", e))?;
+    let net = Recurrent::new(net, setup.feedback, setup.initial_state)
+        .map_err(|e| net_param_error("hidden", e))?;
+    let (guard, watchdog, budget) = guard_and_watchdog(values, setup.oscillation_steps);
+    let core = NetCore::new(net, guard, watchdog, budget, setup.trainer, window)
+        .map_err(|e| net_param_error("learning_rate", e))?;
+    Ok((core, rng))
+}
+
+/// A network preset's world: a [`NetCore`] and what the preset adds. Every such world is a
+/// [`Model`] and a [`WindowSink`] through the core.
+pub(super) trait NetWorld {
+    /// The network under guard and watchdog.
+    fn core(&self) -> &NetCore;
+    /// The same, writable.
+    fn core_mut(&mut self) -> &mut NetCore;
+    /// Takes the preset's live parameters (see [`Model::set_live_params`]).
+    fn set_live(&mut self, values: &ParamValues);
+    /// Adds the preset's own results to the core's report.
+    fn extend_report(&self, _report: &mut Report) {}
+}
+
+impl<T: NetWorld> WindowSink for T {
+    fn close_window(&mut self, bounds: WindowBounds) {
+        self.core_mut().close_window(bounds);
+    }
+}
+
+impl<T: NetWorld> Model for T {
+    fn take_window(&mut self) -> Option<WindowSummary> {
+        self.core_mut().take_window()
+    }
+
+    fn report(&self) -> Report {
+        let mut report = self.core().report();
+        self.extend_report(&mut report);
+        report
+    }
+
+    fn halted(&self) -> Option<String> {
+        self.core().halted()
+    }
+
+    fn set_live_params(&mut self, values: &ParamValues) {
+        self.set_live(values);
+    }
+
+    fn network(&self) -> Option<PackedNet> {
+        Some(self.core().net().net().clone())
+    }
+
+    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
+        self.core_mut().replace_network(net)
     }
 }
 

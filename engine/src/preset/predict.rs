@@ -9,19 +9,16 @@
 //! with the baseline that predicts "the same as the last sample".
 
 use super::net_core::{
-    algorithm, guard_and_watchdog, net_param_error, NetCore, GUARD_AND_WATCHDOG_PARAMS,
+    algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS,
 };
 use super::xor::TRAINERS;
 use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
-use crate::fann::{
-    Activation, Examples, NetSpec, PackedNet, Recurrent, RegimeShift, Sine, SineStream,
-};
+use crate::fann::{Activation, Examples, NetSpec, RegimeShift, Sine, SineStream};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::WindowSummary;
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
-use crate::simulation::{Model, Report, Sim, Simulation};
+use crate::simulation::{Sim, Simulation};
 use crate::time::{TimePoint, TimeSpan};
-use crate::window::{schedule_windows, WindowBounds, WindowSink};
+use crate::window::schedule_windows;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
@@ -92,23 +89,14 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         output: Activation::Linear,
         steepness: values["steepness"],
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(1);
-    let network = spec
-        .build(values["init_scale"], &mut rng)
-        .map_err(|e| net_param_error("hidden", e))?;
-    let net = PackedNet::from_network(&network).map_err(|e| net_param_error("hidden", e))?;
-    let net = Recurrent::new(net, 0, vec![0.0]).map_err(|e| net_param_error("hidden", e))?;
-    let (guard, watchdog, budget) = guard_and_watchdog(values, 0);
-    let core = NetCore::new(
-        net,
-        guard,
-        watchdog,
-        budget,
-        Some(algorithm(values)),
-        window,
-    )
-    .map_err(|e| net_param_error("learning_rate", e))?;
+    let setup = NetSetup {
+        spec,
+        feedback: 0,
+        initial_state: vec![0.0],
+        trainer: Some(algorithm(values)),
+        oscillation_steps: 0,
+    };
+    let (core, _) = build_core(values, seed, setup, window)?;
     let f = values["frequency"];
     let shift = (values["shift_at"] > 0.0).then(|| RegimeShift {
         at_s: values["shift_at"],
@@ -227,22 +215,16 @@ impl Task<PredictWorld> for TrainTask {
     }
 }
 
-impl WindowSink for PredictWorld {
-    fn close_window(&mut self, bounds: WindowBounds) {
-        self.core.close_window(bounds);
-    }
-}
-
-impl Model for PredictWorld {
-    fn take_window(&mut self) -> Option<WindowSummary> {
-        self.core.take_window()
+impl NetWorld for PredictWorld {
+    fn core(&self) -> &NetCore {
+        &self.core
     }
 
-    fn halted(&self) -> Option<String> {
-        self.core.halted()
+    fn core_mut(&mut self) -> &mut NetCore {
+        &mut self.core
     }
 
-    fn set_live_params(&mut self, values: &ParamValues) {
+    fn set_live(&mut self, values: &ParamValues) {
         if let Some(&noise) = values.get("noise") {
             self.stream.set_noise(noise);
         }
@@ -253,23 +235,12 @@ impl Model for PredictWorld {
             self.epochs = epochs as u32;
         }
     }
-
-    fn network(&self) -> Option<PackedNet> {
-        Some(self.core.net().net().clone())
-    }
-
-    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
-        self.core.replace_network(net)
-    }
-
-    fn report(&self) -> Report {
-        self.core.report()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::WindowSummary;
     use crate::protocol::{NetWindow, WindowData};
     use crate::simulation::run_to;
 

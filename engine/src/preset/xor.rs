@@ -7,17 +7,16 @@
 //! as right when it has the target's sign.
 
 use super::net_core::{
-    algorithm, guard_and_watchdog, net_param_error, NetCore, GUARD_AND_WATCHDOG_PARAMS,
+    algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS,
 };
 use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
-use crate::fann::{standard_normal, Activation, Examples, NetSpec, PackedNet, Recurrent};
+use crate::fann::{standard_normal, Activation, Examples, NetSpec};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::WindowSummary;
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
-use crate::simulation::{Model, Report, Sim, Simulation};
+use crate::simulation::{Report, Sim, Simulation};
 use crate::time::{TimePoint, TimeSpan};
-use crate::window::{schedule_windows, WindowBounds, WindowSink};
-use rand::{Rng, SeedableRng};
+use crate::window::schedule_windows;
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 pub(super) const PRESET: Preset = Preset {
@@ -109,24 +108,15 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         output: Activation::SigmoidSymmetric,
         steepness: values["steepness"],
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(1);
-    let network = spec
-        .build(values["init_scale"], &mut rng)
-        .map_err(|e| net_param_error("hidden", e))?;
-    let net = PackedNet::from_network(&network).map_err(|e| net_param_error("hidden", e))?;
-    let net = Recurrent::new(net, 0, vec![0.0]).map_err(|e| net_param_error("hidden", e))?;
-    let (guard, watchdog, budget) = guard_and_watchdog(values, 0);
-    let core = NetCore::new(
-        net,
-        guard,
-        watchdog,
-        budget,
-        Some(algorithm(values)),
-        window,
-    )
-    .map_err(|e| net_param_error("learning_rate", e))?
-    .classifying();
+    let setup = NetSetup {
+        spec,
+        feedback: 0,
+        initial_state: vec![0.0],
+        trainer: Some(algorithm(values)),
+        oscillation_steps: 0,
+    };
+    let (core, rng) = build_core(values, seed, setup, window)?;
+    let core = core.classifying();
     let world = XorWorld {
         core,
         data: xor_examples(),
@@ -200,22 +190,16 @@ impl Task<XorWorld> for TrainTask {
     }
 }
 
-impl WindowSink for XorWorld {
-    fn close_window(&mut self, bounds: WindowBounds) {
-        self.core.close_window(bounds);
-    }
-}
-
-impl Model for XorWorld {
-    fn take_window(&mut self) -> Option<WindowSummary> {
-        self.core.take_window()
+impl NetWorld for XorWorld {
+    fn core(&self) -> &NetCore {
+        &self.core
     }
 
-    fn halted(&self) -> Option<String> {
-        self.core.halted()
+    fn core_mut(&mut self) -> &mut NetCore {
+        &mut self.core
     }
 
-    fn set_live_params(&mut self, values: &ParamValues) {
+    fn set_live(&mut self, values: &ParamValues) {
         if let Some(&noise) = values.get("input_noise") {
             self.noise = noise;
         }
@@ -224,26 +208,17 @@ impl Model for XorWorld {
         }
     }
 
-    fn network(&self) -> Option<PackedNet> {
-        Some(self.core.net().net().clone())
-    }
-
-    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
-        self.core.replace_network(net)
-    }
-
-    fn report(&self) -> Report {
-        let mut r = self.core.report();
+    /// The network's answer to each XOR case: `[x1, x2, y]`.
+    fn extend_report(&self, report: &mut Report) {
         let mut net = self.core.net().net().clone();
         let predictions: Vec<[f64; 3]> = PATTERNS
             .iter()
             .map(|(x, _)| [x[0], x[1], net.forward_unchecked(x)[0]])
             .collect();
-        r.insert(
+        report.insert(
             "predictions".into(),
             serde_json::to_value(predictions).unwrap_or_default(),
         );
-        r
     }
 }
 
@@ -251,7 +226,9 @@ impl Model for XorWorld {
 mod tests {
     use super::*;
     use crate::protocol::WindowData;
+    use crate::protocol::WindowSummary;
     use crate::simulation::run_to;
+    use crate::simulation::Report;
 
     fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
         let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
