@@ -165,8 +165,19 @@ pub fn App() -> impl IntoView {
             None => "–".to_string(),
         };
         let rate = timing.map_or("–".to_string(), |t| format!("{:.0}", t.tasks_per_s));
+        // Slice load and backlog handling only mean something when paced.
+        let load = match timing {
+            Some(t) if paced => format!(
+                " · slice load {:.0} % · backlog: {} caught up, {} dropped ({:.1} ms skipped)",
+                t.slice_load * 100.0,
+                t.catch_up_events,
+                t.reanchor_events,
+                t.skipped_wall_ns as f64 / 1e6
+            ),
+            _ => String::new(),
+        };
         format!(
-            "{preset} · t = {now_s:.3} s · windows: {} (dropped {}, not sent {}) · lateness p99: {lateness} · tasks/s: {rate}",
+            "{preset} · t = {now_s:.3} s · windows: {} (dropped {}, not sent {}) · lateness p99: {lateness} · tasks/s: {rate}{load}",
             history.len(),
             history.dropped(),
             history.skipped()

@@ -140,10 +140,9 @@ pub fn Plots(
                             Some(t) => draw_log_histogram(
                                 c,
                                 &format!(
-                                    "Lateness in the last window: p50 {:.1} us, p99 {:.1} us, slice load {:.0} %",
+                                    "Lateness in the last window: p50 {:.1} us, p99 {:.1} us",
                                     t.lateness.p50 as f64 / 1e3,
                                     t.lateness.p99 as f64 / 1e3,
-                                    t.slice_load * 100.0
                                 ),
                                 &t.lateness_buckets,
                             ),
