@@ -4,7 +4,7 @@
 //! [`MAX_WINDOWS`], and counted.
 
 use std::collections::VecDeque;
-use tempora_engine::protocol::{NetWindow, SpikeWindow, WindowData, WindowSummary};
+use tempora_engine::protocol::{NetSample, NetWindow, SpikeWindow, WindowData, WindowSummary};
 use tempora_engine::runner::TimingReport;
 
 /// `(t in s, value)` points in time order.
@@ -115,17 +115,30 @@ impl History {
     /// Network output 0 and its target, the last `count` samples, each once even where windows
     /// overlap.
     pub fn network_outputs(&self, count: usize) -> (Series, Series) {
-        let mut output = self.recent_samples(f64::INFINITY, |data| match data {
-            WindowData::Network(n) => n.samples.iter().map(|s| [s.t_s, s.output]).collect(),
-            _ => Vec::new(),
+        // Only the newest windows that hold `count` samples are read (overlaps may repeat a
+        // few; the cut below keeps exactly `count`).
+        let mut held = 0;
+        let first = self
+            .windows
+            .iter()
+            .rposition(|w| {
+                if let WindowData::Network(n) = &w.data {
+                    held += n.samples.len();
+                }
+                held >= count
+            })
+            .unwrap_or(0);
+        fn network(data: &WindowData) -> Option<std::slice::Iter<'_, NetSample>> {
+            match data {
+                WindowData::Network(n) => Some(n.samples.iter()),
+                _ => None,
+            }
+        }
+        let mut output = self.recent_samples(first, f64::INFINITY, |data| {
+            network(data).map(|s| s.map(|s| (s.t_s, s.output)))
         });
-        let mut target = self.recent_samples(f64::INFINITY, |data| match data {
-            WindowData::Network(n) => n
-                .samples
-                .iter()
-                .filter_map(|s| s.target.map(|t| [s.t_s, t]))
-                .collect(),
-            _ => Vec::new(),
+        let mut target = self.recent_samples(first, f64::INFINITY, |data| {
+            network(data).map(|s| s.filter_map(|s| s.target.map(|t| (s.t_s, t))))
         });
         let start = output.len().saturating_sub(count);
         let first_t = output.get(start).map_or(f64::NEG_INFINITY, |p| p.0);
@@ -166,37 +179,39 @@ impl History {
 
     /// The membrane samples of the last `span_s` seconds, each once even where windows overlap.
     pub fn membrane(&self, span_s: f64) -> Vec<(f64, f64)> {
-        self.recent_samples(span_s, |data| match data {
-            WindowData::Spiking(s) => s.membrane.clone(),
-            _ => Vec::new(),
+        self.recent_samples(0, span_s, |data| match data {
+            WindowData::Spiking(s) => Some(s.membrane.iter().map(|p| (p[0], p[1]))),
+            _ => None,
         })
     }
 
     /// The trace of the last `span_s` seconds of logical time, each sample once even where
     /// windows overlap: `(t in s, value)` in time order.
     pub fn trace(&self, span_s: f64) -> Vec<(f64, f64)> {
-        self.recent_samples(span_s, |data| match data {
-            WindowData::Trace { points, .. } => points.clone(),
-            _ => Vec::new(),
+        self.recent_samples(0, span_s, |data| match data {
+            WindowData::Trace { points, .. } => Some(points.iter().map(|p| (p[0], p[1]))),
+            _ => None,
         })
     }
 
-    /// Concatenates the `(t, value)` samples that `samples` finds in each window, skipping those
-    /// an earlier overlapping window already gave, and keeps the last `span_s` seconds.
-    fn recent_samples(
-        &self,
+    /// Concatenates the `(t, value)` samples that `samples` finds in each window from index
+    /// `first` on, skipping those an earlier overlapping window already gave, and keeps the last
+    /// `span_s` seconds. Reads the windows in place (no copy per window).
+    fn recent_samples<'a, I: Iterator<Item = (f64, f64)>>(
+        &'a self,
+        first: usize,
         span_s: f64,
-        samples: impl Fn(&WindowData) -> Vec<[f64; 2]>,
+        samples: impl Fn(&'a WindowData) -> Option<I>,
     ) -> Vec<(f64, f64)> {
         let mut out: Vec<(f64, f64)> = Vec::new();
-        for points in self.windows.iter().map(|w| samples(&w.data)) {
+        for points in self
+            .windows
+            .iter()
+            .skip(first)
+            .filter_map(|w| samples(&w.data))
+        {
             let last_t = out.last().map_or(f64::NEG_INFINITY, |p| p.0);
-            out.extend(
-                points
-                    .iter()
-                    .filter(|p| p[0] > last_t)
-                    .map(|p| (p[0], p[1])),
-            );
+            out.extend(points.filter(|p| p.0 > last_t));
         }
         let end = out.last().map_or(0.0, |p| p.0);
         let start = out.partition_point(|p| p.0 < end - span_s);

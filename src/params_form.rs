@@ -43,18 +43,26 @@ pub fn ParamsForm(
     let seed_text = RwSignal::new("1".to_string());
     let fields = RwSignal::new(Vec::<Field>::new());
 
-    // Follow the worker: when it reports a run, show that run's preset, seed and values.
+    // Follow the worker: when it reports a new run or new values, show that run's preset, seed
+    // and values. A status that only changes the run state, pacing or duration leaves the form
+    // (and a preset chosen but not yet applied) alone.
+    let last_shown = StoredValue::new(None::<(u64, usize, ParamValues)>);
     Effect::new(move |_| {
         let Some(status) = state.status.get() else {
             return;
         };
         let presets = state.presets.get();
+        // Show accepted live changes even before they land.
+        let mut shown = status.params.clone();
+        shown.extend(status.pending_live.clone());
+        let key = Some((status.run_id, presets.len(), shown.clone()));
+        if last_shown.get_value() == key {
+            return;
+        }
         if let Some(info) = presets.iter().find(|p| p.name == status.preset) {
+            last_shown.set_value(key);
             preset.set(status.preset.clone());
             seed_text.set(status.seed.to_string());
-            // Show accepted live changes even before they land.
-            let mut shown = status.params.clone();
-            shown.extend(status.pending_live.clone());
             fields.set(fields_for(&info.params, Some(&shown)));
         }
     });

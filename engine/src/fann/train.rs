@@ -86,6 +86,19 @@ pub enum Algorithm {
     },
 }
 
+impl Algorithm {
+    /// Names for parameter choices and reports, in the order of the `trainer` choice.
+    pub const NAMES: &'static [&'static str] = &["rprop", "backprop"];
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Rprop => Self::NAMES[0],
+            Algorithm::Backprop { .. } => Self::NAMES[1],
+        }
+    }
+}
+
 const RPROP_INCREASE: f64 = 1.2;
 const RPROP_DECREASE: f64 = 0.5;
 const RPROP_DELTA_MIN: f64 = 0.0;

@@ -65,6 +65,14 @@ pub(super) const GUARD_AND_WATCHDOG_PARAMS: [ParamSpec; 5] = [
     ),
 ];
 
+/// The `trainer` parameter of the training presets (see [`algorithm`]).
+pub(super) const TRAINER_PARAM: ParamSpec = choice_spec(
+    "trainer",
+    0,
+    Algorithm::NAMES,
+    "rprop: iRPROP- (batch, C FANN's constants); backprop: online gradient steps of learning_rate.",
+);
+
 /// Guard, watchdog and budget from the shared parameters.
 fn guard_and_watchdog(
     values: &ParamValues,
@@ -425,10 +433,7 @@ impl NetCore {
             .filter_map(|(_, e)| e.ratio)
             .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
         let training = self.trainer.as_ref().map(|tr| TrainingWindow {
-            algorithm: match self.trainer_algorithm() {
-                Some(Algorithm::Rprop) => "rprop".into(),
-                _ => "backprop".into(),
-            },
+            algorithm: tr.algorithm().name().into(),
             epochs: tr.epochs() - self.epochs_at_close,
             total_epochs: tr.epochs(),
             rmse: self.training_rmse,
@@ -480,10 +485,6 @@ impl NetCore {
             data: WindowData::Network(Box::new(summary)),
             timing: None,
         });
-    }
-
-    fn trainer_algorithm(&self) -> Option<Algorithm> {
-        self.trainer.as_ref().map(Trainer::algorithm)
     }
 
     /// The oldest closed window not yet taken.

@@ -9,9 +9,8 @@
 //! with the baseline that predicts "the same as the last sample".
 
 use super::net_core::{
-    algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS,
+    algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS, TRAINER_PARAM,
 };
-use super::xor::TRAINERS;
 use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
 use crate::fann::{Activation, Examples, NetSpec, RegimeShift, Sine, SineStream};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
@@ -32,7 +31,14 @@ pub(super) const PRESET: Preset = Preset {
 };
 
 const PARAMS: &[ParamSpec] = &[
-    spec("taps", Unit::Count, 8.0, 1.0, 64.0, "Past samples the network sees."),
+    spec(
+        "taps",
+        Unit::Count,
+        8.0,
+        1.0,
+        64.0,
+        "Past samples the network sees.",
+    ),
     spec("hidden", Unit::Count, 8.0, 1.0, 128.0, "Hidden neurons."),
     choice_spec(
         "hidden_activation",
@@ -40,22 +46,87 @@ const PARAMS: &[ParamSpec] = &[
         Activation::NAMES,
         "Activation of the hidden layer (the output is linear).",
     ),
-    spec("steepness", Unit::Dimensionless, 1.0, 0.05, 10.0, "Activation steepness s."),
-    spec("sample_period", Unit::Seconds, 0.02, 1e-6, 1.0, "Logical time between samples."),
-    spec("frequency", Unit::Hertz, 2.0, 1e-3, 1e5, "Frequency f of the main sine."),
-    spec("noise", Unit::Dimensionless, 0.05, 0.0, 10.0, "Standard deviation of the noise."),
-    spec("shift_at", Unit::Seconds, 6.0, 0.0, 1e6, "When the frequencies change (0: never)."),
-    spec("shift_factor", Unit::Dimensionless, 1.7, 0.01, 100.0, "Factor on every frequency after the shift."),
-    choice_spec(
-        "trainer",
-        0,
-        TRAINERS,
-        "rprop: iRPROP- (batch, C FANN's constants); backprop: online gradient steps of learning_rate.",
+    spec(
+        "steepness",
+        Unit::Dimensionless,
+        1.0,
+        0.05,
+        10.0,
+        "Activation steepness s.",
     ),
-    spec("learning_rate", Unit::Dimensionless, 0.01, 1e-6, 100.0, "Step size of backprop (rprop adapts its own)."),
-    spec("epochs_per_sample", Unit::Count, 4.0, 0.0, 1000.0, "Training epochs after each sample."),
-    spec("buffer", Unit::Count, 64.0, 1.0, 10_000.0, "Most recent examples trained on."),
-    spec("init_scale", Unit::Dimensionless, 0.3, 0.0, 100.0, "Initial weights are uniform in [-init_scale, init_scale]."),
+    spec(
+        "sample_period",
+        Unit::Seconds,
+        0.02,
+        1e-6,
+        1.0,
+        "Logical time between samples.",
+    ),
+    spec(
+        "frequency",
+        Unit::Hertz,
+        2.0,
+        1e-3,
+        1e5,
+        "Frequency f of the main sine.",
+    ),
+    spec(
+        "noise",
+        Unit::Dimensionless,
+        0.05,
+        0.0,
+        10.0,
+        "Standard deviation of the noise.",
+    ),
+    spec(
+        "shift_at",
+        Unit::Seconds,
+        6.0,
+        0.0,
+        1e6,
+        "When the frequencies change (0: never).",
+    ),
+    spec(
+        "shift_factor",
+        Unit::Dimensionless,
+        1.7,
+        0.01,
+        100.0,
+        "Factor on every frequency after the shift.",
+    ),
+    TRAINER_PARAM,
+    spec(
+        "learning_rate",
+        Unit::Dimensionless,
+        0.01,
+        1e-6,
+        100.0,
+        "Step size of backprop (rprop adapts its own).",
+    ),
+    spec(
+        "epochs_per_sample",
+        Unit::Count,
+        4.0,
+        0.0,
+        1000.0,
+        "Training epochs after each sample.",
+    ),
+    spec(
+        "buffer",
+        Unit::Count,
+        64.0,
+        1.0,
+        10_000.0,
+        "Most recent examples trained on.",
+    ),
+    spec(
+        "init_scale",
+        Unit::Dimensionless,
+        0.3,
+        0.0,
+        100.0,
+        "Initial weights are uniform in [-init_scale, init_scale].",
+    ),
     GUARD_AND_WATCHDOG_PARAMS[0],
     GUARD_AND_WATCHDOG_PARAMS[1],
     GUARD_AND_WATCHDOG_PARAMS[2],

@@ -7,7 +7,7 @@
 //! as right when it has the target's sign.
 
 use super::net_core::{
-    algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS,
+    algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS, TRAINER_PARAM,
 };
 use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
 use crate::fann::{standard_normal, Activation, Examples, NetSpec};
@@ -27,9 +27,6 @@ pub(super) const PRESET: Preset = Preset {
     build,
 };
 
-/// The trainer choices shared by the training presets.
-pub(super) const TRAINERS: &[&str] = &["rprop", "backprop"];
-
 const PARAMS: &[ParamSpec] = &[
     spec("hidden", Unit::Count, 4.0, 1.0, 64.0, "Hidden neurons."),
     choice_spec(
@@ -38,13 +35,15 @@ const PARAMS: &[ParamSpec] = &[
         Activation::NAMES,
         "Activation of the hidden layer (the output is sigmoid_symmetric).",
     ),
-    spec("steepness", Unit::Dimensionless, 1.0, 0.05, 10.0, "Activation steepness s."),
-    choice_spec(
-        "trainer",
-        0,
-        TRAINERS,
-        "rprop: iRPROP- (batch, C FANN's constants); backprop: online gradient steps of learning_rate.",
+    spec(
+        "steepness",
+        Unit::Dimensionless,
+        1.0,
+        0.05,
+        10.0,
+        "Activation steepness s.",
     ),
+    TRAINER_PARAM,
     spec(
         "learning_rate",
         Unit::Dimensionless,
@@ -53,9 +52,30 @@ const PARAMS: &[ParamSpec] = &[
         100.0,
         "Step size of backprop (rprop adapts its own).",
     ),
-    spec("epochs", Unit::Count, 300.0, 0.0, 1e6, "Training epochs, one per train_period."),
-    spec("train_period", Unit::Seconds, 1e-3, 1e-6, 1.0, "Logical time between training epochs."),
-    spec("infer_period", Unit::Seconds, 1e-6, 1e-7, 1.0, "Logical time between inferences."),
+    spec(
+        "epochs",
+        Unit::Count,
+        300.0,
+        0.0,
+        1e6,
+        "Training epochs, one per train_period.",
+    ),
+    spec(
+        "train_period",
+        Unit::Seconds,
+        1e-3,
+        1e-6,
+        1.0,
+        "Logical time between training epochs.",
+    ),
+    spec(
+        "infer_period",
+        Unit::Seconds,
+        1e-6,
+        1e-7,
+        1.0,
+        "Logical time between inferences.",
+    ),
     spec(
         "input_noise",
         Unit::Dimensionless,
