@@ -2,6 +2,7 @@
 
 use crate::export::RunSettings;
 use crate::export_bar::ExportBar;
+use crate::heartbeat::{Beat, PING_EVERY_MS};
 use crate::params_form::ParamsForm;
 use crate::plots::Plots;
 use crate::state::{DashboardState, WorkerLife};
@@ -15,7 +16,7 @@ use wasm_bindgen::JsCast;
 
 fn spawn_worker(state: DashboardState, client: StoredValue<Option<WorkerClient>, LocalStorage>) {
     let spawned = WorkerClient::spawn(WORKER_URL, move |incoming| {
-        if let Some(reply) = state.receive(incoming) {
+        for reply in state.receive(incoming) {
             client.with_value(|c| {
                 if let Some(Err(e)) = c.as_ref().map(|c| c.send(&reply)) {
                     state.complain(e);
@@ -55,11 +56,11 @@ pub fn App() -> impl IntoView {
     let state = DashboardState::new();
     // A shared link's settings are applied as soon as the worker is ready.
     match current_fragment().as_deref().map(from_fragment) {
-        Some(Ok(Some(s))) => state.resume.set(Some(Command::Configure {
+        Some(Ok(Some(s))) => state.resume.set(vec![Command::Configure {
             preset: s.preset,
             seed: s.seed,
             params: s.params,
-        })),
+        }]),
         Some(Err(e)) => state.complain(format!("the link's settings were not applied: {e}")),
         Some(Ok(None)) | None => {}
     }
@@ -89,17 +90,51 @@ pub fn App() -> impl IntoView {
             None => state.complain("there is no worker"),
         });
     });
+    // A new worker resumes the last run's settings (not its progress: that is replayed by Start).
     let restart = move |_| {
-        state
-            .resume
-            .set(state.status.get_untracked().map(|s| Command::Configure {
-                preset: s.preset,
-                seed: s.seed,
-                params: s.params,
-            }));
+        state.resume.set(
+            state
+                .status
+                .get_untracked()
+                .map(|s| {
+                    vec![
+                        Command::Configure {
+                            preset: s.preset,
+                            seed: s.seed,
+                            params: s.params,
+                        },
+                        Command::SetPacing { pacing: s.pacing },
+                        Command::SetDuration {
+                            duration_s: s.stop_at_ns.map(|ns| ns as f64 * 1e-9),
+                        },
+                    ]
+                })
+                .unwrap_or_default(),
+        );
         client.set_value(None);
         spawn_worker(state, client);
     };
+    // The heartbeat: a worker that dies without an error event is found out and reported.
+    let _heartbeat = set_interval_with_handle(
+        move || {
+            if !matches!(state.life.get_untracked(), WorkerLife::Ready { .. }) {
+                return;
+            }
+            let now_ms = web_sys::window()
+                .and_then(|w| w.performance())
+                .map_or(0.0, |p| p.now());
+            match state.heartbeat.try_update_value(|h| h.tick(now_ms)) {
+                Some(Beat::Ping(id)) => client.with_value(|c| {
+                    if let Some(Err(e)) = c.as_ref().map(|c| c.send(&Command::Ping { id })) {
+                        state.complain(e);
+                    }
+                }),
+                Some(Beat::Dead(message)) => state.life.set(WorkerLife::Dead(message)),
+                Some(Beat::Wait) | None => {}
+            }
+        },
+        std::time::Duration::from_millis(PING_EVERY_MS.into()),
+    );
 
     let ready = move || matches!(state.life.get(), WorkerLife::Ready { .. });
     let run_state = move || state.status.get().map(|s| s.state);

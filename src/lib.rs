@@ -6,6 +6,7 @@
 pub mod app;
 pub mod export;
 pub mod export_bar;
+pub mod heartbeat;
 pub mod history;
 pub mod params_form;
 pub mod plot;

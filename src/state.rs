@@ -1,5 +1,6 @@
 //! The dashboard's state as signals, and how each worker event changes it.
 
+use crate::heartbeat::Heartbeat;
 use crate::history::History;
 use crate::worker_client::Incoming;
 use leptos::prelude::*;
@@ -43,8 +44,11 @@ pub struct DashboardState {
     pub refusal: RwSignal<Option<Refusal>>,
     /// The presets the worker offers.
     pub presets: RwSignal<Vec<PresetInfo>>,
-    /// A Configure to send when a restarted worker is ready (resume from the last parameters).
-    pub resume: RwSignal<Option<Command>>,
+    /// Commands to send when a restarted worker is ready: the last run's preset, seed and
+    /// parameters, its speed and its duration.
+    pub resume: RwSignal<Vec<Command>>,
+    /// Pings to the worker and their answers.
+    pub heartbeat: StoredValue<Heartbeat>,
 }
 
 impl DashboardState {
@@ -56,7 +60,8 @@ impl DashboardState {
             history: RwSignal::new(History::default()),
             refusal: RwSignal::new(None),
             presets: RwSignal::new(Vec::new()),
-            resume: RwSignal::new(None),
+            resume: RwSignal::new(Vec::new()),
+            heartbeat: StoredValue::new(Heartbeat::default()),
         }
     }
 
@@ -68,8 +73,8 @@ impl DashboardState {
         }));
     }
 
-    /// Applies what the worker said; returns a command to send back, if any.
-    pub fn receive(&self, incoming: Incoming) -> Option<Command> {
+    /// Applies what the worker said; returns the commands to send back.
+    pub fn receive(&self, incoming: Incoming) -> Vec<Command> {
         match incoming {
             Incoming::Event(Event::Ready {
                 cross_origin_isolated,
@@ -78,11 +83,12 @@ impl DashboardState {
                 ..
             }) => {
                 self.presets.set(presets);
+                self.heartbeat.update_value(Heartbeat::reset);
                 self.life.set(WorkerLife::Ready {
                     isolated: cross_origin_isolated,
                     wait_method,
                 });
-                return self.resume.write().take();
+                return std::mem::take(&mut *self.resume.write());
             }
             Incoming::Event(Event::Status(status)) => {
                 // Live parameter changes keep the run (and its plots); Configure and Reset do not.
@@ -102,6 +108,7 @@ impl DashboardState {
                 }
                 self.history.update(|h| h.push(*window));
             }
+            Incoming::Event(Event::Pong { id }) => self.heartbeat.update_value(|h| h.pong(id)),
             Incoming::Event(Event::Error { message, param }) => {
                 self.refusal.set(Some(Refusal { param, message }));
             }
@@ -112,7 +119,7 @@ impl DashboardState {
                 self.complain(format!("unreadable message from the worker: {message}"));
             }
         }
-        None
+        Vec::new()
     }
 }
 

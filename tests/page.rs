@@ -202,3 +202,34 @@ fn settings_survive_the_url_and_bad_links_are_refused() {
         .contains("taum"));
     assert!(from_fragment(&"x".repeat(10_000)).is_err());
 }
+
+#[wasm_bindgen_test]
+fn heartbeat_declares_a_silent_worker_dead_only_after_time_and_ticks() {
+    use tempora_ui::heartbeat::{Beat, Heartbeat, DEAD_AFTER_MS, DEAD_AFTER_TICKS};
+    let mut h = Heartbeat::default();
+    // Answered pings: a new one each tick, ids in order.
+    assert_eq!(h.tick(0.0), Beat::Ping(0));
+    h.pong(0);
+    assert_eq!(h.tick(1_000.0), Beat::Ping(1));
+    // An answer to an older ping does not count for the outstanding one.
+    h.pong(0);
+    assert_eq!(h.tick(2_000.0), Beat::Wait);
+    // A page frozen for a minute: one late tick is not enough to blame the worker...
+    assert_eq!(h.tick(62_000.0), Beat::Wait);
+    // ...and the pong that waited in the queue is taken.
+    h.pong(1);
+    assert_eq!(h.tick(63_000.0), Beat::Ping(2));
+    // A silent worker: dead once both the time and the ticks have passed.
+    let mut t = 63_000.0;
+    for _ in 1..DEAD_AFTER_TICKS {
+        t += DEAD_AFTER_MS;
+        assert_eq!(h.tick(t), Beat::Wait);
+    }
+    match h.tick(t + 1.0) {
+        Beat::Dead(message) => assert!(message.contains("stopped answering"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // A new worker starts afresh.
+    h.reset();
+    assert_eq!(h.tick(t + 2.0), Beat::Ping(3));
+}

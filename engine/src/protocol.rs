@@ -76,6 +76,12 @@ pub enum Command {
         /// Logical seconds, > 0 and at most [`crate::session::MAX_DURATION_S`].
         duration_s: Option<f64>,
     },
+    /// Are you alive? Answered with [`Event::Pong`] carrying the same `id`, and nothing else
+    /// (the UI's heartbeat: a worker that stops answering is reported dead).
+    Ping {
+        /// Echoed back.
+        id: u64,
+    },
 }
 
 /// Worker -> UI.
@@ -103,6 +109,11 @@ pub enum Event {
         message: String,
         /// The parameter it is about, if any (the UI shows the message next to that field).
         param: Option<String>,
+    },
+    /// The answer to [`Command::Ping`].
+    Pong {
+        /// The ping's `id`.
+        id: u64,
     },
     /// The worker hit a bug (a panic) and cannot go on; the UI should say so and offer a restart.
     Fatal {

@@ -101,6 +101,9 @@ impl Session {
 
     /// Applies one command and returns the replies.
     pub fn handle(&mut self, command: Command) -> Vec<Event> {
+        if let Command::Ping { id } = command {
+            return vec![Event::Pong { id }];
+        }
         match self.apply(command) {
             Ok(()) => vec![Event::Status(self.status())],
             Err(Refusal { message, param }) => vec![Event::Error { message, param }],
@@ -168,6 +171,8 @@ impl Session {
                 }
             }
             Command::SetLiveParams { params } => self.accept_live(params)?,
+            // Answered in `handle`, before anything can change.
+            Command::Ping { .. } => {}
             Command::SetPacing { pacing } => {
                 let pacing = pacing.validate().map_err(|message| Refusal {
                     message,
@@ -388,6 +393,18 @@ mod tests {
             said.is_some_and(|m| m.starts_with("the watchdog paused the network at t = ")),
             "{said:?}"
         );
+    }
+
+    #[test]
+    fn a_ping_is_answered_with_its_id_alone_and_changes_nothing() {
+        let mut s = tick_session();
+        s.handle(Command::Start);
+        let before = s.status();
+        assert_eq!(
+            s.handle(Command::Ping { id: 41 }),
+            vec![Event::Pong { id: 41 }]
+        );
+        assert_eq!(s.status(), before);
     }
 
     fn live(params: &[(&str, f64)]) -> Command {

@@ -431,6 +431,39 @@ try {
     assert(overflow <= 0, `${overflow} px of horizontal overflow`);
   });
 
+  await check('a worker that dies silently is reported; Restart brings back preset, seed, parameters and speed', async () => {
+    await page.getByTestId('preset').selectOption('phase-lock');
+    await page.getByTestId('param-f').fill('12 Hz');
+    await page.getByTestId('param-f').dispatchEvent('change');
+    await page.getByTestId('seed').fill('5');
+    await page.getByTestId('apply').click();
+    await page.waitForFunction(() => /^phase-lock · t = 0.000 s/.test(document.querySelector('[data-testid=readout]').textContent)
+      && location.hash.includes('seed=5'));
+    await page.getByTestId('speed').selectOption('0.1x real time');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=readout]').textContent.match(/windows: (\d+)/)[1]) >= 1);
+    // Close the worker from inside: no error event, no message; only the heartbeat can tell.
+    assert(page.workers().length === 1, `${page.workers().length} workers`);
+    await page.workers()[0].evaluate(() => self.close());
+    await page.waitForFunction(() => document.querySelector('[data-testid=worker-status]').textContent
+      .startsWith('worker stopped: the worker stopped answering'), null, { timeout: 20_000 });
+    await page.getByTestId('restart').click();
+    await page.waitForFunction(() => /^phase-lock · t = 0.000 s · windows: 0 /.test(document.querySelector('[data-testid=readout]').textContent));
+    await waitForStatus('paused');
+    assert(await page.getByTestId('param-f').inputValue() === '12 Hz', `f: ${await page.getByTestId('param-f').inputValue()}`);
+    assert(await page.getByTestId('seed').inputValue() === '5', 'seed restored');
+    assert(await page.getByTestId('speed').inputValue() === '0.1x real time', 'speed shown');
+    // The new worker runs at the restored 0.1x: after 2 s of wall time it is at most ~0.2 s in
+    // (the default 1x would be at ~2 s; a slow machine only makes it less).
+    await page.getByTestId('start').click();
+    await page.waitForTimeout(2000);
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    const t = parseFloat((await readout()).match(/t = ([\d.]+) s/)[1]);
+    assert(t > 0 && t < 0.6, `t = ${t} s after 2 s at 0.1x`);
+    await page.getByTestId('speed').selectOption('1x real time');
+  });
+
   await check('nothing was fetched from another origin and nothing broke the policy', async () => {
     // The worker's own fetches are seen too (its wasm), so the check covers it.
     assert(requested.some((u) => u.includes('worker_bg.wasm')), `the worker's requests were not seen: ${requested.join(', ')}`);
