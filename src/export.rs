@@ -6,9 +6,11 @@ use tempora_engine::params::ParamValues;
 use tempora_engine::protocol::{Status, WindowData, WindowSummary};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The largest parameter file accepted for import: a parameter set is well under 1 KiB, so
-/// anything near this is not one.
-pub const MAX_IMPORT_BYTES: usize = 64 * 1024;
+/// The largest file accepted for import. A saved parameter set is well under 1 KiB; a run's
+/// JSON export (whose settings are read, and its windows skipped) of the 400 windows the
+/// dashboard holds is at most a few MiB for the largest preset. Anything bigger is refused
+/// before it is read.
+pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 
 /// A run's parameters: what a JSON export starts with and what import reads back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,14 +180,15 @@ pub fn windows_csv<'a>(windows: impl Iterator<Item = &'a WindowSummary>) -> Resu
 pub fn check_import_size(bytes: f64) -> Result<(), String> {
     if bytes > MAX_IMPORT_BYTES as f64 {
         return Err(format!(
-            "the file is {bytes} bytes; a parameter set is at most {MAX_IMPORT_BYTES} bytes (use a file from Save parameters, not a run's JSON export)"
+            "the file is {bytes} bytes; an importable file (saved parameters or a run's JSON export) is at most {} MiB",
+            MAX_IMPORT_BYTES >> 20
         ));
     }
     Ok(())
 }
 
-/// Reads a parameter set saved by Save parameters (or a JSON export, whose `windows` are
-/// ignored), or says why not.
+/// Reads a parameter set saved by Save parameters, or the settings at the head of a JSON
+/// export (its `windows` are skipped), or says why not.
 pub fn parse_settings(text: &str) -> Result<RunSettings, String> {
     check_import_size(text.len() as f64)?;
     serde_json::from_str::<RunSettings>(text)

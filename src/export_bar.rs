@@ -98,7 +98,7 @@ pub fn ExportBar(
                 title="One row per window held, as CSV">"Export CSV"</button>
             <button data-testid="save-params" on:click=save_settings
                 title="The preset, seed and parameters alone, as a small JSON file to import later or share">"Save parameters"</button>
-            <label class="import" title="Load a preset, seed and parameters saved with Save parameters">
+            <label class="import" title="Load the preset, seed and parameters of a file from Save parameters or Export JSON (at most 32 MiB)">
                 "Import parameters "
                 <input data-testid="import" type="file" accept=".json,application/json" on:change=import />
             </label>

@@ -4,7 +4,7 @@
 // Usage: node tests/e2e/e2e.mjs   (from the repo root; .ci/test.sh runs it after `trunk build --release`)
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -235,21 +235,56 @@ try {
   await check('CSV and JSON exports hold every window; saved parameters import back', async () => {
     await waitForStatus('paused');
     const shown = await windowsShown();
+    assert((await readout()).includes(`windows: ${shown} (dropped 0, not sent 0)`), `windows lost: ${await readout()}`);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
     assert(lines[0].startsWith('index,start_s,end_s,kind,'), `header: ${lines[0]}`);
-    assert(lines.length - 1 === shown, `${lines.length - 1} CSV rows for ${shown} windows`);
+    // Every window of the run, in order: indices 0..n-1.
+    const indices = lines.slice(1).map((l) => Number(l.split(',')[0]));
+    assert(indices.length === shown && indices.every((x, i) => x === i), `CSV indices ${indices} for ${shown} windows`);
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
     const saved = JSON.parse(readFileSync(await json.path(), 'utf8'));
     assert(saved.preset === 'seed-example' && saved.windows.length === shown, 'JSON export content');
+    assert(saved.windows.every((w, i) => w.index === i), 'JSON windows in order, none missing');
     assert(saved.params.stdp_period === 1e-5, `params in SI: ${JSON.stringify(saved.params)}`);
     const [params] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-params').click()]);
+    // Bad files are refused and change nothing.
     await configure('phase-lock');
-    await page.getByTestId('import').setInputFiles(await json.path());
-    await page.waitForFunction(() => document.querySelector('[data-testid=error]').textContent.includes('use a file from Save parameters'));
+    const junk = join(shots, 'not-tempora.json');
+    writeFileSync(junk, '{"hello": "world"}');
+    await page.getByTestId('import').setInputFiles(junk);
+    await page.waitForFunction(() => document.querySelector('[data-testid=error]').textContent.includes('not a Tempora parameter set'));
+    const huge = join(shots, 'huge.json');
+    writeFileSync(huge, Buffer.alloc(33 * 1024 * 1024, 32));
+    await page.getByTestId('import').setInputFiles(huge);
+    await page.waitForFunction(() => document.querySelector('[data-testid=error]').textContent.includes('at most 32 MiB'));
+    assert((await readout()).startsWith('phase-lock · t = 0.000 s'), `a refused import changed the run: ${await readout()}`);
+    // Saved parameters import back.
     await page.getByTestId('import').setInputFiles(await params.path());
     await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('seed-example · t = 0.000 s'));
     assert(await page.getByTestId('param-stdp_period').inputValue() === '10 us', 'imported values shown');
+    // The JSON export imports too, and replaying it reproduces every window bit for bit.
+    await configure('phase-lock');
+    await page.getByTestId('import').setInputFiles(await json.path());
+    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('seed-example · t = 0.000 s'));
+    assert(await page.getByTestId('seed').inputValue() === String(saved.seed), 'seed from the export');
+    const endS = saved.windows.at(-1).end_ns / 1e9;
+    await page.getByTestId('duration').fill(`${endS} s`);
+    await page.getByTestId('duration').dispatchEvent('change');
+    await page.getByTestId('start').click();
+    await waitForStatus('finished');
+    const [again] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const replayed = JSON.parse(readFileSync(await again.path(), 'utf8'));
+    assert(JSON.stringify(replayed.params) === JSON.stringify(saved.params) && replayed.seed === saved.seed, 'same settings');
+    // Wall-clock timing differs between runs; everything the model computed must not.
+    const modelled = (ws) => ws.map(({ index, start_ns, end_ns, data }) => JSON.stringify({ index, start_ns, end_ns, data }));
+    const a = modelled(saved.windows);
+    const b = modelled(replayed.windows);
+    assert(a.length === b.length, `${b.length} windows replayed for ${a.length}`);
+    const differing = a.findIndex((w, i) => w !== b[i]);
+    assert(differing === -1, `window ${differing} differs:\n${a[differing]?.slice(0, 300)}\n${b[differing]?.slice(0, 300)}`);
+    await page.getByTestId('duration').fill('');
+    await page.getByTestId('duration').dispatchEvent('change');
   });
 
   await check('a shared URL reproduces the run', async () => {
@@ -462,6 +497,31 @@ try {
     const t = parseFloat((await readout()).match(/t = ([\d.]+) s/)[1]);
     assert(t > 0 && t < 0.6, `t = ${t} s after 2 s at 0.1x`);
     await page.getByTestId('speed').selectOption('1x real time');
+  });
+
+  await check('a page frozen for 1.5 s (a hidden tab) loses nothing: same run, no false alarm', async () => {
+    await configure('phase-lock');
+    await page.getByTestId('duration').fill('3 s');
+    await page.getByTestId('duration').dispatchEvent('change');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => /windows: [1-9]/.test(document.querySelector('[data-testid=readout]').textContent));
+    // Freeze the page (its timers and message handling stop; the worker goes on), then thaw it.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await new Promise((r) => setTimeout(r, 1500));
+    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await waitForStatus('finished');
+    const frozen = { readout: await readout(), spikes: await spikeReadout() };
+    await page.getByTestId('reset').click();
+    await page.getByTestId('start').click();
+    await waitForStatus('finished');
+    const plain = { readout: await readout(), spikes: await spikeReadout() };
+    const windowsOf = (text) => text.match(/windows: (\d+ \(dropped \d+, not sent \d+\))/)[1];
+    assert(windowsOf(frozen.readout) === '5 (dropped 0, not sent 0)', `frozen run: ${frozen.readout}`);
+    assert(windowsOf(plain.readout) === windowsOf(frozen.readout), `${plain.readout}\n${frozen.readout}`);
+    assert(frozen.spikes === plain.spikes, `frozen:\n${frozen.spikes}\nplain:\n${plain.spikes}`);
+    await page.getByTestId('duration').fill('');
+    await page.getByTestId('duration').dispatchEvent('change');
   });
 
   await check('nothing was fetched from another origin and nothing broke the policy', async () => {
