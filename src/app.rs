@@ -70,10 +70,7 @@ pub fn App() -> impl IntoView {
     let settings = Memo::new(move |_| state.status.with(|s| s.as_ref().map(RunSettings::from)));
     Effect::new(move |_| {
         if let Some(settings) = settings.get() {
-            match to_fragment(&settings) {
-                Ok(fragment) => replace_fragment(&fragment),
-                Err(e) => log::error!("cannot put the settings in the URL: {e}"),
-            }
+            replace_fragment(&to_fragment(&settings));
         }
     });
 

@@ -1,37 +1,13 @@
 //! Export of the recorded windows (JSON, CSV) and of plots (PNG), and import of a saved
 //! parameter set. The data are built here as plain text; [`download`] hands them to the browser.
 
-use serde::{Deserialize, Serialize};
-use tempora_engine::params::ParamValues;
-use tempora_engine::protocol::{Status, WindowData, WindowSummary};
+use serde::Serialize;
+use tempora_engine::protocol::{WindowData, WindowSummary};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The largest file accepted for import. A saved parameter set is well under 1 KiB; a run's
-/// JSON export (whose settings are read, and its windows skipped) of the 400 windows the
-/// dashboard holds is at most a few MiB for the largest preset. Anything bigger is refused
-/// before it is read.
-pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
-
-/// A run's parameters: what a JSON export starts with and what import reads back.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunSettings {
-    /// The preset.
-    pub preset: String,
-    /// The seed.
-    pub seed: u64,
-    /// Every parameter, SI units.
-    pub params: ParamValues,
-}
-
-impl From<&Status> for RunSettings {
-    fn from(s: &Status) -> Self {
-        RunSettings {
-            preset: s.preset.clone(),
-            seed: s.seed,
-            params: s.params.clone(),
-        }
-    }
-}
+pub use tempora_engine::settings::{
+    check_import_size, parse_settings, RunSettings, MAX_IMPORT_BYTES,
+};
 
 /// The JSON export: the run's settings and every window held.
 #[derive(Serialize)]
@@ -174,25 +150,6 @@ pub fn windows_csv<'a>(windows: impl Iterator<Item = &'a WindowSummary>) -> Resu
         .into_inner()
         .map_err(|e| format!("cannot write CSV: {e}"))?;
     String::from_utf8(bytes).map_err(|e| format!("cannot write CSV: {e}"))
-}
-
-/// Refuses a file of `bytes` bytes that cannot be a parameter set, before reading it.
-pub fn check_import_size(bytes: f64) -> Result<(), String> {
-    if bytes > MAX_IMPORT_BYTES as f64 {
-        return Err(format!(
-            "the file is {bytes} bytes; an importable file (saved parameters or a run's JSON export) is at most {} MiB",
-            MAX_IMPORT_BYTES >> 20
-        ));
-    }
-    Ok(())
-}
-
-/// Reads a parameter set saved by Save parameters, or the settings at the head of a JSON
-/// export (its `windows` are skipped), or says why not.
-pub fn parse_settings(text: &str) -> Result<RunSettings, String> {
-    check_import_size(text.len() as f64)?;
-    serde_json::from_str::<RunSettings>(text)
-        .map_err(|e| format!("not a Tempora parameter set (needs preset, seed and params): {e}"))
 }
 
 /// Offers `text` to the user as a file named `name`.

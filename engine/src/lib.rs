@@ -18,6 +18,7 @@ pub mod replay;
 pub mod runner;
 pub mod scheduler;
 pub mod session;
+pub mod settings;
 pub mod simulation;
 pub mod time;
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,5 +1,6 @@
 //! Fuzzing on stable Rust with proptest: the parameter parser (CLI `--set` and the UI's fields),
-//! the network file import, and the worker protocol's decoder followed by the session. No input
+//! the network file import, the worker protocol's decoder followed by the session, the URL
+//! fragment decoder and the settings file import (Save parameters / JSON export). No input
 //! may panic; every refusal is an error that says what is wrong.
 //!
 //! CI runs a short pass (256 cases per target). The long run, outside CI:
@@ -11,6 +12,7 @@ use tempora_engine::params::{self, parse_value};
 use tempora_engine::preset;
 use tempora_engine::protocol::{Command, Envelope, Event};
 use tempora_engine::session::Session;
+use tempora_engine::settings::{from_fragment, parse_settings, to_fragment, RunSettings};
 
 fn cases() -> u32 {
     std::env::var("FUZZ_CASES")
@@ -76,10 +78,69 @@ proptest! {
         if let Ok(envelope) = serde_json::from_str::<Envelope<Command>>(&text) {
             let mut session = Session::new();
             let replies = session.handle(envelope.msg);
-            let answered = matches!(replies[0], Event::Status(_) | Event::Error { .. });
+            let answered = matches!(replies[0], Event::Status(_) | Event::Error { .. } | Event::Pong { .. });
             prop_assert!(answered, "{:?}", replies);
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn url_fragments_never_panic_and_what_decodes_reencodes_exactly(text in prop_oneof![
+        any::<String>(),
+        "#?(preset|seed|p\\.[a-zA-Z_]{1,6}|)=[-+a-z0-9.%&=e]{0,12}(&(seed|p\\.[a-z]{1,4})=[-0-9.e%+]{0,10}){0,4}",
+        settings().prop_flat_map(|s| mutate(to_fragment(&s).into_bytes()).prop_map(|b| String::from_utf8_lossy(&b).into_owned())),
+    ]) {
+        match from_fragment(&text) {
+            Ok(Some(decoded)) => {
+                prop_assert_eq!(from_fragment(&to_fragment(&decoded)), Ok(Some(decoded.clone())));
+                // Applying it is either a run or a refusal that names what is wrong.
+                let replies = Session::new().handle(Command::Configure { preset: decoded.preset, seed: decoded.seed, params: decoded.params });
+                prop_assert!(matches!(&replies[0], Event::Status(_) | Event::Error { .. }), "{:?}", replies);
+            }
+            Ok(None) => {}
+            Err(e) => prop_assert!(e.starts_with("the link's"), "{e}"),
+        }
+    }
+
+    #[test]
+    fn settings_files_never_panic_and_what_loads_saves_back_the_same(text in prop_oneof![
+        any::<String>(),
+        settings().prop_flat_map(|s| mutate(serde_json::to_vec(&s).unwrap()).prop_map(|b| String::from_utf8_lossy(&b).into_owned())),
+    ]) {
+        match parse_settings(&text) {
+            Ok(loaded) => {
+                let saved = serde_json::to_string(&loaded).unwrap();
+                prop_assert_eq!(parse_settings(&saved), Ok(loaded));
+            }
+            Err(e) => prop_assert!(e.starts_with("not a Tempora parameter set"), "{e}"),
+        }
+    }
+}
+
+/// Settings of any preset with parameters drawn from its own names (and a stranger).
+fn settings() -> impl Strategy<Value = RunSettings> {
+    let presets: Vec<&'static str> = preset::all().iter().map(|p| p.name).collect();
+    let names: Vec<&'static str> = preset::all()
+        .iter()
+        .flat_map(|p| p.params.iter().map(|s| s.name))
+        .chain(["nope"])
+        .collect();
+    (
+        prop::sample::select(presets),
+        any::<u64>(),
+        prop::collection::btree_map(prop::sample::select(names), -1e3..1e3f64, 0..4),
+    )
+        .prop_map(|(preset, seed, params)| RunSettings {
+            preset: preset.to_string(),
+            seed,
+            params: params
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        })
 }
 
 fn valid_network_text() -> impl Strategy<Value = String> {
