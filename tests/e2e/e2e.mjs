@@ -2,14 +2,10 @@
 // Chromium driven by playwright-core, clicked like a person. Saves screenshots.
 //
 // Usage: node tests/e2e/e2e.mjs   (from the repo root; .ci/test.sh runs it after `trunk build --release`)
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
+import { launch, root, serve } from './harness.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 const port = Number(process.env.TEMPORA_E2E_PORT ?? 8181);
 const base = `http://127.0.0.1:${port}/`;
 // Written under target/ (ignored); the README's copies live in tests/e2e/screenshots/.
@@ -32,30 +28,12 @@ function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-async function waitForServer(url, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return r;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no server at ${url} after ${timeoutMs} ms`);
-}
-
-const server = spawn('trunk', ['serve', '--release', '--no-autoreload', '--port', String(port)], {
-  cwd: root,
-  stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, TRUNK_SKIP_VERSION_CHECK: 'true' },
-  detached: true,
-});
-const stopServer = () => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } };
-process.on('exit', stopServer);
-
 let browser;
+let stopServer = () => {};
 try {
-  const response = await waitForServer(base, 15 * 60 * 1000);
+  const served = await serve(port);
+  stopServer = served.stop;
+  const { response } = served;
   console.log(`e2e: serving at ${base}`);
 
   await check('trunk serve sends COOP and COEP headers', async () => {
@@ -63,11 +41,7 @@ try {
     assert(response.headers.get('cross-origin-embedder-policy') === 'require-corp', 'COEP missing');
   });
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

@@ -7,10 +7,7 @@
 // Usage (from the repo root, after `trunk build --release`; tools as in .ci/test.sh):
 //   node tests/e2e/perf.mjs --preset stdp --seconds 60
 //   node tests/e2e/perf.mjs --preset xor --seconds 600      # the 10-minute heap run
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { launch, memory, openPreset, serve } from './harness.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,47 +15,11 @@ const arg = (name, fallback) => {
 };
 const preset = arg('preset', 'stdp');
 const seconds = Number(arg('seconds', 60));
-const port = Number(arg('port', 8183));
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const base = `http://127.0.0.1:${port}/`;
-
-const server = spawn('trunk', ['serve', '--release', '--no-autoreload', '--port', String(port)], {
-  cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true,
-  env: { ...process.env, TRUNK_SKIP_VERSION_CHECK: 'true' },
-});
-const stop = () => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } };
-process.on('exit', stop);
-for (let i = 0; ; i++) {
-  try { if ((await fetch(base)).ok) break; } catch { /* not up */ }
-  if (i > 1800) throw new Error('no server');
-  await new Promise((r) => setTimeout(r, 500));
-}
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-precise-memory-info'],
-});
-const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-await page.goto(base);
-await page.waitForFunction(() => ['paused', 'ready'].includes(document.querySelector('[data-testid=worker-status]')?.textContent), null, { timeout: 60_000 });
-await page.getByTestId('preset').selectOption(preset);
-await page.getByTestId('apply').click();
-await page.waitForFunction((p) => document.querySelector('[data-testid=readout]').textContent.startsWith(`${p} · t = 0.000 s`), preset);
-
-// The page's heap is cheap to read; page + worker needs a measurement that may itself run a
-// long task (it forces a GC), so it is taken only before the instruments start and after.
+const { base, stop } = await serve(Number(arg('port', 8183)), { quiet: true });
+const browser = await launch(['--enable-precise-memory-info']);
+const page = await openPreset(browser, base, preset);
 const heap = () => page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
-const memory = () => page.evaluate(async () => {
-  const heap = performance.memory?.usedJSHeapSize ?? null;
-  let all = null;
-  if (crossOriginIsolated && performance.measureUserAgentSpecificMemory) {
-    try { all = (await performance.measureUserAgentSpecificMemory()).bytes; } catch { /* unsupported */ }
-  }
-  return { page_heap_bytes: heap, page_and_worker_bytes: all };
-});
-const start = await memory();
+const start = await memory(page);
 // Instruments: long tasks and frames, from now on.
 await page.evaluate(() => {
   window.__perf = { longTasks: [], frames: 0 };
@@ -81,7 +42,7 @@ const elapsed = (Date.now() - t0) / 1000;
 const perf = await page.evaluate(() => { window.__perf.observer.disconnect(); return window.__perf; });
 const readout = await page.getByTestId('readout').textContent();
 await page.getByTestId('pause').click();
-const end = await memory();
+const end = await memory(page);
 const result = {
   preset, seconds: elapsed,
   simulated: readout.match(/t = ([\d.]+) s/)?.[1] + ' s',

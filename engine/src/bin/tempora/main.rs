@@ -1,7 +1,8 @@
-//! `tempora`: run Tempora's presets natively and write their window summaries as JSON, or
-//! benchmark the scheduler's pacing.
+//! `tempora`: run Tempora's presets natively and write their window summaries as JSON,
+//! benchmark the scheduler's pacing, or soak a preset for an hour.
 
 mod bench;
+mod soak;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -93,6 +94,21 @@ enum Command {
     },
     /// List the presets and their parameters.
     Presets,
+    /// Run a preset at full speed for a long wall time (through the worker's session loop),
+    /// writing CSV samples of memory (RSS) and event counts; a summary goes to standard error.
+    Soak {
+        /// The preset (see `tempora presets`).
+        preset: String,
+        /// RNG seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Wall time to run, in seconds (the documented soak is 3600).
+        #[arg(long, default_value_t = 3600.0)]
+        seconds: f64,
+        /// Seconds between samples.
+        #[arg(long, default_value_t = 60.0)]
+        every: f64,
+    },
     /// Benchmarks: pacing lateness of a recurring task in real time, per wait method.
     Bench {
         #[command(subcommand)]
@@ -146,6 +162,12 @@ fn main() -> ExitCode {
             print_presets();
             Ok(())
         }
+        Command::Soak {
+            preset,
+            seed,
+            seconds,
+            every,
+        } => soak::run(&preset, seed, seconds, every),
         Command::Bench { which } => bench::run(which),
     };
     match result {
