@@ -56,6 +56,14 @@ struct CsvRow {
     lipschitz_bound: Option<f64>,
     state_norm: Option<f64>,
     watchdog_events: Option<u64>,
+    swarm_p1: Option<f64>,
+    swarm_confidence: Option<f64>,
+    swarm_jsd_bits: Option<f64>,
+    swarm_escalated: Option<bool>,
+    swarm_label: Option<u8>,
+    backstop_label: Option<u8>,
+    truth: Option<u8>,
+    swarm_evaluations: Option<u64>,
     lateness_p50_us: Option<f64>,
     lateness_p99_us: Option<f64>,
     tasks_per_s: Option<f64>,
@@ -88,6 +96,14 @@ fn csv_row(w: &WindowSummary) -> CsvRow {
         lipschitz_bound: None,
         state_norm: None,
         watchdog_events: None,
+        swarm_p1: None,
+        swarm_confidence: None,
+        swarm_jsd_bits: None,
+        swarm_escalated: None,
+        swarm_label: None,
+        backstop_label: None,
+        truth: None,
+        swarm_evaluations: None,
         lateness_p50_us: timing.map(|t| t.lateness.p50 as f64 / 1e3),
         lateness_p99_us: timing.map(|t| t.lateness.p99 as f64 / 1e3),
         tasks_per_s: timing.map(|t| t.tasks_per_s),
@@ -128,6 +144,17 @@ fn csv_row(w: &WindowSummary) -> CsvRow {
             row.lipschitz_bound = Some(n.lipschitz.bound);
             row.state_norm = Some(n.state_norm);
             row.watchdog_events = Some(n.watchdog.count);
+        }
+        WindowData::Swarm(s) => {
+            row.kind = "swarm";
+            row.swarm_p1 = Some(s.distribution[1]);
+            row.swarm_confidence = Some(s.confidence);
+            row.swarm_jsd_bits = s.jsd;
+            row.swarm_escalated = Some(s.escalated.is_some());
+            row.swarm_label = Some(s.label);
+            row.backstop_label = Some(s.backstop_label);
+            row.truth = Some(s.truth);
+            row.swarm_evaluations = Some(s.evaluations);
         }
     }
     row

@@ -4,7 +4,9 @@
 //! [`MAX_WINDOWS`], and counted.
 
 use std::collections::VecDeque;
-use tempora_engine::protocol::{NetSample, NetWindow, SpikeWindow, WindowData, WindowSummary};
+use tempora_engine::protocol::{
+    NetSample, NetWindow, SpikeWindow, SwarmSample, SwarmWindow, WindowData, WindowSummary,
+};
 use tempora_engine::runner::TimingReport;
 
 /// `(t in s, value)` points in time order.
@@ -78,6 +80,38 @@ impl History {
             WindowData::Spiking(s) => Some(s),
             _ => None,
         }
+    }
+
+    /// The newest swarm window, if the run is the swarm preset.
+    pub fn latest_swarm(&self) -> Option<&SwarmWindow> {
+        match &self.latest()?.data {
+            WindowData::Swarm(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// One value per swarm window, against the window's end time (s).
+    pub fn swarm_series(&self, value: impl Fn(&SwarmWindow) -> Option<f64>) -> Vec<(f64, f64)> {
+        self.series(|data| match data {
+            WindowData::Swarm(s) => value(s),
+            _ => None,
+        })
+    }
+
+    /// `value` of each swarm sample of the last `span_s` seconds, each sample once.
+    pub fn swarm_samples(&self, span_s: f64, value: fn(&SwarmSample) -> f64) -> Series {
+        self.recent_samples(0, span_s, |data| match data {
+            WindowData::Swarm(s) => Some(s.samples.iter().map(move |p| (p.t_s, value(p)))),
+            _ => None,
+        })
+    }
+
+    /// End times (s) of the escalated swarm windows held.
+    pub fn escalation_times(&self) -> Vec<f64> {
+        self.swarm_series(|s| s.escalated.as_ref().map(|_| 0.0))
+            .into_iter()
+            .map(|p| p.0)
+            .collect()
     }
 
     /// The newest network window, if the run is a network preset.

@@ -9,7 +9,8 @@ use crate::state::DashboardState;
 use leptos::ev;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use tempora_engine::protocol::{NetWindow, WindowData};
+use tempora_engine::protocol::{NetWindow, SwarmWindow, WindowData};
+use tempora_engine::runner::TimingReport;
 use web_sys::HtmlCanvasElement;
 
 /// Logical seconds of traces shown.
@@ -184,6 +185,7 @@ pub fn Plots(
         history.with(|h| match h.latest().map(|w| &w.data) {
             Some(WindowData::Spiking(_)) => Kind::Spiking,
             Some(WindowData::Network(_)) => Kind::Network,
+            Some(WindowData::Swarm(_)) => Kind::Swarm,
             _ => Kind::Trace,
         })
     });
@@ -192,6 +194,7 @@ pub fn Plots(
             Kind::Trace => trace_plots(history, frame).into_any(),
             Kind::Spiking => spiking_plots(history, frame, has_weights, has_phase).into_any(),
             Kind::Network => network_plots(history, frame).into_any(),
+            Kind::Swarm => swarm_plots(state, frame).into_any(),
         }}
         <h2 class="section">"Scheduler timing"</h2>
         {timing_plots}
@@ -204,6 +207,7 @@ enum Kind {
     Trace,
     Spiking,
     Network,
+    Swarm,
 }
 
 /// The tick preset's random walk.
@@ -511,4 +515,167 @@ fn net_readout(n: &NetWindow) -> String {
 /// log10, floored so that 0 stays drawable.
 fn log10(x: f64) -> f64 {
     x.max(1e-300).log10()
+}
+
+/// The swarm's vote with its confidence band, the stream with escalations, the JSD and
+/// confidence against their thresholds, running accuracy and compute.
+fn swarm_plots(state: DashboardState, frame: RwSignal<u64>) -> impl IntoView {
+    let history = state.history;
+    // The escalation thresholds in force (live parameters), drawn as reference lines.
+    let param = move |name: &str| {
+        state
+            .status
+            .with_untracked(|s| s.as_ref().and_then(|s| s.params.get(name).copied()))
+    };
+    view! {
+        <p class="spike-readout" data-testid="swarm-readout">{move || history.with(|h| {
+            h.latest_swarm().map(|s| swarm_readout(s, h.latest().and_then(|w| w.timing.as_ref())))
+        })}</p>
+        <div class="plot-grid">
+            {plot_canvas("vote-plot", "wide", frame, move |c| {
+                let (vote, band, truth) = history.with(|h| {
+                    let low = h.swarm_samples(TRACE_SPAN_S, |p| p.low);
+                    let high = h.swarm_samples(TRACE_SPAN_S, |p| p.high);
+                    let band: Vec<(f64, f64, f64)> = low.iter().zip(&high).map(|(l, h)| (l.0, l.1, h.1)).collect();
+                    (h.swarm_samples(TRACE_SPAN_S, |p| p.p1), band, h.swarm_samples(TRACE_SPAN_S, |p| f64::from(p.truth)))
+                });
+                let markers = history.with(History::escalation_times);
+                draw_line(c, &LinePlot {
+                    title: "Ensemble vote for regime 1 with its 95 % interval (red lines: escalated windows)",
+                    x_range: Some(span_of(&vote)),
+                    x_label: "logical time (s)",
+                    y_label: "p(regime 1)",
+                    points: &vote,
+                    series_label: "vote",
+                    band: &band,
+                    band_label: "95 % interval",
+                    second: Some(("true regime", &truth[..])),
+                    markers: &markers,
+                    y_range: Some((-0.05, 1.05)),
+                    ..Default::default()
+                })
+            })}
+            {plot_canvas("stream-plot", "wide", frame, move |c| {
+                let values = history.with(|h| h.swarm_samples(TRACE_SPAN_S, |p| p.value));
+                let markers = history.with(History::escalation_times);
+                draw_line(c, &LinePlot {
+                    title: "Stream, channel 0 (red lines: escalated windows)",
+                    x_range: Some(span_of(&values)),
+                    x_label: "logical time (s)",
+                    y_label: "value (a.u.)",
+                    points: &values,
+                    markers: &markers,
+                    ..Default::default()
+                })
+            })}
+            {plot_canvas("jsd-plot", "", frame, move |c| {
+                let jsd = history.with(|h| h.swarm_series(|s| s.jsd));
+                draw_line(c, &LinePlot {
+                    title: "Continuity: JSD to the previous window (line: jsd_max)",
+                    x_label: "window end (s)",
+                    y_label: "JSD (bits)",
+                    points: &jsd,
+                    reference: param("jsd_max"),
+                    ..Default::default()
+                })
+            })}
+            {plot_canvas("confidence-plot", "", frame, move |c| {
+                let confidence = history.with(|h| h.swarm_series(|s| Some(s.confidence)));
+                draw_line(c, &LinePlot {
+                    title: "Confidence: winner's lower 95 % bound (line: confidence_min)",
+                    x_label: "window end (s)",
+                    y_label: "probability",
+                    points: &confidence,
+                    reference: param("confidence_min"),
+                    y_range: Some((0.0, 1.0)),
+                    ..Default::default()
+                })
+            })}
+            {plot_canvas("swarm-accuracy-plot", "", frame, move |c| {
+                let governed = history.with(|h| h.swarm_series(|s| Some(100.0 * s.totals.rate(s.totals.right_governed))));
+                let always = history.with(|h| h.swarm_series(|s| Some(100.0 * s.totals.rate(s.totals.right_backstop))));
+                draw_line(c, &LinePlot {
+                    title: "Windows labelled right since the start",
+                    x_label: "window end (s)",
+                    y_label: "accuracy (%)",
+                    points: &governed,
+                    series_label: "swarm + backstop",
+                    second: Some(("always escalate", &always[..])),
+                    ..Default::default()
+                })
+            })}
+            {plot_canvas("compute-plot", "", frame, move |c| {
+                let saved = history.with(|h| h.swarm_series(|s| Some(100.0 * s.totals.compute_saved())));
+                let rate = history.with(|h| h.swarm_series(|s| Some(100.0 * s.totals.rate(s.totals.escalations))));
+                draw_line(c, &LinePlot {
+                    title: "Compute saved against always escalating, and escalation rate",
+                    x_label: "window end (s)",
+                    y_label: "% (since the start)",
+                    points: &saved,
+                    series_label: "compute saved",
+                    second: Some(("escalation rate", &rate[..])),
+                    ..Default::default()
+                })
+            })}
+        </div>
+    }
+}
+
+/// The last [`TRACE_SPAN_S`] seconds up to the newest point.
+fn span_of(points: &[(f64, f64)]) -> (f64, f64) {
+    let end = points
+        .last()
+        .map_or(TRACE_SPAN_S, |p| p.0.max(TRACE_SPAN_S));
+    (end - TRACE_SPAN_S, end)
+}
+
+/// One line on the newest swarm window; throughput and decision latency from its timing.
+fn swarm_readout(s: &SwarmWindow, timing: Option<&TimingReport>) -> String {
+    let t = &s.totals;
+    let winner = usize::from(s.distribution[1] > 0.5);
+    let mut parts = vec![
+        format!(
+            "vote: regime {winner} (p {:.3}, confidence {:.3})",
+            s.distribution[winner], s.confidence
+        ),
+        format!("truth: regime {}", s.truth),
+        match s.jsd {
+            Some(d) => format!("JSD {d:.4} bits"),
+            None => "JSD –".to_string(),
+        },
+        match &s.escalated {
+            Some(reason) => format!("ESCALATED ({reason}): backstop says {}", s.backstop_label),
+            None => "not escalated".to_string(),
+        },
+        format!(
+            "{} windows: escalated {:.1} %, right {:.1} % (swarm alone {:.1} %, always escalate {:.1} %), compute saved {:.1} %",
+            t.windows,
+            100.0 * t.rate(t.escalations),
+            100.0 * t.rate(t.right_governed),
+            100.0 * t.rate(t.right_swarm),
+            100.0 * t.rate(t.right_backstop),
+            100.0 * t.compute_saved()
+        ),
+        format!("{} member evaluations in the window", s.evaluations),
+    ];
+    if let Some(timing) = timing {
+        let kind = |name: &str| timing.kinds.iter().find(|k| k.kind == name);
+        if let Some(sample) =
+            kind("swarm-sample").filter(|k| k.duration.count > 0 && k.duration.p50 > 0)
+        {
+            let per_sample = s.evaluations as f64 / sample.duration.count as f64;
+            parts.push(format!(
+                "throughput {:.2} M evaluations per second of compute (median sample task)",
+                per_sample / (sample.duration.p50 as f64 * 1e-9) / 1e6
+            ));
+        }
+        if let Some(window) = kind("window") {
+            parts.push(format!(
+                "decision (window task) wall time p50 {:.2} ms, p99 {:.2} ms",
+                window.duration.p50 as f64 / 1e6,
+                window.duration.p99 as f64 / 1e6
+            ));
+        }
+    }
+    parts.join(" · ")
 }

@@ -20,6 +20,7 @@ pub mod scheduler;
 pub mod session;
 pub mod settings;
 pub mod simulation;
+pub mod swarm;
 pub mod time;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod wait;

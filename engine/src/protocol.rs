@@ -240,6 +240,100 @@ pub enum WindowData {
     Spiking(Box<SpikeWindow>),
     /// A ruv-FANN network preset (boxed).
     Network(Box<NetWindow>),
+    /// The micro-net swarm (boxed).
+    Swarm(Box<SwarmWindow>),
+}
+
+/// What the swarm shows of one window (see `tempora_engine::swarm`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SwarmWindow {
+    /// The vote over the window, at most [`SwarmWindow::MAX_SAMPLES`] evenly spaced samples.
+    pub samples: Vec<SwarmSample>,
+    /// The window's distribution over the two regimes (prior-blended swarm vote).
+    pub distribution: [f64; 2],
+    /// Lower 95 % bound of the winning regime's probability.
+    pub confidence: f64,
+    /// Jensen-Shannon divergence to the previous window's distribution, bits.
+    pub jsd: Option<f64>,
+    /// Why the window was escalated to the backstop, if it was.
+    pub escalated: Option<String>,
+    /// The swarm's label.
+    pub swarm_label: u8,
+    /// The backstop's label (computed for every window: the always-escalate baseline).
+    pub backstop_label: u8,
+    /// The label given: the backstop's if escalated, else the swarm's.
+    pub label: u8,
+    /// The true regime (the majority of the window's samples).
+    pub truth: u8,
+    /// Mean over the window of `1 - p(true regime)`: the swarm's residual against the truth.
+    pub residual: f64,
+    /// Samples in the window with an anomaly in progress.
+    pub anomalies: u64,
+    /// The backstop prior's weight in the vote at the window's end.
+    pub prior_weight: f64,
+    /// Member evaluations in the window.
+    pub evaluations: u64,
+    /// Running totals since the start.
+    pub totals: SwarmTotals,
+}
+
+impl SwarmWindow {
+    /// The most samples a window carries.
+    pub const MAX_SAMPLES: usize = 250;
+}
+
+/// One sample of the swarm's vote and the stream.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SwarmSample {
+    /// Logical time, s.
+    pub t_s: f64,
+    /// Probability of regime 1 (prior-blended vote).
+    pub p1: f64,
+    /// 95 % interval of `p1`.
+    pub low: f64,
+    /// 95 % interval of `p1`.
+    pub high: f64,
+    /// The true regime.
+    pub truth: u8,
+    /// Channel 0 of the stream.
+    pub value: f64,
+    /// Whether an anomaly is in progress.
+    pub anomaly: bool,
+}
+
+/// The swarm's running totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct SwarmTotals {
+    /// Windows decided.
+    pub windows: u64,
+    /// Windows escalated.
+    pub escalations: u64,
+    /// Windows labelled right by swarm + backstop (the governed system).
+    pub right_governed: u64,
+    /// Windows the swarm alone labelled right.
+    pub right_swarm: u64,
+    /// Windows the backstop alone labelled right (always-escalate baseline).
+    pub right_backstop: u64,
+    /// Member evaluations.
+    pub evaluations: u64,
+    /// Multiply-adds of the swarm.
+    pub swarm_macs: u64,
+    /// Multiply-adds of the backstop on escalated windows.
+    pub escalated_macs: u64,
+    /// Multiply-adds of the backstop on every window (the baseline's cost).
+    pub baseline_macs: u64,
+}
+
+impl SwarmTotals {
+    /// Fraction of the baseline's compute that swarm + escalations did not need.
+    pub fn compute_saved(&self) -> f64 {
+        1.0 - (self.swarm_macs + self.escalated_macs) as f64 / self.baseline_macs.max(1) as f64
+    }
+
+    /// `count / windows`.
+    pub fn rate(&self, count: u64) -> f64 {
+        count as f64 / self.windows.max(1) as f64
+    }
 }
 
 /// What a network preset shows of one window.

@@ -453,7 +453,9 @@ mod tests {
             .iter()
             .flat_map(|w| match &w.data {
                 WindowData::Trace { points, .. } => points.iter().map(|p| p[0]).collect::<Vec<_>>(),
-                WindowData::Spiking(_) | WindowData::Network(_) => Vec::new(),
+                WindowData::Spiking(_) | WindowData::Network(_) | WindowData::Swarm(_) => {
+                    Vec::new()
+                }
             })
             .collect()
     }

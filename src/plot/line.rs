@@ -29,6 +29,11 @@ pub struct LinePlot<'a> {
     pub series_label: &'a str,
     /// X positions of events, drawn as vertical accent lines.
     pub markers: &'a [f64],
+    /// A shaded band `(x, low, high)` behind the series (a confidence interval), labelled
+    /// `band_label` in the legend.
+    pub band: &'a [(f64, f64, f64)],
+    /// Legend label of the band.
+    pub band_label: &'a str,
 }
 
 fn data_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
@@ -53,8 +58,13 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
         .unwrap_or((0.0, 1.0));
     let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
     let (y0, y1) = plot.y_range.unwrap_or_else(|| {
-        let (lo, hi) =
-            data_range(all_points(plot).map(|p| p.1).chain(plot.reference)).unwrap_or((-1.0, 1.0));
+        let (lo, hi) = data_range(
+            all_points(plot)
+                .map(|p| p.1)
+                .chain(plot.reference)
+                .chain(plot.band.iter().flat_map(|b| [b.1, b.2])),
+        )
+        .unwrap_or((-1.0, 1.0));
         let pad = ((hi - lo) * 0.1)
             .max(hi.abs().max(lo.abs()) * 0.01)
             .max(1e-12);
@@ -98,6 +108,21 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
             ))
             .map_err(plot_error)?;
     }
+    if !plot.band.is_empty() {
+        // Upper edge forwards, lower edge back: one polygon.
+        let outline: Vec<(f64, f64)> = plot
+            .band
+            .iter()
+            .map(|&(x, _, high)| (x, high))
+            .chain(plot.band.iter().rev().map(|&(x, low, _)| (x, low)))
+            .collect();
+        let fill = pal.data.mix(0.2).filled();
+        chart
+            .draw_series(std::iter::once(Polygon::new(outline, fill)))
+            .map_err(plot_error)?
+            .label(plot.band_label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 16, y + 4)], fill));
+    }
     let data_style = ShapeStyle::from(&pal.data).stroke_width(px(1.5));
     // Few points (e.g. the first windows): dots as well, so a single point shows.
     let dot = if plot.points.len() < FEW_POINTS {
@@ -108,16 +133,20 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
     let first = chart
         .draw_series(LineSeries::new(plot.points.iter().copied(), data_style).point_size(dot))
         .map_err(plot_error)?;
-    if let Some((label, points)) = plot.second {
+    if plot.second.is_some() || !plot.band.is_empty() {
         first
             .label(plot.series_label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], data_style));
+    }
+    if let Some((label, points)) = plot.second {
         let accent_style = ShapeStyle::from(&pal.accent).stroke_width(px(1.5));
         chart
             .draw_series(LineSeries::new(points.iter().copied(), accent_style).point_size(dot))
             .map_err(plot_error)?
             .label(label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], accent_style));
+    }
+    if plot.second.is_some() || !plot.band.is_empty() {
         chart
             .configure_series_labels()
             .label_font(pal.font(px(12.0)))

@@ -2,7 +2,9 @@
 // dashboard page with a preset applied, and the page's memory.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -62,4 +64,29 @@ export function memory(page) {
     }
     return { page_heap_bytes: heap, page_and_worker_bytes: all };
   });
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+/// Serves an already built `dist` directory with the cross-origin isolation headers (no
+/// rebuilds: for long runs while the tree changes). Returns the same as [`serve`].
+export async function serveStatic(dir, port) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${port}/`;
+  return { base, response: await fetch(base), stop: () => server.close() };
 }

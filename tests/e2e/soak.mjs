@@ -6,7 +6,9 @@
 //
 // Usage (from the repo root, after `trunk build --release`; tools as in .ci/test.sh):
 //   node tests/e2e/soak.mjs --seconds 3600 --every 60 --speed "1x real time" > soak-browser.csv
-import { launch, memory, openPreset, serve } from './harness.mjs';
+// With --dist DIR it serves that built copy instead of running `trunk serve` (which rebuilds
+// whenever the tree changes).
+import { launch, memory, openPreset, serve, serveStatic } from './harness.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -15,7 +17,8 @@ const arg = (name, fallback) => {
 const seconds = Number(arg('seconds', 3600));
 const every = Number(arg('every', 60));
 const speed = arg('speed', '1x real time');
-const { base, stop } = await serve(Number(arg('port', 8184)), { quiet: true });
+const port = Number(arg('port', 8184));
+const { base, stop } = arg('dist') ? await serveStatic(arg('dist'), port) : await serve(port, { quiet: true });
 const browser = await launch(['--enable-precise-memory-info']);
 
 const probe = await browser.newPage();
@@ -27,6 +30,7 @@ await probe.close();
 const pages = {};
 for (const preset of presets) {
   const page = await openPreset(browser, base, preset);
+  page.on('crash', () => console.error(`${preset}: the page crashed`));
   await page.getByTestId('speed').selectOption(speed);
   await page.getByTestId('start').click();
   pages[preset] = page;
@@ -43,15 +47,20 @@ const t0 = Date.now();
 for (;;) {
   const wall = (Date.now() - t0) / 1000;
   for (const [preset, page] of Object.entries(pages)) {
-    const status = await page.getByTestId('worker-status').textContent();
-    // A run the watchdog paused (divergence) is started again, as a person would.
-    if (status === 'finished') {
-      await page.getByTestId('reset').click();
-      await page.getByTestId('start').click();
+    // One page's trouble is recorded, not fatal to the others' soak.
+    try {
+      const status = await page.getByTestId('worker-status').textContent({ timeout: 120_000 });
+      // A run the watchdog paused (divergence) is started again, as a person would.
+      if (status === 'finished') {
+        await page.getByTestId('reset').click();
+        await page.getByTestId('start').click();
+      }
+      const row = { preset, wall_s: Math.round(wall), ...counts(await page.getByTestId('readout').textContent()), status, ...(await memory(page)) };
+      rows.push(row);
+      console.log(Object.values(row).join(','));
+    } catch (e) {
+      console.error(`${preset} at ${Math.round(wall)} s: ${e.message.split('\n')[0]}`);
     }
-    const row = { preset, wall_s: Math.round(wall), ...counts(await page.getByTestId('readout').textContent()), status, ...(await memory(page)) };
-    rows.push(row);
-    console.log(Object.values(row).join(','));
   }
   if (wall >= seconds) break;
   await new Promise((r) => setTimeout(r, Math.min(every, seconds - wall) * 1000));

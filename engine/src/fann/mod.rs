@@ -23,6 +23,7 @@ mod watchdog;
 pub use activation::Activation;
 pub use file::{export_network, import_network, MAX_NETWORK_FILE_BYTES};
 pub use guard::{spectral_norm, Guard, GuardKind, LipschitzEstimate};
+pub(crate) use packed::dot;
 pub use packed::{check_vector, PackedNet};
 pub use recurrent::Recurrent;
 pub use spec::{

@@ -321,7 +321,7 @@ impl PackedNet {
 /// unrolled loop). The order is fixed, so results are the same on every platform; they differ
 /// from a plain left-to-right sum (ruv-fann's) only by rounding.
 #[inline]
-fn dot(w: &[f64], x: &[f64]) -> f64 {
+pub(crate) fn dot(w: &[f64], x: &[f64]) -> f64 {
     let mut acc = [0.0f64; 4];
     let (w4, w_rest) = w.split_at(w.len() & !3);
     let (x4, x_rest) = x.split_at(w4.len());

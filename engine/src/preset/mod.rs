@@ -10,6 +10,7 @@ mod predict;
 mod seed_example;
 mod spiking;
 mod stdp;
+mod swarm;
 mod tick;
 mod xor;
 
@@ -102,6 +103,7 @@ pub fn all() -> &'static [Preset] {
         xor::PRESET,
         predict::PRESET,
         divergence::PRESET,
+        swarm::PRESET,
         tick::PRESET,
     ]
 }

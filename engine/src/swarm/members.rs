@@ -1,0 +1,474 @@
+//! The swarm's members: N micro-nets of one shape (4-8-2: leaky ReLU hidden, sigmoid out),
+//! each reading its own slice of the stream (two channels, now and `lag` samples ago), with a
+//! phase offset in the time-division schedule and a vote weight.
+//!
+//! Time division: with stride `S`, member `i` is evaluated at sample `k` when
+//! `(k + i) mod S = 0`, i.e. every `S` samples with phase offset `i mod S`; between its
+//! evaluations its last answer stands in the vote. So each sample costs `N / S` evaluations.
+//!
+//! Layout: struct of arrays. Every member's weights sit in one flat vector (ruv-fann's order
+//! per member, [`MEMBER_WEIGHTS`] each), so the hot loop walks memory in order and allocates
+//! nothing. Each member is built and trained as a ruv-fann network through [`PackedNet`] and
+//! [`Trainer`] (iRPROP-), then packed in; [`Members::eval`] computes exactly what
+//! [`PackedNet::forward`] computes (same dot product, same activations; tested).
+//!
+//! Shards: the members due at a sample can be split into contiguous shards evaluated in
+//! parallel (rayon, natively); each member's answer depends only on its weights and inputs,
+//! and the vote adds them up in member order afterwards, so the shard count cannot change a
+//! single bit of the result.
+
+use crate::fann::{
+    dot, Activation, Algorithm, Examples, Guard, GuardKind, NetError, NetSpec, PackedNet, Trainer,
+};
+use crate::swarm::ensemble::VoteSums;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// A member's layer sizes.
+pub const MEMBER_LAYERS: [usize; 3] = [4, 8, 2];
+/// Weights per member: (4 + 1) * 8 + (8 + 1) * 2.
+pub const MEMBER_WEIGHTS: usize = 58;
+const HIDDEN: usize = MEMBER_LAYERS[1];
+/// The hidden and output activations and their steepness (ruv-fann's default 0.5 for sigmoid
+/// outputs would flatten them; 1.0 keeps the output range in reach of small weights).
+const HIDDEN_ACTIVATION: Activation = Activation::ReluLeaky;
+const OUTPUT_ACTIVATION: Activation = Activation::Sigmoid;
+const STEEPNESS: f64 = 1.0;
+/// The smallest vote weight: a member no better than chance still counts a little.
+const MIN_VOTE_WEIGHT: f64 = 0.01;
+
+/// The member shape as a network spec.
+pub fn member_spec() -> NetSpec {
+    NetSpec {
+        layers: MEMBER_LAYERS.to_vec(),
+        hidden: HIDDEN_ACTIVATION,
+        output: OUTPUT_ACTIVATION,
+        steepness: STEEPNESS,
+    }
+}
+
+/// Labelled training data for the members: every channel at every sample, and the regime.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// `values[k * channels + c]`.
+    pub values: Vec<f64>,
+    /// The regime at each sample.
+    pub regimes: Vec<u8>,
+    /// Channels per sample.
+    pub channels: usize,
+}
+
+impl History {
+    /// Samples held.
+    pub fn len(&self) -> usize {
+        self.regimes.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.regimes.is_empty()
+    }
+
+    fn at(&self, k: usize, c: usize) -> f64 {
+        self.values[k * self.channels + c]
+    }
+}
+
+/// The swarm's members.
+#[derive(Debug, Clone)]
+pub struct Members {
+    stride: usize,
+    lag: usize,
+    channels: usize,
+    /// `MEMBER_WEIGHTS` per member, member after member.
+    weights: Vec<f64>,
+    /// Each member's two channels.
+    slices: Vec<[usize; 2]>,
+    /// Each member's vote weight (from its accuracy on held-out data).
+    vote_weights: Vec<f64>,
+    /// Each member's last answer (probability of regime 1); 0.5 before its first evaluation.
+    latest: Vec<f64>,
+    /// The last `lag + 1` samples of every channel, a ring: `ring[(k % (lag + 1)) * channels + c]`.
+    ring: Vec<f64>,
+    samples_seen: u64,
+    evaluations: u64,
+}
+
+/// How the members are made and trained.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemberConfig {
+    /// Members.
+    pub count: usize,
+    /// Samples between two evaluations of a member.
+    pub stride: usize,
+    /// Samples between a member's two readings of a channel.
+    pub lag: usize,
+    /// iRPROP- epochs per member (0: untrained, seeded random weights).
+    pub epochs: u32,
+}
+
+impl Members {
+    /// Builds `config.count` members over a stream of `channels` channels, each with a seeded
+    /// slice and initial weights, trained on the first part of `history` and weighted by its
+    /// accuracy on the rest.
+    pub fn train(
+        config: MemberConfig,
+        channels: usize,
+        history: &History,
+        seed: u64,
+    ) -> Result<Members, NetError> {
+        let MemberConfig {
+            count,
+            stride,
+            lag,
+            epochs,
+        } = config;
+        let spec = member_spec();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let split = history.len() * 3 / 4;
+        let mut weights = Vec::with_capacity(count * MEMBER_WEIGHTS);
+        let mut slices = Vec::with_capacity(count);
+        let mut vote_weights = Vec::with_capacity(count);
+        for _ in 0..count {
+            let a = rng.random_range(0..channels);
+            let b = (a + rng.random_range(1..channels.max(2))) % channels;
+            let slice = [a, b];
+            let mut net = PackedNet::from_network(&spec.build(0.5, &mut rng)?)?;
+            let examples = |range: std::ops::Range<usize>| -> Result<Examples, NetError> {
+                let rows: Vec<([f64; 4], [f64; 2])> = range
+                    .filter(|&k| k >= lag)
+                    .map(|k| {
+                        let x = member_input(|c, back| history.at(k - back, c), slice, lag);
+                        let r = history.regimes[k];
+                        (x, if r == 1 { [0.0, 1.0] } else { [1.0, 0.0] })
+                    })
+                    .collect();
+                let pairs: Vec<(&[f64], &[f64])> =
+                    rows.iter().map(|(x, t)| (&x[..], &t[..])).collect();
+                Examples::new(&pairs, 4, 2)
+            };
+            if epochs > 0 && split > lag {
+                let train = examples(0..split)?;
+                let mut trainer = Trainer::new(Algorithm::Rprop, &net)?;
+                let mut guard = Guard::new(GuardKind::None, &net);
+                for _ in 0..epochs {
+                    trainer.train_epoch(&mut net, &train, &mut guard);
+                }
+            }
+            let accuracy = if history.len() > split + lag {
+                let held_out = examples(split..history.len())?;
+                let right = (0..held_out.len())
+                    .filter(|&i| {
+                        let (x, t) = held_out.get(i);
+                        let y = net.forward_unchecked(x);
+                        (probability(y[0], y[1]) > 0.5) == (t[1] > 0.5)
+                    })
+                    .count();
+                right as f64 / held_out.len().max(1) as f64
+            } else {
+                0.5
+            };
+            weights.extend_from_slice(net.weights());
+            slices.push(slice);
+            vote_weights.push((2.0 * accuracy - 1.0).max(MIN_VOTE_WEIGHT));
+        }
+        Ok(Members {
+            stride,
+            lag,
+            channels,
+            weights,
+            slices,
+            vote_weights,
+            latest: vec![0.5; count],
+            ring: vec![0.0; (lag + 1) * channels],
+            samples_seen: 0,
+            evaluations: 0,
+        })
+    }
+
+    /// Members in the swarm.
+    pub fn len(&self) -> usize {
+        self.slices.len()
+    }
+
+    /// True without members.
+    pub fn is_empty(&self) -> bool {
+        self.slices.is_empty()
+    }
+
+    /// Each member's vote weight.
+    pub fn vote_weights(&self) -> &[f64] {
+        &self.vote_weights
+    }
+
+    /// Each member's last answer (probability of regime 1).
+    pub fn latest(&self) -> &[f64] {
+        &self.latest
+    }
+
+    /// Member evaluations so far.
+    pub fn evaluations(&self) -> u64 {
+        self.evaluations
+    }
+
+    /// Member `i`'s network (for checks against ruv-fann).
+    pub fn member_net(&self, i: usize) -> Result<PackedNet, NetError> {
+        let mut net = PackedNet::zeros(&member_spec())?;
+        net.set_weights(&self.weights[i * MEMBER_WEIGHTS..][..MEMBER_WEIGHTS])?;
+        Ok(net)
+    }
+
+    /// Takes the next sample of every channel, evaluates the members due at it (in `shards`
+    /// contiguous parts, in parallel where threads exist) and returns the vote's sums over
+    /// every member, added in member order.
+    pub fn step(&mut self, values: &[f64], shards: usize) -> VoteSums {
+        debug_assert_eq!(values.len(), self.channels);
+        let k = self.samples_seen;
+        let slot = (k % (self.lag as u64 + 1)) as usize;
+        self.ring[slot * self.channels..][..self.channels].copy_from_slice(values);
+        self.samples_seen += 1;
+        // Until `lag` samples have passed a member would read before the start: all wait.
+        if k >= self.lag as u64 {
+            let first = (self.stride - (k % self.stride as u64) as usize) % self.stride;
+            let due = (first..self.len()).step_by(self.stride);
+            self.evaluations += due.len() as u64;
+            self.evaluate(k, first, shards);
+        }
+        let mut sums = VoteSums::default();
+        for (&p, &w) in self.latest.iter().zip(&self.vote_weights) {
+            sums.add(p, w);
+        }
+        sums
+    }
+
+    /// Evaluates members `first, first + stride, ...` at sample `k` into `latest`.
+    fn evaluate(&mut self, k: u64, first: usize, shards: usize) {
+        let ctx = EvalContext {
+            weights: &self.weights,
+            slices: &self.slices,
+            ring: &self.ring,
+            channels: self.channels,
+            lag: self.lag,
+            k,
+        };
+        let stride = self.stride;
+        // Each shard owns a contiguous run of `latest`, starting at a member due now.
+        let per_shard = self.len().div_ceil(shards.max(1)).div_ceil(stride) * stride;
+        let latest = &mut self.latest[first.min(self.slices.len())..];
+        let base = first;
+        let chunks = latest.chunks_mut(per_shard.max(stride));
+        #[cfg(not(target_arch = "wasm32"))]
+        if shards > 1 {
+            use rayon::prelude::*;
+            let chunks: Vec<(usize, &mut [f64])> = chunks.enumerate().collect();
+            chunks.into_par_iter().for_each(|(j, chunk)| {
+                ctx.eval_run(base + j * per_shard.max(stride), chunk, stride)
+            });
+            return;
+        }
+        for (j, chunk) in chunks.enumerate() {
+            ctx.eval_run(base + j * per_shard.max(stride), chunk, stride);
+        }
+    }
+
+    /// Evaluates member `i` on its slice at the current sample (for tests and checks).
+    pub fn eval_member(&self, i: usize) -> f64 {
+        let k = self.samples_seen.saturating_sub(1);
+        EvalContext {
+            weights: &self.weights,
+            slices: &self.slices,
+            ring: &self.ring,
+            channels: self.channels,
+            lag: self.lag,
+            k,
+        }
+        .eval(i)
+    }
+
+    /// Member `i`'s inputs at the current sample.
+    pub fn member_input(&self, i: usize) -> [f64; 4] {
+        let k = self.samples_seen.saturating_sub(1);
+        let (ring, channels, lag) = (&self.ring, self.channels, self.lag as u64);
+        member_input(
+            |c, back| ring[((k - back as u64) % (lag + 1)) as usize * channels + c],
+            self.slices[i],
+            self.lag,
+        )
+    }
+}
+
+/// What evaluating a member needs, shared read-only across shards.
+struct EvalContext<'a> {
+    weights: &'a [f64],
+    slices: &'a [[usize; 2]],
+    ring: &'a [f64],
+    channels: usize,
+    lag: usize,
+    k: u64,
+}
+
+impl EvalContext<'_> {
+    /// Evaluates members `start, start + stride, ...` into `out[0], out[stride], ...`.
+    fn eval_run(&self, start: usize, out: &mut [f64], stride: usize) {
+        for (offset, slot) in out.iter_mut().enumerate().step_by(stride) {
+            *slot = self.eval(start + offset);
+        }
+    }
+
+    #[inline]
+    fn eval(&self, i: usize) -> f64 {
+        let (ring, channels, lag, k) = (self.ring, self.channels, self.lag as u64, self.k);
+        let x = member_input(
+            |c, back| ring[((k - back as u64) % (lag + 1)) as usize * channels + c],
+            self.slices[i],
+            self.lag,
+        );
+        forward(&self.weights[i * MEMBER_WEIGHTS..][..MEMBER_WEIGHTS], &x)
+    }
+}
+
+/// A member's input: `[a now, a lag ago, b now, b lag ago]`, reading `value(channel, back)`.
+#[inline]
+fn member_input(value: impl Fn(usize, usize) -> f64, [a, b]: [usize; 2], lag: usize) -> [f64; 4] {
+    [value(a, 0), value(a, lag), value(b, 0), value(b, lag)]
+}
+
+/// The two sigmoid outputs as a probability of regime 1.
+#[inline]
+pub fn probability(y0: f64, y1: f64) -> f64 {
+    let total = y0 + y1;
+    if total > 0.0 {
+        y1 / total
+    } else {
+        0.5
+    }
+}
+
+/// A member's forward pass, [`PackedNet::forward`]'s arithmetic for the fixed 4-8-2 shape
+/// (weights in ruv-fann's order: per neuron its inputs' weights, then its bias), as the
+/// probability of regime 1.
+#[inline]
+fn forward(w: &[f64], x: &[f64; 4]) -> f64 {
+    let mut hidden = [0.0; HIDDEN];
+    for (h, row) in hidden.iter_mut().zip(w[..5 * HIDDEN].chunks_exact(5)) {
+        *h = HIDDEN_ACTIVATION.apply(dot(&row[..4], x) + row[4], STEEPNESS);
+    }
+    let out = &w[5 * HIDDEN..];
+    let y0 = OUTPUT_ACTIVATION.apply(dot(&out[..HIDDEN], &hidden) + out[HIDDEN], STEEPNESS);
+    let y1 = OUTPUT_ACTIVATION.apply(
+        dot(&out[HIDDEN + 1..2 * HIDDEN + 1], &hidden) + out[2 * HIDDEN + 1],
+        STEEPNESS,
+    );
+    probability(y0, y1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::swarm::stream::{RegimeStream, StreamSpec};
+
+    fn spec() -> StreamSpec {
+        StreamSpec {
+            channels: 8,
+            dt: 1e-3,
+            shift_every: 0.1,
+            offset: 0.5,
+            clutter: 1.0,
+            sigma: 0.5,
+            drift: 0.0,
+            anomaly_rate: 0.0,
+        }
+    }
+
+    fn history(samples: usize, seed: u64) -> History {
+        let mut stream = RegimeStream::new(spec(), seed, seed + 1);
+        let mut h = History {
+            channels: 8,
+            ..History::default()
+        };
+        for _ in 0..samples {
+            h.regimes.push(stream.next_sample().regime);
+            h.values.extend_from_slice(stream.values());
+        }
+        h
+    }
+
+    fn config(count: usize, epochs: u32) -> MemberConfig {
+        MemberConfig {
+            count,
+            stride: 4,
+            lag: 3,
+            epochs,
+        }
+    }
+
+    #[test]
+    fn a_member_computes_what_its_packed_net_computes() {
+        let h = history(200, 1);
+        let mut m = Members::train(config(6, 5), 8, &h, 2).unwrap();
+        let mut stream = RegimeStream::new(spec(), 1, 9);
+        for _ in 0..10 {
+            stream.next_sample();
+            m.step(stream.values(), 1);
+        }
+        for i in 0..m.len() {
+            let mut net = m.member_net(i).unwrap();
+            let y = net.forward(&m.member_input(i)).unwrap().to_vec();
+            assert_eq!(m.eval_member(i), probability(y[0], y[1]), "member {i}");
+        }
+    }
+
+    #[test]
+    fn time_division_evaluates_each_member_every_stride_samples_at_its_phase() {
+        let h = history(50, 1);
+        let mut m = Members::train(config(10, 0), 8, &h, 2).unwrap();
+        let mut stream = RegimeStream::new(spec(), 1, 9);
+        // Samples 0..2 fill the lag: nothing evaluated.
+        for _ in 0..3 {
+            stream.next_sample();
+            m.step(stream.values(), 1);
+        }
+        assert_eq!(m.evaluations(), 0);
+        assert!(m.latest().iter().all(|&p| p == 0.5));
+        // Sample 3: members i with (3 + i) % 4 == 0 -> 1, 5, 9.
+        stream.next_sample();
+        m.step(stream.values(), 1);
+        let changed: Vec<usize> = (0..10).filter(|&i| m.latest()[i] != 0.5).collect();
+        assert_eq!(changed, vec![1, 5, 9]);
+        assert_eq!(m.evaluations(), 3);
+        // Over 4 more samples every member is evaluated once more: 10 evaluations.
+        for _ in 0..4 {
+            stream.next_sample();
+            m.step(stream.values(), 1);
+        }
+        assert_eq!(m.evaluations(), 13);
+    }
+
+    #[test]
+    fn trained_members_beat_chance_and_the_vote_beats_most_members() {
+        let h = history(1200, 3);
+        let m = Members::train(config(24, 40), 8, &h, 4).unwrap();
+        let better = m.vote_weights().iter().filter(|&&w| w > 0.1).count();
+        assert!(better >= 18, "{:?}", m.vote_weights());
+    }
+
+    #[test]
+    fn shard_count_changes_no_bit_of_the_vote() {
+        let h = history(300, 5);
+        let trained = Members::train(config(37, 5), 8, &h, 6).unwrap();
+        let run = |shards: usize| {
+            let mut m = trained.clone();
+            let mut stream = RegimeStream::new(spec(), 5, 11);
+            (0..200)
+                .map(|_| {
+                    stream.next_sample();
+                    m.step(stream.values(), shards).vote().unwrap()
+                })
+                .collect::<Vec<_>>()
+        };
+        let one = run(1);
+        for shards in [2, 3, 4, 16, 64] {
+            assert_eq!(run(shards), one, "{shards} shards");
+        }
+    }
+}
