@@ -103,10 +103,16 @@ impl DashboardState {
                 self.status.set(Some(status));
             }
             Incoming::Event(Event::Window(window)) => {
-                if let Some(status) = self.status.write().as_mut() {
+                let index = window.index;
+                let run_id = self.status.write().as_mut().map(|status| {
                     status.now_ns = status.now_ns.max(window.end_ns);
-                }
+                    status.run_id
+                });
                 self.history.update(|h| h.push(*window));
+                // Taken: the worker may send another (flow control, see `Command::Ack`).
+                if let Some(run_id) = run_id {
+                    return vec![Command::Ack { run_id, index }];
+                }
             }
             Incoming::Event(Event::Pong { id }) => self.heartbeat.update_value(|h| h.pong(id)),
             Incoming::Event(Event::Error { message, param }) => {

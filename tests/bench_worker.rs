@@ -111,3 +111,34 @@ fn packed_forward_pass_in_a_worker() {
         "browser forward 8-16-4 sigmoid/tempora packed: {best:.1} ns per evaluation (best of 5)"
     );
 }
+
+#[wasm_bindgen_test]
+#[ignore = "a benchmark: run with --include-ignored in release"]
+fn swarm_throughput_in_a_worker() {
+    // The same workload as `cargo bench -p tempora-engine --bench swarm` (one shard: a worker
+    // is one thread; more cores means more workers).
+    let members = 1024;
+    let (mut swarm, mut stream) = tempora_engine::swarm::members::throughput_workload(members);
+    for _ in 0..4 {
+        stream.next_sample();
+        swarm.step(stream.values(), 1);
+    }
+    let values = stream.values().to_vec();
+    let clock = PerformanceClock::from_worker_scope().unwrap();
+    let steps = 2_000;
+    let mut sink = 0.0;
+    let best = (0..5)
+        .map(|_| {
+            let start = clock.now_ns();
+            for _ in 0..steps {
+                sink += swarm.step(&values, 1).vote().unwrap().p1;
+            }
+            (clock.now_ns() - start) as f64 / steps as f64
+        })
+        .fold(f64::INFINITY, f64::min);
+    assert!(sink > 0.0);
+    console_log!(
+        "browser swarm step, {members} members of 4-8-2: {best:.0} ns per step, {:.2} M evaluations/s (best of 5)",
+        members as f64 / best * 1e3
+    );
+}

@@ -76,6 +76,16 @@ pub enum Command {
         /// Logical seconds, > 0 and at most [`crate::session::MAX_DURATION_S`].
         duration_s: Option<f64>,
     },
+    /// The UI has taken window `index` of run `run_id` (and every earlier one): flow control.
+    /// A worker with a window credit (see `Session::with_window_credit`) sends no more than
+    /// that many windows ahead of these acknowledgements, so a page that cannot keep up gets
+    /// fewer windows (skipped, counted as "not sent") instead of an unbounded message queue.
+    Ack {
+        /// The run the window belongs to ([`Status::run_id`]); acks of older runs are ignored.
+        run_id: u64,
+        /// The window's index.
+        index: u64,
+    },
     /// Are you alive? Answered with [`Event::Pong`] carrying the same `id`, and nothing else
     /// (the UI's heartbeat: a worker that stops answering is reported dead).
     Ping {

@@ -30,6 +30,10 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 /// worker's 4 ms slices this caps the stream at about 250 windows per second (measured with
 /// `tests/e2e/perf.mjs`: 2 per slice left the page with 2 long tasks a minute at full speed).
 pub const MAX_WINDOWS_PER_SLICE: usize = 1;
+/// The worker's window credit: windows sent and not yet acknowledged by the UI
+/// ([`Command::Ack`]), at most. Enough for the UI to stay busy between acks, small enough that
+/// a page that falls behind holds a short queue (a few MB at most).
+pub const WINDOW_CREDIT: usize = 16;
 
 struct Run {
     preset: &'static Preset,
@@ -48,6 +52,10 @@ pub struct Session {
     /// Live parameter changes waiting for the next window boundary.
     pending_live: ParamValues,
     run_id: u64,
+    /// Flow control, if the host asked for it: the credit, and the windows sent and not yet
+    /// acknowledged, oldest first.
+    credit: Option<usize>,
+    in_flight: std::collections::VecDeque<u64>,
 }
 
 impl Default for Session {
@@ -76,7 +84,17 @@ impl Session {
             stop_at: None,
             pending_live: ParamValues::new(),
             run_id: 0,
+            credit: None,
+            in_flight: std::collections::VecDeque::new(),
         }
+    }
+
+    /// Sends at most `credit` windows ahead of the UI's acknowledgements ([`Command::Ack`]);
+    /// windows beyond it are skipped (the UI counts them as not sent). Without this (the CLI,
+    /// tests) every window is sent.
+    pub fn with_window_credit(mut self, credit: usize) -> Self {
+        self.credit = Some(credit);
+        self
     }
 
     /// Whether the host should keep calling [`Session::run_slice`].
@@ -101,8 +119,17 @@ impl Session {
 
     /// Applies one command and returns the replies.
     pub fn handle(&mut self, command: Command) -> Vec<Event> {
-        if let Command::Ping { id } = command {
-            return vec![Event::Pong { id }];
+        match command {
+            Command::Ping { id } => return vec![Event::Pong { id }],
+            Command::Ack { run_id, index } => {
+                if run_id == self.run_id {
+                    while self.in_flight.front().is_some_and(|&sent| sent <= index) {
+                        self.in_flight.pop_front();
+                    }
+                }
+                return Vec::new();
+            }
+            _ => {}
         }
         match self.apply(command) {
             Ok(()) => vec![Event::Status(self.status())],
@@ -172,7 +199,7 @@ impl Session {
             }
             Command::SetLiveParams { params } => self.accept_live(params)?,
             // Answered in `handle`, before anything can change.
-            Command::Ping { .. } => {}
+            Command::Ping { .. } | Command::Ack { .. } => {}
             Command::SetPacing { pacing } => {
                 let pacing = pacing.validate().map_err(|message| Refusal {
                     message,
@@ -228,6 +255,7 @@ impl Session {
 
     fn replace_run(&mut self, run: Run) {
         self.pending_live.clear();
+        self.in_flight.clear();
         self.run_id += 1;
         self.run = run;
         self.state = RunState::Paused;
@@ -260,6 +288,12 @@ impl Session {
         let applied = !windows.is_empty() && self.apply_pending_live();
         let skip = windows.len().saturating_sub(MAX_WINDOWS_PER_SLICE);
         windows.drain(..skip);
+        if let Some(credit) = self.credit {
+            if self.in_flight.len() >= credit {
+                windows.clear();
+            }
+            self.in_flight.extend(windows.iter().map(|w| w.index));
+        }
         let mut events: Vec<Event> = windows
             .into_iter()
             .map(|w| Event::Window(Box::new(w)))
@@ -405,6 +439,52 @@ mod tests {
             vec![Event::Pong { id: 41 }]
         );
         assert_eq!(s.status(), before);
+    }
+
+    #[test]
+    fn with_a_window_credit_a_ui_that_does_not_ack_gets_no_more_windows_until_it_does() {
+        let mut s = Session::new().with_window_credit(3);
+        s.handle(Command::Configure {
+            preset: "tick".into(),
+            seed: 1,
+            params: [("window".to_string(), 0.01), ("hop".to_string(), 0.01)].into(),
+        });
+        s.handle(Command::SetPacing {
+            pacing: Pacing::AsFastAsPossible,
+        });
+        s.handle(Command::Start);
+        let clock = ManualClock::at(0);
+        let mut sent = Vec::new();
+        // One window per slice (the budget ends each slice at a window with stop_after_window).
+        let slice = |s: &mut Session| {
+            s.stepping = true;
+            s.state = RunState::Running;
+            windows(&s.run_slice(&clock, u64::MAX).1)
+                .iter()
+                .map(|w| w.index)
+                .collect::<Vec<_>>()
+        };
+        for _ in 0..6 {
+            sent.extend(slice(&mut s));
+        }
+        assert_eq!(sent, vec![0, 1, 2], "three in flight, then nothing");
+        // An ack of another run changes nothing; the right one frees two places.
+        assert!(s
+            .handle(Command::Ack {
+                run_id: 99,
+                index: 2
+            })
+            .is_empty());
+        assert!(slice(&mut s).is_empty());
+        let run_id = s.status().run_id;
+        s.handle(Command::Ack { run_id, index: 1 });
+        let more: Vec<u64> = (0..4).flat_map(|_| slice(&mut s)).collect();
+        // Windows 3..=6 closed without credit and stay skipped; 7 and 8 use the two places.
+        assert_eq!(more, vec![7, 8]);
+        // A new run starts with full credit.
+        s.handle(Command::Reset);
+        s.handle(Command::Start);
+        assert_eq!(slice(&mut s), vec![0]);
     }
 
     fn live(params: &[(&str, f64)]) -> Command {

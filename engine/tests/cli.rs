@@ -118,3 +118,49 @@ fn bad_parameters_are_refused_by_name() {
         assert!(err.contains(says), "{set}: {err}");
     }
 }
+
+#[test]
+fn the_swarm_reports_votes_continuity_escalations_accuracy_and_throughput() {
+    let (code, json, err) = tempora(&[
+        "run",
+        "swarm",
+        "--duration",
+        "2",
+        "--seed",
+        "3",
+        "--set",
+        "members=32",
+        "--set",
+        "epochs=10",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let windows = v["windows"].as_array().unwrap();
+    // 50 ms windows every 25 ms over 2 s.
+    assert_eq!(windows.len(), 79);
+    let w = &windows[40]["data"];
+    assert_eq!(w["kind"], "swarm");
+    let p = w["distribution"].as_array().unwrap();
+    assert!((p[0].as_f64().unwrap() + p[1].as_f64().unwrap() - 1.0).abs() < 1e-12);
+    assert!(w["confidence"].as_f64().unwrap() <= 1.0 && w["jsd"].as_f64().unwrap() >= 0.0);
+    let escalated = windows
+        .iter()
+        .filter(|w| !w["data"]["escalated"].is_null())
+        .count() as u64;
+    assert_eq!(v["escalations"].as_u64(), Some(escalated));
+    assert_eq!(
+        v["escalation_times_s"].as_array().unwrap().len() as u64,
+        escalated
+    );
+    assert_eq!(v["shift_times_s"], serde_json::json!([0.5, 1.0, 1.5, 2.0]));
+    for key in [
+        "accuracy",
+        "accuracy_swarm_only",
+        "accuracy_always_escalate",
+    ] {
+        assert!(v[key].as_f64().unwrap() > 0.8, "{key}: {}", v[key]);
+    }
+    assert!(v["evaluations_per_wall_s"].as_f64().unwrap() > 0.0);
+    // 32 members every 4th sample: 8 per sample, after the 3-sample lag (20000 samples + 1).
+    assert_eq!(v["evaluations"].as_u64(), Some((20_001 - 3) * 8));
+}

@@ -363,6 +363,42 @@ try {
     await page.screenshot({ path: join(shots, 'divergence-guarded.png'), fullPage: true });
   });
 
+  await check('swarm: the vote tracks the regimes, escalations come at the shifts, thresholds change live', async () => {
+    await configure('swarm');
+    await page.getByTestId('speed').selectOption('10x real time');
+    await page.getByTestId('start').click();
+    // 2.1 s of stream: four regime shifts (every 0.5 s).
+    await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=readout]').textContent.match(/t = ([\d.]+) s/)[1]) >= 2.1, null, { timeout: 30_000 });
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    const text = await page.getByTestId('swarm-readout').textContent();
+    const [, escalated, right, alone] = text.match(/escalated ([\d.]+) %, right ([\d.]+) % \(swarm alone ([\d.]+) %/).map(Number);
+    assert(escalated > 0 && escalated < 50, `escalation rate: ${text}`);
+    assert(right > 85 && alone > 80, `accuracy: ${text}`);
+    assert(/compute saved [\d.]+ %/.test(text) && /JSD [\d.]+ bits/.test(text), text);
+    // Escalated windows cluster at the shifts: most escalations end within 0.1 s after one.
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const saved = JSON.parse(readFileSync(await json.path(), 'utf8'));
+    const ends = saved.windows.filter((w) => w.data.escalated).map((w) => w.end_ns / 1e9);
+    const nearShift = ends.filter((t) => t % 0.5 <= 0.1 && t > 0.5).length;
+    assert(ends.length > 0 && nearShift / ends.length >= 0.5, `escalations at ${ends.join(', ')}`);
+    for (const id of ['vote-plot', 'stream-plot', 'jsd-plot', 'confidence-plot']) {
+      assert((await canvasPixels(id)).length > 5000, `${id} is empty`);
+    }
+    await page.screenshot({ path: join(shots, 'swarm.png'), fullPage: true });
+    // A live threshold: jsd_max 0 escalates every later window, without a restart.
+    const before = saved.windows.length;
+    await page.getByTestId('param-jsd_max').fill('0');
+    await page.getByTestId('param-jsd_max').dispatchEvent('change');
+    await page.getByTestId('apply').click();
+    await page.getByTestId('step').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=pending-live]').textContent === '', null, { timeout: 10_000 });
+    await waitForStatus('paused');
+    await page.getByTestId('step').click();
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=readout]').textContent.match(/windows: (\d+)/)[1]) >= n + 2, before);
+    assert((await page.getByTestId('swarm-readout').textContent()).includes('ESCALATED (JSD'), await page.getByTestId('swarm-readout').textContent());
+  });
+
   await check('a live parameter changes at the next window boundary without a restart', async () => {
     await configure('tick');
     await page.getByTestId('speed').selectOption('1x real time');

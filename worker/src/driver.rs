@@ -18,7 +18,7 @@ use tempora_engine::js_bridge::{decode, encode};
 use tempora_engine::preset;
 use tempora_engine::protocol::{Command, Event, PROTOCOL_VERSION};
 use tempora_engine::runner::SliceEnd;
-use tempora_engine::session::Session;
+use tempora_engine::session::{Session, WINDOW_CREDIT};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -100,7 +100,7 @@ pub fn start() {
 }
 
 async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock, precise: PreciseWait) {
-    let mut session = Session::new();
+    let mut session = Session::new().with_window_credit(WINDOW_CREDIT);
     post(&Event::Status(session.status()));
     let mut last_yield = clock.now_ns();
     loop {

@@ -305,9 +305,17 @@ fn run(
             run_realtime(sim.as_mut(), duration, pacing, wait.make().as_ref(), bound)?
         }
     };
-    let report = sim.report();
+    let mut report = sim.report();
     files.save(sim.as_ref())?;
     let wall_time_s = started.elapsed().as_secs_f64();
+    // Network presets count their evaluations: their rate over the run's wall time (the build,
+    // with any offline training, is not in it).
+    if let Some(evaluations) = report.get("evaluations").and_then(|v| v.as_u64()) {
+        report.insert(
+            "evaluations_per_wall_s".into(),
+            (evaluations as f64 / wall_time_s).into(),
+        );
+    }
 
     let output = RunOutput {
         preset: preset::find(name).map_err(|e| e.to_string())?.name,
