@@ -147,12 +147,12 @@ fn csv_row(w: &WindowSummary) -> CsvRow {
         }
         WindowData::Swarm(s) => {
             row.kind = "swarm";
-            row.swarm_p1 = Some(s.distribution[1]);
-            row.swarm_confidence = Some(s.confidence);
-            row.swarm_jsd_bits = s.jsd;
-            row.swarm_escalated = Some(s.escalated.is_some());
-            row.swarm_label = Some(s.label);
-            row.backstop_label = Some(s.backstop_label);
+            row.swarm_p1 = Some(s.decision.distribution[1]);
+            row.swarm_confidence = Some(s.decision.confidence);
+            row.swarm_jsd_bits = s.decision.jsd;
+            row.swarm_escalated = Some(s.decision.escalated.is_some());
+            row.swarm_label = Some(s.decision.label);
+            row.backstop_label = Some(s.decision.backstop_label);
             row.truth = Some(s.truth);
             row.swarm_evaluations = Some(s.evaluations);
         }

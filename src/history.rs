@@ -108,7 +108,7 @@ impl History {
 
     /// End times (s) of the escalated swarm windows held.
     pub fn escalation_times(&self) -> Vec<f64> {
-        self.swarm_series(|s| s.escalated.as_ref().map(|_| 0.0))
+        self.swarm_series(|s| s.decision.escalated.as_ref().map(|_| 0.0))
             .into_iter()
             .map(|p| p.0)
             .collect()

@@ -569,7 +569,7 @@ fn swarm_plots(state: DashboardState, frame: RwSignal<u64>) -> impl IntoView {
                 })
             })}
             {plot_canvas("jsd-plot", "", frame, move |c| {
-                let jsd = history.with(|h| h.swarm_series(|s| s.jsd));
+                let jsd = history.with(|h| h.swarm_series(|s| s.decision.jsd));
                 draw_line(c, &LinePlot {
                     title: "Continuity: JSD to the previous window (line: jsd_max)",
                     x_label: "window end (s)",
@@ -580,7 +580,7 @@ fn swarm_plots(state: DashboardState, frame: RwSignal<u64>) -> impl IntoView {
                 })
             })}
             {plot_canvas("confidence-plot", "", frame, move |c| {
-                let confidence = history.with(|h| h.swarm_series(|s| Some(s.confidence)));
+                let confidence = history.with(|h| h.swarm_series(|s| Some(s.decision.confidence)));
                 draw_line(c, &LinePlot {
                     title: "Confidence: winner's lower 95 % bound (line: confidence_min)",
                     x_label: "window end (s)",
@@ -632,19 +632,19 @@ fn span_of(points: &[(f64, f64)]) -> (f64, f64) {
 /// One line on the newest swarm window; throughput and decision latency from its timing.
 fn swarm_readout(s: &SwarmWindow, timing: Option<&TimingReport>) -> String {
     let t = &s.totals;
-    let winner = usize::from(s.distribution[1] > 0.5);
+    let winner = usize::from(s.decision.distribution[1] > 0.5);
     let mut parts = vec![
         format!(
             "vote: regime {winner} (p {:.3}, confidence {:.3})",
-            s.distribution[winner], s.confidence
+            s.decision.distribution[winner], s.decision.confidence
         ),
         format!("truth: regime {}", s.truth),
-        match s.jsd {
+        match s.decision.jsd {
             Some(d) => format!("JSD {d:.4} bits"),
             None => "JSD –".to_string(),
         },
-        match &s.escalated {
-            Some(reason) => format!("ESCALATED ({reason}): backstop says {}", s.backstop_label),
+        match &s.decision.escalated {
+            Some(reason) => format!("ESCALATED ({reason}): backstop says {}", s.decision.backstop_label),
             None => "not escalated".to_string(),
         },
         format!(

@@ -259,20 +259,9 @@ pub enum WindowData {
 pub struct SwarmWindow {
     /// The vote over the window, at most [`SwarmWindow::MAX_SAMPLES`] evenly spaced samples.
     pub samples: Vec<SwarmSample>,
-    /// The window's distribution over the two regimes (prior-blended swarm vote).
-    pub distribution: [f64; 2],
-    /// Lower 95 % bound of the winning regime's probability.
-    pub confidence: f64,
-    /// Jensen-Shannon divergence to the previous window's distribution, bits.
-    pub jsd: Option<f64>,
-    /// Why the window was escalated to the backstop, if it was.
-    pub escalated: Option<String>,
-    /// The swarm's label.
-    pub swarm_label: u8,
-    /// The backstop's label (computed for every window: the always-escalate baseline).
-    pub backstop_label: u8,
-    /// The label given: the backstop's if escalated, else the swarm's.
-    pub label: u8,
+    /// What the governor decided.
+    #[serde(flatten)]
+    pub decision: SwarmDecision,
     /// The true regime (the majority of the window's samples).
     pub truth: u8,
     /// Mean over the window of `1 - p(true regime)`: the swarm's residual against the truth.
@@ -290,6 +279,26 @@ pub struct SwarmWindow {
 impl SwarmWindow {
     /// The most samples a window carries.
     pub const MAX_SAMPLES: usize = 250;
+}
+
+/// What the swarm's governor decided for one window (see `tempora_engine::swarm::governor`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SwarmDecision {
+    /// The window's distribution over the two regimes (prior-blended swarm vote).
+    pub distribution: [f64; 2],
+    /// Lower 95 % bound of the winning regime's probability.
+    pub confidence: f64,
+    /// Jensen-Shannon divergence to the previous window's distribution, bits (none for the
+    /// first window).
+    pub jsd: Option<f64>,
+    /// Why the window was escalated to the backstop, if it was.
+    pub escalated: Option<String>,
+    /// The swarm's label.
+    pub swarm_label: u8,
+    /// The backstop's label (computed for every window: the always-escalate baseline).
+    pub backstop_label: u8,
+    /// The label given: the backstop's if escalated, else the swarm's.
+    pub label: u8,
 }
 
 /// One sample of the swarm's vote and the stream.

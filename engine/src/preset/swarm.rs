@@ -344,13 +344,7 @@ impl WindowSink for SwarmWorld {
             end_ns: bounds.end.0,
             data: WindowData::Swarm(Box::new(SwarmWindow {
                 samples,
-                distribution: decision.distribution,
-                confidence: decision.confidence,
-                jsd: decision.jsd,
-                escalated: decision.escalated,
-                swarm_label: decision.swarm_label,
-                backstop_label: decision.backstop_label,
-                label: decision.label,
+                decision,
                 truth,
                 residual,
                 anomalies: inside.iter().filter(|r| r.anomaly).count() as u64,
@@ -470,7 +464,10 @@ mod tests {
         let (near, far): (Vec<&WindowSummary>, Vec<&WindowSummary>) =
             windows.iter().partition(|w| at_shift(w));
         let rate = |ws: &[&WindowSummary]| {
-            ws.iter().filter(|w| swarm(w).escalated.is_some()).count() as f64 / ws.len() as f64
+            ws.iter()
+                .filter(|w| swarm(w).decision.escalated.is_some())
+                .count() as f64
+                / ws.len() as f64
         };
         let (near_rate, far_rate) = (rate(&near), rate(&far));
         assert!(
@@ -479,7 +476,7 @@ mod tests {
         );
         // The JSD peaks at the shifts too.
         let mean_jsd = |ws: &[&WindowSummary]| {
-            ws.iter().filter_map(|w| swarm(w).jsd).sum::<f64>() / ws.len() as f64
+            ws.iter().filter_map(|w| swarm(w).decision.jsd).sum::<f64>() / ws.len() as f64
         };
         assert!(mean_jsd(&near) > 5.0 * mean_jsd(&far));
         // Governed accuracy is at least the swarm's and close to always escalating, for less.

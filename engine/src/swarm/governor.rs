@@ -21,6 +21,7 @@
 use crate::fann::{
     Activation, Algorithm, Examples, Guard, GuardKind, NetError, NetSpec, PackedNet, Trainer,
 };
+use crate::protocol::SwarmDecision;
 use crate::swarm::ensemble::{jensen_shannon, Vote};
 use crate::swarm::members::{probability, History, MEMBER_WEIGHTS};
 use rand::SeedableRng;
@@ -119,25 +120,6 @@ impl Backstop {
     }
 }
 
-/// What the governor decided for one window.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decision {
-    /// The window's distribution over the regimes (swarm, prior-blended).
-    pub distribution: [f64; 2],
-    /// Lower 95 % bound of the winner's probability.
-    pub confidence: f64,
-    /// JSD to the previous window's distribution, bits (none for the first window).
-    pub jsd: Option<f64>,
-    /// Why the window was escalated, if it was.
-    pub escalated: Option<String>,
-    /// The swarm's label.
-    pub swarm_label: u8,
-    /// The backstop's label (computed for every window: the baseline).
-    pub backstop_label: u8,
-    /// The label given: the backstop's when escalated, the swarm's otherwise.
-    pub label: u8,
-}
-
 /// The governor's memory between windows.
 #[derive(Debug, Clone)]
 pub struct Governor {
@@ -176,7 +158,7 @@ impl Governor {
 
     /// Decides a window from its samples' blended votes and the backstop's window
     /// distribution (probability of regime 1).
-    pub fn decide(&mut self, votes: &[Vote], backstop_p1: f64) -> Decision {
+    pub fn decide(&mut self, votes: &[Vote], backstop_p1: f64) -> SwarmDecision {
         let n = votes.len().max(1) as f64;
         let p1 = votes.iter().map(|v| v.p1).sum::<f64>() / n;
         let low = votes.iter().map(|v| v.low).sum::<f64>() / n;
@@ -208,7 +190,7 @@ impl Governor {
             self.beta *= policy.prior_decay;
             swarm_label
         };
-        Decision {
+        SwarmDecision {
             distribution,
             confidence,
             jsd,
@@ -267,7 +249,7 @@ mod tests {
         assert_eq!(d.label, 1, "the backstop decides");
         // The prior now pulls the swarm halfway to the backstop's 0.8...
         assert!((g.blend(sure(0.2)).p1 - 0.5).abs() < 1e-12);
-        // ...and a sure jump (JSD from (0.7, 0.3) to (0.05, 0.95)) escalates on continuity.
+        // ...and a sure jump (JSD from (0.7, 0.3) to (0.1, 0.9)) escalates on continuity.
         let d = g.decide(&[g.blend(sure(1.0))], 0.95);
         assert!(d.escalated.unwrap().starts_with("JSD "), "{:?}", d.jsd);
         // A quiet window halves the prior weight.
