@@ -17,6 +17,9 @@ use web_sys::HtmlCanvasElement;
 const TRACE_SPAN_S: f64 = 2.0;
 /// The shortest time between two redraws of the plots, ms (at most 20 redraws a second).
 const MIN_REDRAW_MS: f64 = 50.0;
+/// A gap between swarm samples longer than this (s, or 6 dt if longer) is a window the page did
+/// not receive: the vote and stream plots break there rather than draw a line across it.
+const SWARM_MAX_GAP_S: f64 = 5e-3;
 /// Network output samples shown (the newest).
 const OUTPUT_SAMPLES: usize = 150;
 
@@ -527,6 +530,8 @@ fn swarm_plots(state: DashboardState, frame: RwSignal<u64>) -> impl IntoView {
             .status
             .with_untracked(|s| s.as_ref().and_then(|s| s.params.get(name).copied()))
     };
+    // Samples are at most a few dt apart within the windows received.
+    let max_gap = move || SWARM_MAX_GAP_S.max(6.0 * param("dt").unwrap_or(0.0));
     view! {
         <p class="spike-readout" data-testid="swarm-readout">{move || history.with(|h| {
             h.latest_swarm().map(|s| swarm_readout(s, h.latest().and_then(|w| w.timing.as_ref())))
@@ -543,6 +548,7 @@ fn swarm_plots(state: DashboardState, frame: RwSignal<u64>) -> impl IntoView {
                 draw_line(c, &LinePlot {
                     title: "Ensemble vote for regime 1 with its 95 % interval (red lines: escalated windows)",
                     x_range: Some(span_of(&vote)),
+                    max_gap: Some(max_gap()),
                     x_label: "logical time (s)",
                     y_label: "p(regime 1)",
                     points: &vote,
@@ -561,6 +567,7 @@ fn swarm_plots(state: DashboardState, frame: RwSignal<u64>) -> impl IntoView {
                 draw_line(c, &LinePlot {
                     title: "Stream, channel 0 (red lines: escalated windows)",
                     x_range: Some(span_of(&values)),
+                    max_gap: Some(max_gap()),
                     x_label: "logical time (s)",
                     y_label: "value (a.u.)",
                     points: &values,

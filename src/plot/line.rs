@@ -34,6 +34,26 @@ pub struct LinePlot<'a> {
     pub band: &'a [(f64, f64, f64)],
     /// Legend label of the band.
     pub band_label: &'a str,
+    /// Where consecutive points lie further apart in x than this, the line (and band) breaks
+    /// instead of bridging the gap (windows the page did not receive).
+    pub max_gap: Option<f64>,
+}
+
+/// `items` in runs without an x gap over `max_gap` between neighbours.
+fn runs<T>(items: &[T], x: impl Fn(&T) -> f64, max_gap: Option<f64>) -> Vec<&[T]> {
+    let Some(gap) = max_gap else {
+        return vec![items];
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..items.len() {
+        if x(&items[i]) - x(&items[i - 1]) > gap {
+            out.push(&items[start..i]);
+            start = i;
+        }
+    }
+    out.push(&items[start..]);
+    out
 }
 
 fn data_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
@@ -109,16 +129,20 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
             .map_err(plot_error)?;
     }
     if !plot.band.is_empty() {
-        // Upper edge forwards, lower edge back: one polygon.
-        let outline: Vec<(f64, f64)> = plot
-            .band
-            .iter()
-            .map(|&(x, _, high)| (x, high))
-            .chain(plot.band.iter().rev().map(|&(x, low, _)| (x, low)))
-            .collect();
+        // Upper edge forwards, lower edge back: one polygon per run.
         let fill = pal.data.mix(0.2).filled();
+        let polygons = runs(plot.band, |b| b.0, plot.max_gap)
+            .into_iter()
+            .map(|run| {
+                let outline: Vec<(f64, f64)> = run
+                    .iter()
+                    .map(|&(x, _, high)| (x, high))
+                    .chain(run.iter().rev().map(|&(x, low, _)| (x, low)))
+                    .collect();
+                Polygon::new(outline, fill)
+            });
         chart
-            .draw_series(std::iter::once(Polygon::new(outline, fill)))
+            .draw_series(polygons)
             .map_err(plot_error)?
             .label(plot.band_label)
             .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 16, y + 4)], fill));
@@ -131,7 +155,11 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
         0
     };
     let first = chart
-        .draw_series(LineSeries::new(plot.points.iter().copied(), data_style).point_size(dot))
+        .draw_series(
+            runs(plot.points, |p| p.0, plot.max_gap)
+                .into_iter()
+                .flat_map(|run| LineSeries::new(run.iter().copied(), data_style).point_size(dot)),
+        )
         .map_err(plot_error)?;
     if plot.second.is_some() || !plot.band.is_empty() {
         first
@@ -141,7 +169,13 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
     if let Some((label, points)) = plot.second {
         let accent_style = ShapeStyle::from(&pal.accent).stroke_width(px(1.5));
         chart
-            .draw_series(LineSeries::new(points.iter().copied(), accent_style).point_size(dot))
+            .draw_series(
+                runs(points, |p| p.0, plot.max_gap)
+                    .into_iter()
+                    .flat_map(|run| {
+                        LineSeries::new(run.iter().copied(), accent_style).point_size(dot)
+                    }),
+            )
             .map_err(plot_error)?
             .label(label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], accent_style));

@@ -3,7 +3,7 @@
 //
 // Usage: node tests/e2e/e2e.mjs   (from the repo root; .ci/test.sh runs it after `trunk build --release`)
 import { launch, root, serve } from './harness.mjs';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const port = Number(process.env.TEMPORA_E2E_PORT ?? 8181);
@@ -232,6 +232,7 @@ try {
     writeFileSync(huge, Buffer.alloc(33 * 1024 * 1024, 32));
     await page.getByTestId('import').setInputFiles(huge);
     await page.waitForFunction(() => document.querySelector('[data-testid=error]').textContent.includes('at most 32 MiB'));
+    unlinkSync(huge);
     assert((await readout()).startsWith('phase-lock · t = 0.000 s'), `a refused import changed the run: ${await readout()}`);
     // Saved parameters import back.
     await page.getByTestId('import').setInputFiles(await params.path());
