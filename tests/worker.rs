@@ -60,9 +60,11 @@ async fn paced_run_keeps_logical_order_under_browser_timers() {
             TimeoutFuture::new(1).await;
         }
     }
-    for (i, w) in windows.iter().enumerate() {
-        assert_eq!(w.index, i as u64);
-        assert_eq!(w.start_ns, i as u64 * 50_000_000);
+    // A late timer can close two windows in one slice, of which only the newest is sent
+    // (`MAX_WINDOWS_PER_SLICE`): indices may skip, never go back, and sit on their grid.
+    assert!(windows.windows(2).all(|p| p[1].index > p[0].index));
+    for w in &windows {
+        assert_eq!(w.start_ns, w.index * 50_000_000);
         assert_eq!(w.end_ns, w.start_ns + 100_000_000);
         let WindowData::Trace { points, .. } = &w.data else {
             panic!("tick windows hold traces")
