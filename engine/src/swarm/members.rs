@@ -253,47 +253,43 @@ impl Members {
         };
         let stride = self.stride;
         // Each shard owns a contiguous run of `latest`, starting at a member due now.
-        let per_shard = self.len().div_ceil(shards.max(1)).div_ceil(stride) * stride;
+        let per_shard = (self.len().div_ceil(shards.max(1)).div_ceil(stride) * stride).max(stride);
         let latest = &mut self.latest[first.min(self.slices.len())..];
-        let base = first;
-        let chunks = latest.chunks_mut(per_shard.max(stride));
+        let chunks = latest.chunks_mut(per_shard);
         #[cfg(not(target_arch = "wasm32"))]
         if shards > 1 {
             use rayon::prelude::*;
             let chunks: Vec<(usize, &mut [f64])> = chunks.enumerate().collect();
-            chunks.into_par_iter().for_each(|(j, chunk)| {
-                ctx.eval_run(base + j * per_shard.max(stride), chunk, stride)
-            });
+            chunks
+                .into_par_iter()
+                .for_each(|(j, chunk)| ctx.eval_run(first + j * per_shard, chunk, stride));
             return;
         }
         for (j, chunk) in chunks.enumerate() {
-            ctx.eval_run(base + j * per_shard.max(stride), chunk, stride);
+            ctx.eval_run(first + j * per_shard, chunk, stride);
         }
     }
 
-    /// Evaluates member `i` on its slice at the current sample (for tests and checks).
-    pub fn eval_member(&self, i: usize) -> f64 {
-        let k = self.samples_seen.saturating_sub(1);
+    /// What evaluating a member at the current sample needs (for tests and checks).
+    fn context_now(&self) -> EvalContext<'_> {
         EvalContext {
             weights: &self.weights,
             slices: &self.slices,
             ring: &self.ring,
             channels: self.channels,
             lag: self.lag,
-            k,
+            k: self.samples_seen.saturating_sub(1),
         }
-        .eval(i)
+    }
+
+    /// Evaluates member `i` on its slice at the current sample (for tests and checks).
+    pub fn eval_member(&self, i: usize) -> f64 {
+        self.context_now().eval(i)
     }
 
     /// Member `i`'s inputs at the current sample.
     pub fn member_input(&self, i: usize) -> [f64; 4] {
-        let k = self.samples_seen.saturating_sub(1);
-        let (ring, channels, lag) = (&self.ring, self.channels, self.lag as u64);
-        member_input(
-            |c, back| ring[((k - back as u64) % (lag + 1)) as usize * channels + c],
-            self.slices[i],
-            self.lag,
-        )
+        self.context_now().input(i)
     }
 }
 
@@ -315,15 +311,23 @@ impl EvalContext<'_> {
         }
     }
 
+    /// Member `i`'s inputs at sample `k`, from the ring.
     #[inline]
-    fn eval(&self, i: usize) -> f64 {
+    fn input(&self, i: usize) -> [f64; 4] {
         let (ring, channels, lag, k) = (self.ring, self.channels, self.lag as u64, self.k);
-        let x = member_input(
+        member_input(
             |c, back| ring[((k - back as u64) % (lag + 1)) as usize * channels + c],
             self.slices[i],
             self.lag,
-        );
-        forward(&self.weights[i * MEMBER_WEIGHTS..][..MEMBER_WEIGHTS], &x)
+        )
+    }
+
+    #[inline]
+    fn eval(&self, i: usize) -> f64 {
+        forward(
+            &self.weights[i * MEMBER_WEIGHTS..][..MEMBER_WEIGHTS],
+            &self.input(i),
+        )
     }
 }
 
