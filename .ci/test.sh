@@ -9,6 +9,8 @@ bash .ci/setup.sh
 export PATH="$root/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 wasm=--target=wasm32-unknown-unknown
+# One-shot runs gain nothing from incremental caches, which are a large share of target/.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$(date +%s)
