@@ -12,6 +12,13 @@ wasm=--target=wasm32-unknown-unknown
 # One-shot runs gain nothing from incremental caches, which are a large share of target/.
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
+# A clean run writes about 3.1 GB into target/ (measured from a fresh clone); say so up front
+# rather than fail halfway with "No space left on device".
+free_mb=$(df -Pm "$root" | awk 'NR == 2 { print $4 }')
+if (( free_mb < 4096 )); then
+  printf '\033[1mwarning:\033[0m only %s MB free on the disk holding %s; a clean test run needs about 3.2 GB\n' "$free_mb" "$root" >&2
+fi
+
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$(date +%s)
 
