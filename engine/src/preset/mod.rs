@@ -21,6 +21,8 @@ use crate::time::TimeSpan;
 use crate::window::WindowConfig;
 use thiserror::Error;
 
+pub use swarm::shard_runner;
+
 /// Errors of building a preset.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum PresetError {

@@ -7,7 +7,7 @@
 //! a training stream with the same signature, other noise, and a regime shift every eighth of
 //! it; the last quarter is held out to set each member's vote weight.
 
-use super::{hop_spec, inconsistent, spec, window_config, window_spec, Preset};
+use super::{hop_spec, inconsistent, spec, window_config, window_spec, Preset, PresetError};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::protocol::{SwarmSample, SwarmTotals, SwarmWindow, WindowData, WindowSummary};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
@@ -15,6 +15,7 @@ use crate::simulation::{Model, Report, Sim, Simulation};
 use crate::swarm::ensemble::Vote;
 use crate::swarm::governor::{Backstop, Governor, Policy, MEMBER_MACS};
 use crate::swarm::members::{History, MemberConfig, Members};
+use crate::swarm::shards::{self, member_ranges, BlockLayout, RemoteShard, ShardJob, ShardRunner};
 use crate::swarm::stream::{RegimeStream, StreamSpec};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::{schedule_windows, WindowBounds, WindowConfig, WindowSink};
@@ -32,7 +33,7 @@ pub(super) const PRESET: Preset = Preset {
 const PARAMS: &[ParamSpec] = &[
     spec("members", Unit::Count, 64.0, 1.0, 4096.0, "Micro-nets (4-8-2) in the swarm."),
     spec("stride", Unit::Count, 4.0, 1.0, 64.0, "Samples between two evaluations of one member (time division: members / stride evaluations per sample)."),
-    spec("shards", Unit::Count, 1.0, 1.0, 64.0, "Parts the members are split into, evaluated on threads natively; the results are the same for any count."),
+    spec("shards", Unit::Count, 1.0, 1.0, 64.0, "Parts the members are split into: threads natively, workers in the browser (up to its helper workers + 1); the results are the same for any count."),
     spec("channels", Unit::Count, 16.0, 2.0, 64.0, "Channels of the stream."),
     spec("dt", Unit::Seconds, 1e-4, 1e-6, 1e-2, "Sample period of the stream."),
     spec("lag", Unit::Count, 3.0, 1.0, 100.0, "Samples between a net's two readings of a channel."),
@@ -68,7 +69,9 @@ fn count(values: &ParamValues, name: &str) -> usize {
     values[name] as usize
 }
 
-fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+/// The checks across parameters, for a run and for a helper's part of one; returns the
+/// windows.
+fn check(values: &ParamValues) -> Result<WindowConfig, ParamError> {
     let window = window_config(values)?;
     let dt = values["dt"];
     if values["window"] / dt > MAX_SAMPLES_PER_WINDOW {
@@ -85,29 +88,19 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
             format!("training members x epochs x samples = {work:.2e} is more than {MAX_TRAINING_WORK:.0e}; lower epochs, members or train_time"),
         ));
     }
-    let stream_spec = StreamSpec {
-        channels: count(values, "channels"),
-        dt,
-        shift_every: values["shift_every"],
-        offset: values["offset"],
-        clutter: values["clutter"],
-        sigma: values["sigma"],
-        drift: values["drift"],
-        anomaly_rate: values["anomaly_rate"],
-    };
-    let lag = count(values, "lag");
-    let history = training_history(&stream_spec, seed, train_samples);
-    let config = MemberConfig {
-        count: count(values, "members"),
-        stride: count(values, "stride"),
-        lag,
-        epochs: values["epochs"] as u32,
-    };
-    let net_error = |e: crate::fann::NetError| inconsistent("members", e.to_string());
-    let members =
-        Members::train(config, stream_spec.channels, &history, seed).map_err(net_error)?;
+    Ok(window)
+}
+
+fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+    let window = check(values)?;
+    let dt = values["dt"];
+    let evaluation = spawn_parts(values, seed)?;
+    let parts = parts(values, seed);
+    let members = Members::train(parts.config, parts.stream.channels, &parts.history, seed)
+        .map_err(|e| inconsistent("members", e.to_string()))?;
+    let lag = parts.config.lag;
     let backstop = Backstop::train(
-        &history,
+        &parts.history,
         lag,
         count(values, "backstop_hidden"),
         values["backstop_epochs"] as u32,
@@ -126,11 +119,12 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         .and_then(|_| schedule_windows(&mut scheduler, window))
         .map_err(|e| inconsistent("dt", e.to_string()))?;
     let world = SwarmWorld {
-        stream: RegimeStream::new(stream_spec, seed, seed.wrapping_add(1)),
+        stream: run_stream(parts.stream, seed),
         members,
         backstop,
         governor: Governor::new(policy(values)),
-        shards: count(values, "shards"),
+        evaluation,
+        failure: None,
         window,
         backstop_latency_ns: (values["backstop_latency"] * 1e9).round() as u64,
         recent: VecDeque::new(),
@@ -143,6 +137,110 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         closed: VecDeque::new(),
     };
     Ok(Box::new(Sim::new(scheduler, world)))
+}
+
+/// What the coordinator and every helper build alike from the parameters and seed.
+struct Parts {
+    stream: StreamSpec,
+    config: MemberConfig,
+    history: History,
+}
+
+fn parts(values: &ParamValues, seed: u64) -> Parts {
+    let stream = StreamSpec {
+        channels: count(values, "channels"),
+        dt: values["dt"],
+        shift_every: values["shift_every"],
+        offset: values["offset"],
+        clutter: values["clutter"],
+        sigma: values["sigma"],
+        drift: values["drift"],
+        anomaly_rate: values["anomaly_rate"],
+    };
+    let history = training_history(
+        &stream,
+        seed,
+        (values["train_time"] / values["dt"]) as usize,
+    );
+    let config = MemberConfig {
+        count: count(values, "members"),
+        stride: count(values, "stride"),
+        lag: count(values, "lag"),
+        epochs: values["epochs"] as u32,
+    };
+    Parts {
+        stream,
+        config,
+        history,
+    }
+}
+
+/// The run's stream (the training stream has other noise).
+fn run_stream(spec: StreamSpec, seed: u64) -> RegimeStream {
+    RegimeStream::new(spec, seed, seed.wrapping_add(1))
+}
+
+/// Where the members are evaluated: `shards` threads here, or, where the platform has helper
+/// workers (the browser's; [`crate::swarm::shards`]), the first part here and the others
+/// handed to up to `shards - 1` helpers, which start on them at once.
+fn spawn_parts(values: &ParamValues, seed: u64) -> Result<Evaluation, ParamError> {
+    let shards = count(values, "shards");
+    let helpers = match shards::installed() {
+        Some(spawner) if shards > 1 && spawner.helpers() > 0 => spawner,
+        _ => return Ok(Evaluation::Threads(shards)),
+    };
+    let ranges = member_ranges(count(values, "members"), shards.min(helpers.helpers() + 1));
+    let stride = count(values, "stride");
+    let mut remotes = Vec::with_capacity(ranges.len() - 1);
+    for (helper, range) in ranges[1..].iter().enumerate() {
+        let job = ShardJob {
+            params: values.clone(),
+            seed,
+            first: range.start,
+            end: range.end,
+        };
+        let layout = BlockLayout::new(range.len(), stride);
+        let source = helpers
+            .spawn(helper, &job, layout)
+            .map_err(|e| inconsistent("shards", e))?;
+        remotes.push(RemoteShard::new(range.clone(), layout, source));
+    }
+    Ok(Evaluation::Workers {
+        local: ranges[0].clone(),
+        remotes,
+    })
+}
+
+/// A helper's part of a swarm run (see [`crate::swarm::shards`]): the parameters are checked
+/// as for a run, then the stream and the part's members are built as the coordinator builds
+/// them.
+pub fn shard_runner(job: &ShardJob) -> Result<ShardRunner, PresetError> {
+    let values = crate::params::resolve(PRESET.params, &job.params)?;
+    check(&values)?;
+    let members = count(&values, "members");
+    if job.first >= job.end || job.end > members {
+        return Err(PresetError::Param(inconsistent(
+            "shards",
+            format!(
+                "members {}..{} are not a part of a swarm of {members}",
+                job.first, job.end
+            ),
+        )));
+    }
+    let parts = parts(&values, job.seed);
+    let trained = Members::train_part(
+        parts.config,
+        parts.stream.channels,
+        &parts.history,
+        job.seed,
+        job.members(),
+    )
+    .map_err(|e| PresetError::Param(inconsistent("members", e.to_string())))?;
+    Ok(ShardRunner::new(
+        run_stream(parts.stream, job.seed),
+        trained,
+        job.members(),
+    ))
 }
 
 fn policy(values: &ParamValues) -> Policy {
@@ -191,7 +289,9 @@ struct SwarmWorld {
     members: Members,
     backstop: Backstop,
     governor: Governor,
-    shards: usize,
+    evaluation: Evaluation,
+    /// Why the run cannot go on (a helper worker failed), once it cannot.
+    failure: Option<String>,
     window: WindowConfig,
     backstop_latency_ns: u64,
     /// Samples an open window may still need, oldest first...
@@ -206,6 +306,17 @@ struct SwarmWorld {
     closed: VecDeque<WindowSummary>,
 }
 
+/// Where the members are evaluated.
+enum Evaluation {
+    /// All here, split into this many parts on threads where there are threads.
+    Threads(usize),
+    /// `local` here, the rest by helper workers.
+    Workers {
+        local: std::ops::Range<usize>,
+        remotes: Vec<RemoteShard>,
+    },
+}
+
 struct SampleTask;
 
 impl Task<SwarmWorld> for SampleTask {
@@ -214,8 +325,23 @@ impl Task<SwarmWorld> for SampleTask {
     }
 
     fn run(&mut self, w: &mut SwarmWorld, ctx: &mut TaskContext<'_, SwarmWorld>) {
+        if w.failure.is_some() {
+            return;
+        }
         let sample = w.stream.next_sample();
-        let sums = w.members.step(w.stream.values(), w.shards);
+        let values = w.stream.values();
+        let sums = match &mut w.evaluation {
+            Evaluation::Threads(shards) => w.members.step(values, *shards),
+            Evaluation::Workers { local, remotes } => {
+                match w.members.step_parts(values, local.clone(), remotes) {
+                    Ok(sums) => sums,
+                    Err(e) => {
+                        w.failure = Some(format!("a helper worker of the swarm failed: {e}"));
+                        return;
+                    }
+                }
+            }
+        };
         let vote = sums.vote().unwrap_or(Vote {
             p1: 0.5,
             low: 0.0,
@@ -361,6 +487,10 @@ impl WindowSink for SwarmWorld {
 impl Model for SwarmWorld {
     fn take_window(&mut self) -> Option<WindowSummary> {
         self.closed.pop_front()
+    }
+
+    fn halted(&self) -> Option<String> {
+        self.failure.clone()
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {
@@ -510,6 +640,129 @@ mod tests {
                 "{shards} shards"
             );
         }
+    }
+
+    /// Helpers that run their parts in this thread, block by block on demand: the worker's
+    /// protocol (jobs, ranges, layouts, blocks) without the transport.
+    struct InProcess {
+        helpers: usize,
+        jobs: std::rc::Rc<std::cell::RefCell<Vec<ShardJob>>>,
+    }
+
+    struct InProcessSource(ShardRunner);
+
+    impl shards::BlockSource for InProcessSource {
+        fn next_block(&mut self, out: &mut [f64]) -> Result<(), String> {
+            self.0.fill_block(out);
+            Ok(())
+        }
+    }
+
+    impl shards::Spawn for InProcess {
+        fn helpers(&self) -> usize {
+            self.helpers
+        }
+
+        fn spawn(
+            &self,
+            _helper: usize,
+            job: &ShardJob,
+            layout: BlockLayout,
+        ) -> Result<Box<dyn shards::BlockSource>, String> {
+            self.jobs.borrow_mut().push(job.clone());
+            let runner = shard_runner(job).map_err(|e| e.to_string())?;
+            assert_eq!(runner.layout(), layout);
+            Ok(Box::new(InProcessSource(runner)))
+        }
+    }
+
+    #[test]
+    fn results_are_identical_when_helper_workers_evaluate_parts() {
+        let params = small(&[("members", 37.0), ("stride", 3.0)]);
+        let (one, one_report) = run(5, &params, 1.0);
+        for (helpers, shards, parts) in [(1, 2.0, 2), (3, 4.0, 4), (2, 8.0, 3)] {
+            let jobs = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+            shards::install(Some(std::rc::Rc::new(InProcess {
+                helpers,
+                jobs: jobs.clone(),
+            })));
+            let (many, report) = run(
+                5,
+                &small(&[("members", 37.0), ("stride", 3.0), ("shards", shards)]),
+                1.0,
+            );
+            shards::install(None);
+            // Up to `helpers` parts go out; the first stays with the coordinator.
+            let jobs = jobs.borrow();
+            assert_eq!(jobs.len(), parts - 1, "{shards} shards, {helpers} helpers");
+            assert_eq!(jobs.last().unwrap().end, 37);
+            assert!(jobs[0].first > 0);
+            assert_eq!(
+                crate::simulation::content_hash(&many),
+                crate::simulation::content_hash(&one),
+                "{shards} shards, {helpers} helpers"
+            );
+            assert_eq!(report["evaluations"], one_report["evaluations"]);
+        }
+    }
+
+    /// A helper that stops answering after its first block.
+    struct Dying;
+
+    impl shards::Spawn for Dying {
+        fn helpers(&self) -> usize {
+            1
+        }
+
+        fn spawn(
+            &self,
+            _helper: usize,
+            job: &ShardJob,
+            _layout: BlockLayout,
+        ) -> Result<Box<dyn shards::BlockSource>, String> {
+            struct Once(Option<ShardRunner>);
+            impl shards::BlockSource for Once {
+                fn next_block(&mut self, out: &mut [f64]) -> Result<(), String> {
+                    let mut runner = self.0.take().ok_or("helper 1 stopped answering")?;
+                    runner.fill_block(out);
+                    Ok(())
+                }
+            }
+            Ok(Box::new(Once(Some(
+                shard_runner(job).map_err(|e| e.to_string())?,
+            ))))
+        }
+    }
+
+    #[test]
+    fn a_failed_helper_halts_the_run_and_says_why() {
+        shards::install(Some(std::rc::Rc::new(Dying)));
+        let built = PRESET.build(5, &small(&[("shards", 2.0)]));
+        shards::install(None);
+        let (mut sim, _) = built.unwrap();
+        let windows = run_to(sim.as_mut(), TimePoint(10_000_000_000));
+        let halted = sim.halted().expect("the run halts");
+        assert!(halted.contains("helper 1 stopped answering"), "{halted}");
+        // It halts at the second block (1024 samples of 1 ms: about 1 s), not at the end.
+        assert!(sim.now() < TimePoint(3_000_000_000), "{:?}", sim.now());
+        assert!(!windows.is_empty());
+    }
+
+    #[test]
+    fn a_helper_refuses_a_part_outside_the_swarm() {
+        let job = |first, end| ShardJob {
+            params: small(&[]),
+            seed: 1,
+            first,
+            end,
+        };
+        for (first, end) in [(0, 0), (20, 25), (5, 3)] {
+            let e = shard_runner(&job(first, end)).unwrap_err();
+            assert_eq!(e.param(), Some("shards"), "{e}");
+        }
+        let mut bad = job(0, 4);
+        bad.params.insert("dt".into(), -1.0);
+        assert_eq!(shard_runner(&bad).unwrap_err().param(), Some("dt"));
     }
 
     #[test]

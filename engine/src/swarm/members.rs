@@ -21,6 +21,7 @@ use crate::fann::{
     dot, Activation, Algorithm, Examples, Guard, GuardKind, NetError, NetSpec, PackedNet, Trainer,
 };
 use crate::swarm::ensemble::VoteSums;
+use crate::swarm::shards::RemoteShard;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -78,20 +79,26 @@ impl History {
 #[derive(Debug, Clone)]
 pub struct Members {
     stride: usize,
+    nets: Nets,
+    /// Each member's vote weight (from its accuracy on held-out data).
+    vote_weights: Vec<f64>,
+    /// Each member's last answer (probability of regime 1); 0.5 before its first evaluation.
+    latest: Vec<f64>,
+    samples_seen: u64,
+    evaluations: u64,
+}
+
+/// What evaluating members reads (apart from `latest`, which evaluations write).
+#[derive(Debug, Clone)]
+struct Nets {
     lag: usize,
     channels: usize,
     /// `MEMBER_WEIGHTS` per member, member after member.
     weights: Vec<f64>,
     /// Each member's two channels.
     slices: Vec<[usize; 2]>,
-    /// Each member's vote weight (from its accuracy on held-out data).
-    vote_weights: Vec<f64>,
-    /// Each member's last answer (probability of regime 1); 0.5 before its first evaluation.
-    latest: Vec<f64>,
     /// The last `lag + 1` samples of every channel, a ring: `ring[(k % (lag + 1)) * channels + c]`.
     ring: Vec<f64>,
-    samples_seen: u64,
-    evaluations: u64,
 }
 
 /// How the members are made and trained.
@@ -117,6 +124,20 @@ impl Members {
         history: &History,
         seed: u64,
     ) -> Result<Members, NetError> {
+        Self::train_part(config, channels, history, seed, 0..config.count)
+    }
+
+    /// As [`Members::train`], but trains and weighs only the members in `part` (a helper
+    /// worker's share, see [`crate::swarm::shards`]): the others get their slices and initial
+    /// weights from the same seeded draws, so the part's members come out the same as in a
+    /// full build, and the others' vote weights are left at the minimum.
+    pub fn train_part(
+        config: MemberConfig,
+        channels: usize,
+        history: &History,
+        seed: u64,
+        part: std::ops::Range<usize>,
+    ) -> Result<Members, NetError> {
         let MemberConfig {
             count,
             stride,
@@ -129,11 +150,17 @@ impl Members {
         let mut weights = Vec::with_capacity(count * MEMBER_WEIGHTS);
         let mut slices = Vec::with_capacity(count);
         let mut vote_weights = Vec::with_capacity(count);
-        for _ in 0..count {
+        for i in 0..count {
             let a = rng.random_range(0..channels);
             let b = (a + rng.random_range(1..channels.max(2))) % channels;
             let slice = [a, b];
             let mut net = PackedNet::from_network(&spec.build(0.5, &mut rng)?)?;
+            if !part.contains(&i) {
+                weights.extend_from_slice(net.weights());
+                slices.push(slice);
+                vote_weights.push(MIN_VOTE_WEIGHT);
+                continue;
+            }
             let examples = |range: std::ops::Range<usize>| -> Result<Examples, NetError> {
                 let rows: Vec<([f64; 4], [f64; 2])> = range
                     .filter(|&k| k >= lag)
@@ -174,13 +201,15 @@ impl Members {
         }
         Ok(Members {
             stride,
-            lag,
-            channels,
-            weights,
-            slices,
+            nets: Nets {
+                lag,
+                channels,
+                weights,
+                slices,
+                ring: vec![0.0; (lag + 1) * channels],
+            },
             vote_weights,
             latest: vec![0.5; count],
-            ring: vec![0.0; (lag + 1) * channels],
             samples_seen: 0,
             evaluations: 0,
         })
@@ -188,12 +217,12 @@ impl Members {
 
     /// Members in the swarm.
     pub fn len(&self) -> usize {
-        self.slices.len()
+        self.nets.slices.len()
     }
 
     /// True without members.
     pub fn is_empty(&self) -> bool {
-        self.slices.is_empty()
+        self.nets.slices.is_empty()
     }
 
     /// Each member's vote weight.
@@ -211,10 +240,15 @@ impl Members {
         self.evaluations
     }
 
+    /// Samples between two evaluations of a member.
+    pub fn stride(&self) -> usize {
+        self.stride
+    }
+
     /// Member `i`'s network (for checks against ruv-fann).
     pub fn member_net(&self, i: usize) -> Result<PackedNet, NetError> {
         let mut net = PackedNet::zeros(&member_spec())?;
-        net.set_weights(&self.weights[i * MEMBER_WEIGHTS..][..MEMBER_WEIGHTS])?;
+        net.set_weights(&self.nets.weights[i * MEMBER_WEIGHTS..][..MEMBER_WEIGHTS])?;
         Ok(net)
     }
 
@@ -222,18 +256,69 @@ impl Members {
     /// contiguous parts, in parallel where threads exist) and returns the vote's sums over
     /// every member, added in member order.
     pub fn step(&mut self, values: &[f64], shards: usize) -> VoteSums {
-        debug_assert_eq!(values.len(), self.channels);
-        let k = self.samples_seen;
-        let slot = (k % (self.lag as u64 + 1)) as usize;
-        self.ring[slot * self.channels..][..self.channels].copy_from_slice(values);
-        self.samples_seen += 1;
-        // Until `lag` samples have passed a member would read before the start: all wait.
-        if k >= self.lag as u64 {
-            let first = (self.stride - (k % self.stride as u64) as usize) % self.stride;
-            let due = (first..self.len()).step_by(self.stride);
-            self.evaluations += due.len() as u64;
+        if let Some(k) = self.push(values) {
+            let first = self.first_due(k, 0);
+            self.evaluations += (first..self.len()).step_by(self.stride).len() as u64;
             self.evaluate(k, first, shards);
         }
+        self.sums()
+    }
+
+    /// As [`Members::step`], with the members in `local` evaluated here and every other
+    /// member's answer read from the `remotes` that own them (other workers; see
+    /// [`crate::swarm::shards`]). Together `local` and the remotes' ranges must cover every
+    /// member. Fails when a remote cannot answer.
+    pub fn step_parts(
+        &mut self,
+        values: &[f64],
+        local: std::ops::Range<usize>,
+        remotes: &mut [RemoteShard],
+    ) -> Result<VoteSums, String> {
+        if let Some(k) = self.push(values) {
+            let first = self.first_due(k, 0);
+            self.evaluations += (first..self.len()).step_by(self.stride).len() as u64;
+            let start = self.first_due(k, local.start);
+            let ctx = self.nets.at(k);
+            if start < local.end {
+                ctx.eval_run(start, &mut self.latest[start..local.end], self.stride);
+            }
+            for remote in remotes {
+                let range = remote.range();
+                let start = self.first_due(k, range.start);
+                let due = (start..range.end).step_by(self.stride);
+                for (i, &answer) in due.zip(remote.answers(k)?) {
+                    self.latest[i] = answer;
+                }
+            }
+        }
+        Ok(self.sums())
+    }
+
+    /// Takes the next sample of every channel into the ring; returns its index `k` when the
+    /// members read it (once `lag` samples have passed; before, a member would read before
+    /// the start).
+    pub fn push(&mut self, values: &[f64]) -> Option<u64> {
+        let (channels, lag) = (self.nets.channels, self.nets.lag as u64);
+        debug_assert_eq!(values.len(), channels);
+        let k = self.samples_seen;
+        let slot = (k % (lag + 1)) as usize;
+        self.nets.ring[slot * channels..][..channels].copy_from_slice(values);
+        self.samples_seen += 1;
+        (k >= lag).then_some(k)
+    }
+
+    /// Evaluates the members of `part` due at sample `k` (the one [`Members::push`] returned
+    /// last), in member order, into `out[0], out[1], ...`.
+    pub fn eval_due(&self, k: u64, part: std::ops::Range<usize>, out: &mut [f64]) {
+        let ctx = self.nets.at(k);
+        let due = (self.first_due(k, part.start)..part.end).step_by(self.stride);
+        for (i, slot) in due.zip(out) {
+            *slot = ctx.eval(i);
+        }
+    }
+
+    /// The vote's sums over every member's latest answer, added in member order.
+    fn sums(&self) -> VoteSums {
         let mut sums = VoteSums::default();
         for (&p, &w) in self.latest.iter().zip(&self.vote_weights) {
             sums.add(p, w);
@@ -241,20 +326,19 @@ impl Members {
         sums
     }
 
+    /// The first member from `from` on that is due at sample `k`: `(k + i) mod stride = 0`.
+    fn first_due(&self, k: u64, from: usize) -> usize {
+        let s = self.stride as u64;
+        from + ((s - (k + from as u64) % s) % s) as usize
+    }
+
     /// Evaluates members `first, first + stride, ...` at sample `k` into `latest`.
     fn evaluate(&mut self, k: u64, first: usize, shards: usize) {
-        let ctx = EvalContext {
-            weights: &self.weights,
-            slices: &self.slices,
-            ring: &self.ring,
-            channels: self.channels,
-            lag: self.lag,
-            k,
-        };
+        let ctx = self.nets.at(k);
         let stride = self.stride;
         // Each shard owns a contiguous run of `latest`, starting at a member due now.
         let per_shard = (self.len().div_ceil(shards.max(1)).div_ceil(stride) * stride).max(stride);
-        let latest = &mut self.latest[first.min(self.slices.len())..];
+        let latest = &mut self.latest[first.min(self.nets.slices.len())..];
         let chunks = latest.chunks_mut(per_shard);
         #[cfg(not(target_arch = "wasm32"))]
         if shards > 1 {
@@ -272,14 +356,7 @@ impl Members {
 
     /// What evaluating a member at the current sample needs (for tests and checks).
     fn context_now(&self) -> EvalContext<'_> {
-        EvalContext {
-            weights: &self.weights,
-            slices: &self.slices,
-            ring: &self.ring,
-            channels: self.channels,
-            lag: self.lag,
-            k: self.samples_seen.saturating_sub(1),
-        }
+        self.nets.at(self.samples_seen.saturating_sub(1))
     }
 
     /// Evaluates member `i` on its slice at the current sample (for tests and checks).
@@ -293,13 +370,16 @@ impl Members {
     }
 }
 
-/// What evaluating a member needs, shared read-only across shards.
+impl Nets {
+    /// The view for evaluating members at sample `k`.
+    fn at(&self, k: u64) -> EvalContext<'_> {
+        EvalContext { nets: self, k }
+    }
+}
+
+/// What evaluating a member at one sample needs, shared read-only across shards.
 struct EvalContext<'a> {
-    weights: &'a [f64],
-    slices: &'a [[usize; 2]],
-    ring: &'a [f64],
-    channels: usize,
-    lag: usize,
+    nets: &'a Nets,
     k: u64,
 }
 
@@ -314,18 +394,25 @@ impl EvalContext<'_> {
     /// Member `i`'s inputs at sample `k`, from the ring.
     #[inline]
     fn input(&self, i: usize) -> [f64; 4] {
-        let (ring, channels, lag, k) = (self.ring, self.channels, self.lag as u64, self.k);
+        let Nets {
+            ring,
+            channels,
+            lag,
+            slices,
+            ..
+        } = self.nets;
+        let k = self.k;
         member_input(
-            |c, back| ring[((k - back as u64) % (lag + 1)) as usize * channels + c],
-            self.slices[i],
-            self.lag,
+            |c, back| ring[((k - back as u64) % (*lag as u64 + 1)) as usize * channels + c],
+            slices[i],
+            *lag,
         )
     }
 
     #[inline]
     fn eval(&self, i: usize) -> f64 {
         forward(
-            &self.weights[i * MEMBER_WEIGHTS..][..MEMBER_WEIGHTS],
+            &self.nets.weights[i * MEMBER_WEIGHTS..][..MEMBER_WEIGHTS],
             &self.input(i),
         )
     }

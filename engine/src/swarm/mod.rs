@@ -7,11 +7,13 @@
 //! - [`stream`]: the seeded synthetic stream with known truth (regime shifts, drift, anomalies);
 //! - [`members`]: the micro-nets (struct of arrays, time division, shards);
 //! - [`ensemble`]: the vote, its interval, and the JSD;
-//! - [`governor`]: the escalation rule, the backstop and the prior.
+//! - [`governor`]: the escalation rule, the backstop and the prior;
+//! - [`shards`]: the members split across workers that share no memory (the browser's).
 //!
 //! The preset that wires them onto the scheduler is `preset::swarm`.
 
 pub mod ensemble;
 pub mod governor;
 pub mod members;
+pub mod shards;
 pub mod stream;
