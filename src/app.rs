@@ -172,13 +172,15 @@ pub fn App() -> impl IntoView {
         WorkerLife::Ready {
             isolated,
             wait_method,
+            helpers,
         } => format!(
-            "{} · wait: {wait_method}",
+            "{} · wait: {wait_method} · {helpers} helper worker{} for swarm shards",
             if isolated {
                 "cross-origin isolated (5 us clock)"
             } else {
                 "not isolated (100 us clock, less precise pacing)"
-            }
+            },
+            if helpers == 1 { "" } else { "s" }
         ),
         _ => String::new(),
     };

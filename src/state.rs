@@ -17,6 +17,8 @@ pub enum WorkerLife {
         isolated: bool,
         /// How the worker waits between due tasks.
         wait_method: String,
+        /// Helper workers for the swarm's parts.
+        helpers: u32,
     },
     /// It panicked, failed to load or raised an uncaught error.
     Dead(String),
@@ -80,6 +82,7 @@ impl DashboardState {
                 cross_origin_isolated,
                 wait_method,
                 presets,
+                helpers,
                 ..
             }) => {
                 self.presets.set(presets);
@@ -87,6 +90,7 @@ impl DashboardState {
                 self.life.set(WorkerLife::Ready {
                     isolated: cross_origin_isolated,
                     wait_method,
+                    helpers,
                 });
                 return std::mem::take(&mut *self.resume.write());
             }

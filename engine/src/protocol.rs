@@ -106,6 +106,10 @@ pub enum Event {
         cross_origin_isolated: bool,
         /// How the worker waits between due tasks, e.g. `timer` or `atomics-wait+spin`.
         wait_method: String,
+        /// Helper workers that take parts of a swarm (`shards`); 0 where memory cannot be
+        /// shared.
+        #[serde(default)]
+        helpers: u32,
         /// The presets it can run.
         presets: Vec<PresetInfo>,
     },

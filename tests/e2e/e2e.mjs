@@ -64,6 +64,13 @@ try {
   const spikeReadout = () => page.getByTestId('spike-readout').textContent();
   const waitForStatus = (text, timeout = 10_000) => page.waitForFunction(
     (t) => document.querySelector('[data-testid=worker-status]').textContent === t, text, { timeout });
+  // The worker the page talks to (helper workers for swarm shards are named tempora-helper-N).
+  const coordinatorWorkers = async () => {
+    const workers = page.workers();
+    const names = await Promise.all(workers.map((w) => w.evaluate(() => self.name).catch(() => 'gone')));
+    return workers.filter((_, i) => !names[i].startsWith('tempora-helper') && names[i] !== 'gone');
+  };
+
   const configure = async (preset) => {
     await page.getByTestId('preset').selectOption(preset);
     await page.getByTestId('apply').click();
@@ -411,6 +418,40 @@ try {
     assert((await page.getByTestId('swarm-readout').textContent()).includes('ESCALATED (JSD'), await page.getByTestId('swarm-readout').textContent());
   });
 
+  await check('swarm shards in helper workers: the same windows as one worker', async () => {
+    const clock = await page.getByTestId('clock-info').textContent();
+    const helpers = Number(clock.match(/(\d+) helper worker/)?.[1] ?? 0);
+    assert(helpers >= 1, `no helper workers (a machine with one core?): ${clock}`);
+    assert((await coordinatorWorkers()).length === 1 && page.workers().length === 1 + helpers, `${page.workers().length} workers`);
+    const runWith = async (shards) => {
+      await configure('swarm');
+      await page.getByTestId('param-shards').fill(String(shards));
+      await page.getByTestId('param-shards').dispatchEvent('change');
+      await page.getByTestId('apply').click();
+      await page.waitForFunction((n) => location.hash.includes(`p.shards=${n}`) || n === 1, shards);
+      await page.getByTestId('speed').selectOption('1x real time');
+      await page.getByTestId('duration').fill('1.5 s');
+      await page.getByTestId('duration').dispatchEvent('change');
+      await page.getByTestId('start').click();
+      await waitForStatus('finished', 30_000);
+      const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+      return JSON.parse(readFileSync(await json.path(), 'utf8'));
+    };
+    const two = await runWith(2);
+    const one = await runWith(1);
+    await page.getByTestId('duration').fill('');
+    await page.getByTestId('duration').dispatchEvent('change');
+    assert(two.params.shards === 2 && one.params.shards === 1, 'shard counts in the exports');
+    // Everything the model computed, per window index (which windows the page receives can
+    // depend on load; those it got from both runs must agree bit for bit).
+    const modelled = (ws) => new Map(ws.map(({ index, start_ns, end_ns, data }) => [index, JSON.stringify({ start_ns, end_ns, data })]));
+    const [a, b] = [modelled(one.windows), modelled(two.windows)];
+    const common = [...a.keys()].filter((i) => b.has(i));
+    assert(common.length >= 50, `${common.length} windows in common (${a.size} and ${b.size})`);
+    const differing = common.find((i) => a.get(i) !== b.get(i));
+    assert(differing === undefined, `window ${differing} differs:\n${a.get(differing)?.slice(0, 300)}\n${b.get(differing)?.slice(0, 300)}`);
+  });
+
   await check('a live parameter changes at the next window boundary without a restart', async () => {
     await configure('tick');
     await page.getByTestId('speed').selectOption('1x real time');
@@ -500,8 +541,10 @@ try {
     await page.getByTestId('start').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=readout]').textContent.match(/windows: (\d+)/)[1]) >= 1);
     // Close the worker from inside: no error event, no message; only the heartbeat can tell.
-    assert(page.workers().length === 1, `${page.workers().length} workers`);
-    await page.workers()[0].evaluate(() => self.close());
+    // (Its helper workers, started for swarm shards, are its children and go with it.)
+    const coordinators = await coordinatorWorkers();
+    assert(coordinators.length === 1, `${coordinators.length} coordinating workers`);
+    await coordinators[0].evaluate(() => self.close());
     await page.waitForFunction(() => document.querySelector('[data-testid=worker-status]').textContent
       .startsWith('worker stopped: the worker stopped answering'), null, { timeout: 20_000 });
     await page.getByTestId('restart').click();
@@ -519,6 +562,11 @@ try {
     const t = parseFloat((await readout()).match(/t = ([\d.]+) s/)[1]);
     assert(t > 0 && t < 0.6, `t = ${t} s after 2 s at 0.1x`);
     await page.getByTestId('speed').selectOption('1x real time');
+    // The dead worker's helpers went with it: one coordinator and its own helpers are left.
+    const helpers = Number((await page.getByTestId('clock-info').textContent()).match(/(\d+) helper worker/)[1]);
+    const until = Date.now() + 5000;
+    while (page.workers().length !== 1 + helpers && Date.now() < until) await page.waitForTimeout(100);
+    assert(page.workers().length === 1 + helpers, `${page.workers().length} workers for 1 + ${helpers} helpers`);
   });
 
   await check('a page frozen for 1.5 s (a hidden tab) loses nothing: same run, no false alarm', async () => {

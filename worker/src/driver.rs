@@ -5,6 +5,7 @@
 //! a command waits. How the loop waits for due work is in [`crate::wait`].
 
 use crate::clock::{cross_origin_isolated, PerformanceClock};
+use crate::helpers::{HelperPool, HELPER_NAME};
 use crate::wait::{
     yield_now, PreciseWait, TIMER_MARGIN_NS, TIMER_THRESHOLD_NS, YIELD_EVERY_NS, YIELD_SLACK_NS,
     YIELD_SOON_NS,
@@ -13,12 +14,14 @@ use futures::channel::mpsc;
 use futures::future::{select, Either};
 use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
+use std::rc::Rc;
 use tempora_engine::clock::Clock;
 use tempora_engine::js_bridge::{decode, encode};
 use tempora_engine::preset;
 use tempora_engine::protocol::{Command, Event, PROTOCOL_VERSION};
 use tempora_engine::runner::SliceEnd;
 use tempora_engine::session::{Session, WINDOW_CREDIT};
+use tempora_engine::swarm::shards;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -28,7 +31,8 @@ pub const SLICE_BUDGET_NS: u64 = 4_000_000;
 /// Commands waiting to be applied; more than this and new ones are refused with an error.
 const COMMAND_QUEUE: usize = 256;
 
-fn scope() -> DedicatedWorkerGlobalScope {
+/// This worker's global scope.
+pub fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
@@ -50,9 +54,15 @@ fn post_all(events: Vec<Event>) {
     }
 }
 
-/// Sets up logging, the panic report, the message handler and the loop, then posts `ready`.
+/// Sets up logging, the panic report, the message handler, the helper workers and the loop,
+/// then posts `ready`. A helper (started by another worker under [`HELPER_NAME`]) serves parts
+/// instead.
 pub fn start() {
     console_log::init_with_level(log::Level::Info).ok();
+    if scope().name().starts_with(HELPER_NAME) {
+        crate::helpers::serve();
+        return;
+    }
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         post(&Event::Fatal {
@@ -89,13 +99,24 @@ pub fn start() {
 
     let precise = PreciseWait::best_available();
     let wait_method = precise.describe().to_string();
-    wasm_bindgen_futures::spawn_local(run(receiver, clock, precise));
-    log::info!("tempora worker ready (protocol {PROTOCOL_VERSION}, wait: {wait_method})");
-    post(&Event::Ready {
-        protocol: PROTOCOL_VERSION,
-        cross_origin_isolated: cross_origin_isolated(),
-        wait_method,
-        presets: preset::all().iter().map(|p| p.info()).collect(),
+    wasm_bindgen_futures::spawn_local(async move {
+        // Commands wait in the channel meanwhile (the UI sends none before `ready`).
+        let pool = HelperPool::start().await;
+        let helpers = pool.len() as u32;
+        if !pool.is_empty() {
+            shards::install(Some(Rc::new(pool)));
+        }
+        log::info!(
+            "tempora worker ready (protocol {PROTOCOL_VERSION}, wait: {wait_method}, {helpers} helper workers)"
+        );
+        post(&Event::Ready {
+            protocol: PROTOCOL_VERSION,
+            cross_origin_isolated: cross_origin_isolated(),
+            wait_method,
+            helpers,
+            presets: preset::all().iter().map(|p| p.info()).collect(),
+        });
+        run(receiver, clock, precise).await;
     });
 }
 

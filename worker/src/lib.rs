@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod driver;
+pub mod helpers;
 #[cfg(feature = "profiling")]
 pub mod profiling;
 pub mod wait;
