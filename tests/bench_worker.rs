@@ -121,7 +121,7 @@ fn swarm_throughput_in_a_worker() {
     let (mut swarm, mut stream) = tempora_engine::swarm::members::throughput_workload(members);
     for _ in 0..4 {
         stream.next_sample();
-        swarm.step(stream.values(), 1);
+        swarm.step(stream.values());
     }
     let values = stream.values().to_vec();
     let clock = PerformanceClock::from_worker_scope().unwrap();
@@ -131,7 +131,7 @@ fn swarm_throughput_in_a_worker() {
         .map(|_| {
             let start = clock.now_ns();
             for _ in 0..steps {
-                sink += swarm.step(&values, 1).vote().unwrap().p1;
+                sink += swarm.step(&values).vote().unwrap().p1;
             }
             (clock.now_ns() - start) as f64 / steps as f64
         })

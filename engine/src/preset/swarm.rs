@@ -33,7 +33,7 @@ pub(super) const PRESET: Preset = Preset {
 const PARAMS: &[ParamSpec] = &[
     spec("members", Unit::Count, 64.0, 1.0, 4096.0, "Micro-nets (4-8-2) in the swarm."),
     spec("stride", Unit::Count, 4.0, 1.0, 64.0, "Samples between two evaluations of one member (time division: members / stride evaluations per sample)."),
-    spec("shards", Unit::Count, 1.0, 1.0, 64.0, "Parts the members are split into: threads natively, workers in the browser (up to its helper workers + 1); the results are the same for any count."),
+    spec("shards", Unit::Count, 1.0, 1.0, 64.0, "Parts the members are split into, each a block of samples ahead on its own thread natively or worker in the browser (up to its helper workers + 1); the results are the same for any count."),
     spec("channels", Unit::Count, 16.0, 2.0, 64.0, "Channels of the stream."),
     spec("dt", Unit::Seconds, 1e-4, 1e-6, 1e-2, "Sample period of the stream."),
     spec("lag", Unit::Count, 3.0, 1.0, 100.0, "Samples between a net's two readings of a channel."),
@@ -180,16 +180,22 @@ fn run_stream(spec: StreamSpec, seed: u64) -> RegimeStream {
     RegimeStream::new(spec, seed, seed.wrapping_add(1))
 }
 
-/// Where the members are evaluated: `shards` threads here, or, where the platform has helper
-/// workers (the browser's; [`crate::swarm::shards`]), the first part here and the others
-/// handed to up to `shards - 1` helpers, which start on them at once.
+/// Where the members are evaluated: with `shards > 1`, the first part here and the others
+/// handed to up to `shards - 1` helpers (threads natively, workers in the browser; see
+/// [`crate::swarm::shards`]), which start on them at once.
 fn spawn_parts(values: &ParamValues, seed: u64) -> Result<Evaluation, ParamError> {
     let shards = count(values, "shards");
-    let helpers = match shards::installed() {
+    let members = count(values, "members");
+    let helpers = match shards::installed().or_else(platform_helpers) {
         Some(spawner) if shards > 1 && spawner.helpers() > 0 => spawner,
-        _ => return Ok(Evaluation::Threads(shards)),
+        _ => {
+            return Ok(Evaluation {
+                local: 0..members,
+                remotes: Vec::new(),
+            })
+        }
     };
-    let ranges = member_ranges(count(values, "members"), shards.min(helpers.helpers() + 1));
+    let ranges = member_ranges(members, shards.min(helpers.helpers() + 1));
     let stride = count(values, "stride");
     let mut remotes = Vec::with_capacity(ranges.len() - 1);
     for (helper, range) in ranges[1..].iter().enumerate() {
@@ -205,10 +211,19 @@ fn spawn_parts(values: &ParamValues, seed: u64) -> Result<Evaluation, ParamError
             .map_err(|e| inconsistent("shards", e))?;
         remotes.push(RemoteShard::new(range.clone(), layout, source));
     }
-    Ok(Evaluation::Workers {
+    Ok(Evaluation {
         local: ranges[0].clone(),
         remotes,
     })
+}
+
+/// The helpers a platform has without being told: threads natively; the browser's worker
+/// installs its helper workers itself.
+fn platform_helpers() -> Option<std::rc::Rc<dyn shards::Spawn>> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Some(std::rc::Rc::new(crate::swarm::threads::ThreadHelpers));
+    #[cfg(target_arch = "wasm32")]
+    None
 }
 
 /// A helper's part of a swarm run (see [`crate::swarm::shards`]): the parameters are checked
@@ -306,15 +321,10 @@ struct SwarmWorld {
     closed: VecDeque<WindowSummary>,
 }
 
-/// Where the members are evaluated.
-enum Evaluation {
-    /// All here, split into this many parts on threads where there are threads.
-    Threads(usize),
-    /// `local` here, the rest by helper workers.
-    Workers {
-        local: std::ops::Range<usize>,
-        remotes: Vec<RemoteShard>,
-    },
+/// Where the members are evaluated: `local` here, the rest by helpers.
+struct Evaluation {
+    local: std::ops::Range<usize>,
+    remotes: Vec<RemoteShard>,
 }
 
 struct SampleTask;
@@ -330,16 +340,12 @@ impl Task<SwarmWorld> for SampleTask {
         }
         let sample = w.stream.next_sample();
         let values = w.stream.values();
-        let sums = match &mut w.evaluation {
-            Evaluation::Threads(shards) => w.members.step(values, *shards),
-            Evaluation::Workers { local, remotes } => {
-                match w.members.step_parts(values, local.clone(), remotes) {
-                    Ok(sums) => sums,
-                    Err(e) => {
-                        w.failure = Some(format!("a helper worker of the swarm failed: {e}"));
-                        return;
-                    }
-                }
+        let Evaluation { local, remotes } = &mut w.evaluation;
+        let sums = match w.members.step_parts(values, local.clone(), remotes) {
+            Ok(sums) => sums,
+            Err(e) => {
+                w.failure = Some(format!("a helper of the swarm failed: {e}"));
+                return;
             }
         };
         let vote = sums.vote().unwrap_or(Vote {

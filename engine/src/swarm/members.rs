@@ -12,10 +12,11 @@
 //! [`Trainer`] (iRPROP-), then packed in; [`Members::eval`] computes exactly what
 //! [`PackedNet::forward`] computes (same dot product, same activations; tested).
 //!
-//! Shards: the members due at a sample can be split into contiguous shards evaluated in
-//! parallel (rayon, natively); each member's answer depends only on its weights and inputs,
-//! and the vote adds them up in member order afterwards, so the shard count cannot change a
-//! single bit of the result.
+//! Parts: a member's answer depends only on its weights and the stream, so contiguous parts
+//! of the members can be evaluated elsewhere (helper threads or workers, a block of samples
+//! ahead; see [`crate::swarm::shards`]) and their answers read back with
+//! [`Members::step_parts`]; the vote adds every answer in member order, so the number of parts
+//! cannot change a single bit of the result.
 
 use crate::fann::{
     dot, Activation, Algorithm, Examples, Guard, GuardKind, NetError, NetSpec, PackedNet, Trainer,
@@ -252,16 +253,12 @@ impl Members {
         Ok(net)
     }
 
-    /// Takes the next sample of every channel, evaluates the members due at it (in `shards`
-    /// contiguous parts, in parallel where threads exist) and returns the vote's sums over
-    /// every member, added in member order.
-    pub fn step(&mut self, values: &[f64], shards: usize) -> VoteSums {
-        if let Some(k) = self.push(values) {
-            let first = self.first_due(k, 0);
-            self.evaluations += (first..self.len()).step_by(self.stride).len() as u64;
-            self.evaluate(k, first, shards);
-        }
-        self.sums()
+    /// Takes the next sample of every channel, evaluates the members due at it and returns
+    /// the vote's sums over every member, added in member order.
+    pub fn step(&mut self, values: &[f64]) -> VoteSums {
+        let everyone = 0..self.len();
+        self.step_parts(values, everyone, &mut [])
+            .expect("without remotes nothing can fail")
     }
 
     /// As [`Members::step`], with the members in `local` evaluated here and every other
@@ -278,8 +275,8 @@ impl Members {
             let first = self.first_due(k, 0);
             self.evaluations += (first..self.len()).step_by(self.stride).len() as u64;
             let start = self.first_due(k, local.start);
-            let ctx = self.nets.at(k);
             if start < local.end {
+                let ctx = self.nets.at(k);
                 ctx.eval_run(start, &mut self.latest[start..local.end], self.stride);
             }
             for remote in remotes {
@@ -332,28 +329,6 @@ impl Members {
         from + ((s - (k + from as u64) % s) % s) as usize
     }
 
-    /// Evaluates members `first, first + stride, ...` at sample `k` into `latest`.
-    fn evaluate(&mut self, k: u64, first: usize, shards: usize) {
-        let ctx = self.nets.at(k);
-        let stride = self.stride;
-        // Each shard owns a contiguous run of `latest`, starting at a member due now.
-        let per_shard = (self.len().div_ceil(shards.max(1)).div_ceil(stride) * stride).max(stride);
-        let latest = &mut self.latest[first.min(self.nets.slices.len())..];
-        let chunks = latest.chunks_mut(per_shard);
-        #[cfg(not(target_arch = "wasm32"))]
-        if shards > 1 {
-            use rayon::prelude::*;
-            let chunks: Vec<(usize, &mut [f64])> = chunks.enumerate().collect();
-            chunks
-                .into_par_iter()
-                .for_each(|(j, chunk)| ctx.eval_run(first + j * per_shard, chunk, stride));
-            return;
-        }
-        for (j, chunk) in chunks.enumerate() {
-            ctx.eval_run(first + j * per_shard, chunk, stride);
-        }
-    }
-
     /// What evaluating a member at the current sample needs (for tests and checks).
     fn context_now(&self) -> EvalContext<'_> {
         self.nets.at(self.samples_seen.saturating_sub(1))
@@ -377,7 +352,7 @@ impl Nets {
     }
 }
 
-/// What evaluating a member at one sample needs, shared read-only across shards.
+/// What evaluating a member at one sample needs.
 struct EvalContext<'a> {
     nets: &'a Nets,
     k: u64,
@@ -529,7 +504,7 @@ mod tests {
         let mut stream = RegimeStream::new(spec(), 1, 9);
         for _ in 0..10 {
             stream.next_sample();
-            m.step(stream.values(), 1);
+            m.step(stream.values());
         }
         for i in 0..m.len() {
             let mut net = m.member_net(i).unwrap();
@@ -546,20 +521,20 @@ mod tests {
         // Samples 0..2 fill the lag: nothing evaluated.
         for _ in 0..3 {
             stream.next_sample();
-            m.step(stream.values(), 1);
+            m.step(stream.values());
         }
         assert_eq!(m.evaluations(), 0);
         assert!(m.latest().iter().all(|&p| p == 0.5));
         // Sample 3: members i with (3 + i) % 4 == 0 -> 1, 5, 9.
         stream.next_sample();
-        m.step(stream.values(), 1);
+        m.step(stream.values());
         let changed: Vec<usize> = (0..10).filter(|&i| m.latest()[i] != 0.5).collect();
         assert_eq!(changed, vec![1, 5, 9]);
         assert_eq!(m.evaluations(), 3);
         // Over 4 more samples every member is evaluated once more: 10 evaluations.
         for _ in 0..4 {
             stream.next_sample();
-            m.step(stream.values(), 1);
+            m.step(stream.values());
         }
         assert_eq!(m.evaluations(), 13);
     }
@@ -572,23 +547,48 @@ mod tests {
         assert!(better >= 18, "{:?}", m.vote_weights());
     }
 
+    /// A part evaluated by a runner in this thread, block by block.
+    struct Runner(crate::swarm::shards::ShardRunner);
+
+    impl crate::swarm::shards::BlockSource for Runner {
+        fn next_block(&mut self, out: &mut [f64]) -> Result<(), String> {
+            self.0.fill_block(out);
+            Ok(())
+        }
+    }
+
     #[test]
-    fn shard_count_changes_no_bit_of_the_vote() {
+    fn parts_evaluated_elsewhere_change_no_bit_of_the_vote() {
+        use crate::swarm::shards::{member_ranges, BlockLayout, RemoteShard, ShardRunner};
         let h = history(300, 5);
         let trained = Members::train(config(37, 5), 8, &h, 6).unwrap();
-        let run = |shards: usize| {
-            let mut m = trained.clone();
-            let mut stream = RegimeStream::new(spec(), 5, 11);
-            (0..200)
-                .map(|_| {
-                    stream.next_sample();
-                    m.step(stream.values(), shards).vote().unwrap()
+        let stream = || RegimeStream::new(spec(), 5, 11);
+        let run = |parts: usize| {
+            let ranges = member_ranges(37, parts);
+            let mut remotes: Vec<RemoteShard> = ranges[1..]
+                .iter()
+                .map(|r| {
+                    // Each part trains only its own members, from the same seeded draws.
+                    let own = Members::train_part(config(37, 5), 8, &h, 6, r.clone()).unwrap();
+                    let runner = ShardRunner::new(stream(), own, r.clone());
+                    let layout = BlockLayout::new(r.len(), 4);
+                    RemoteShard::new(r.clone(), layout, Box::new(Runner(runner)))
                 })
-                .collect::<Vec<_>>()
+                .collect();
+            let mut m = trained.clone();
+            let mut s = stream();
+            let votes: Vec<_> = (0..2500)
+                .map(|_| {
+                    s.next_sample();
+                    let sums = m.step_parts(s.values(), ranges[0].clone(), &mut remotes);
+                    sums.unwrap().vote().unwrap()
+                })
+                .collect();
+            (votes, m.evaluations())
         };
         let one = run(1);
-        for shards in [2, 3, 4, 16, 64] {
-            assert_eq!(run(shards), one, "{shards} shards");
+        for parts in [2, 3, 4, 16, 37] {
+            assert_eq!(run(parts), one, "{parts} parts");
         }
     }
 }

@@ -5,10 +5,11 @@
 //! answer returns to the swarm as a prior.
 //!
 //! - [`stream`]: the seeded synthetic stream with known truth (regime shifts, drift, anomalies);
-//! - [`members`]: the micro-nets (struct of arrays, time division, shards);
+//! - [`members`]: the micro-nets (struct of arrays, time division, parts);
 //! - [`ensemble`]: the vote, its interval, and the JSD;
 //! - [`governor`]: the escalation rule, the backstop and the prior;
-//! - [`shards`]: the members split across workers that share no memory (the browser's).
+//! - [`shards`]: the members split into parts that helpers evaluate a block of samples ahead;
+//! - `threads`: the helpers natively (the browser's are workers, in the worker crate).
 //!
 //! The preset that wires them onto the scheduler is `preset::swarm`.
 
@@ -17,3 +18,5 @@ pub mod governor;
 pub mod members;
 pub mod shards;
 pub mod stream;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod threads;
