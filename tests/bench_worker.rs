@@ -1,6 +1,7 @@
 //! Browser benchmarks (not tests), inside a dedicated worker in headless Chromium: the
-//! scheduler's dispatch cost per task (beside `cargo bench --bench dispatch`) and the 100 s
-//! `stdp` preset (beside `tempora run stdp --duration 100`).
+//! scheduler's dispatch cost per task (beside `cargo bench --bench dispatch`), the 100 s
+//! `stdp` preset (beside `tempora run stdp --duration 100`), the packed forward pass and the
+//! swarm (beside `cargo bench --bench forward` / `--bench swarm` and `tempora run swarm`).
 //! Ignored by default; run in release:
 //! `cargo test -p tempora-ui --release --target wasm32-unknown-unknown --test bench_worker -- --include-ignored`
 #![cfg(target_arch = "wasm32")]
@@ -115,15 +116,10 @@ fn packed_forward_pass_in_a_worker() {
 #[wasm_bindgen_test]
 #[ignore = "a benchmark: run with --include-ignored in release"]
 fn swarm_throughput_in_a_worker() {
-    // The same workload as `cargo bench -p tempora-engine --bench swarm` (one shard: a worker
-    // is one thread; more cores means more workers).
+    // The same workload as `cargo bench -p tempora-engine --bench swarm`, one part (a worker is
+    // one thread; `tests/e2e/swarm_scaling.mjs` measures the app with helper workers).
     let members = 1024;
     let (mut swarm, mut stream) = tempora_engine::swarm::members::throughput_workload(members);
-    for _ in 0..4 {
-        stream.next_sample();
-        swarm.step(stream.values());
-    }
-    let values = stream.values().to_vec();
     let clock = PerformanceClock::from_worker_scope().unwrap();
     let steps = 2_000;
     let mut sink = 0.0;
@@ -131,7 +127,8 @@ fn swarm_throughput_in_a_worker() {
         .map(|_| {
             let start = clock.now_ns();
             for _ in 0..steps {
-                sink += swarm.step(&values).vote().unwrap().p1;
+                stream.next_sample();
+                sink += swarm.step(stream.values()).vote().unwrap().p1;
             }
             (clock.now_ns() - start) as f64 / steps as f64
         })
@@ -140,5 +137,32 @@ fn swarm_throughput_in_a_worker() {
     console_log!(
         "browser swarm step, {members} members of 4-8-2: {best:.0} ns per step, {:.2} M evaluations/s (best of 5)",
         members as f64 / best * 1e3
+    );
+}
+
+#[wasm_bindgen_test]
+#[ignore = "a benchmark: run with --include-ignored in release"]
+fn swarm_run_in_a_worker() {
+    // A whole swarm run, beside `tempora run swarm --duration 1 --set members=2048 --set
+    // stride=1 --set epochs=0` (its `evaluations_per_wall_s`, the build not timed either): the
+    // members plus the stream, the vote, the windows and the backstop, in one worker.
+    let params: tempora_engine::params::ParamValues =
+        [("members", 2048.0), ("stride", 1.0), ("epochs", 0.0)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+    let (mut sim, _) = tempora_engine::preset::find("swarm")
+        .unwrap()
+        .build(1, &params)
+        .unwrap();
+    let clock = PerformanceClock::from_worker_scope().unwrap();
+    let start = clock.now_ns();
+    let windows = tempora_engine::simulation::run_to(sim.as_mut(), TimePoint(1_000_000_000));
+    let wall_s = (clock.now_ns() - start) as f64 * 1e-9;
+    let evaluations = sim.report()["evaluations"].as_u64().unwrap();
+    console_log!(
+        "browser swarm run 1 s, 2048 members: {wall_s:.3} s wall, {:.2} M evaluations/s, hash {}",
+        evaluations as f64 / wall_s * 1e-6,
+        tempora_engine::simulation::content_hash(&windows)
     );
 }

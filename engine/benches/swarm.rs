@@ -34,14 +34,14 @@ fn swarm(c: &mut Criterion) {
                 RemoteShard::new(range.clone(), layout, source)
             })
             .collect();
-        // Any sample will do for timing; every step (past the lag of 3) evaluates every member.
+        // The stream's samples in order (the helpers make the same); every step past the lag
+        // of 3 evaluates every member.
         let (_, mut stream) = throughput_workload(MEMBERS);
-        stream.next_sample();
-        let values = stream.values().to_vec();
         let local = ranges[0].clone();
         group.bench_function(format!("{parts} part(s)"), |b| {
             b.iter(|| {
-                let sums = members.step_parts(black_box(&values), local.clone(), &mut remotes);
+                stream.next_sample();
+                let sums = members.step_parts(stream.values(), local.clone(), &mut remotes);
                 black_box(sums.expect("the helpers answer"))
             })
         });
