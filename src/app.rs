@@ -155,6 +155,9 @@ pub fn App() -> impl IntoView {
     let status_text = move || match state.life.get() {
         WorkerLife::Starting => "worker starting".to_string(),
         WorkerLife::Dead(message) => format!("worker stopped: {message}"),
+        WorkerLife::Ready { .. } if state.building.get() => {
+            "building the run (training its networks)".to_string()
+        }
         WorkerLife::Ready { .. } => match run_state() {
             Some(RunState::Running) => "running".to_string(),
             Some(RunState::Paused) => "paused".to_string(),

@@ -13,6 +13,9 @@ pub const PING_EVERY_MS: u32 = 1_000;
 pub const DEAD_AFTER_MS: f64 = 5_000.0;
 /// How many of the UI's ticks must pass with the ping unanswered as well.
 pub const DEAD_AFTER_TICKS: u32 = 4;
+/// How long the worker may be silent while it builds a run (`Event::Building`: training
+/// networks), ms. The largest builds the presets allow take seconds.
+pub const BUILD_LIMIT_MS: f64 = 120_000.0;
 
 /// What the UI should do on a tick.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +33,8 @@ pub enum Beat {
 pub struct Heartbeat {
     next_id: u64,
     outstanding: Option<Outstanding>,
+    /// The worker said it is building a run and has said nothing since.
+    building: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -56,9 +61,19 @@ impl Heartbeat {
             Some(o) => {
                 o.ticks += 1;
                 let waited = now_ms - o.sent_ms;
-                if waited >= DEAD_AFTER_MS && o.ticks >= DEAD_AFTER_TICKS {
+                let limit = if self.building {
+                    BUILD_LIMIT_MS
+                } else {
+                    DEAD_AFTER_MS
+                };
+                if waited >= limit && o.ticks >= DEAD_AFTER_TICKS {
                     Beat::Dead(format!(
-                        "the worker stopped answering (no reply for {:.0} s)",
+                        "the worker stopped answering{} (no reply for {:.0} s)",
+                        if self.building {
+                            " while building the run"
+                        } else {
+                            ""
+                        },
                         waited / 1000.0
                     ))
                 } else {
@@ -75,8 +90,15 @@ impl Heartbeat {
         }
     }
 
+    /// The worker said something: whether it was `Building` (then it may be silent for up to
+    /// [`BUILD_LIMIT_MS`]) or anything else (the build, if any, is over).
+    pub fn heard(&mut self, building: bool) {
+        self.building = building;
+    }
+
     /// Forgets the outstanding ping (a new worker).
     pub fn reset(&mut self) {
         self.outstanding = None;
+        self.building = false;
     }
 }

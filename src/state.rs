@@ -51,6 +51,8 @@ pub struct DashboardState {
     pub resume: RwSignal<Vec<Command>>,
     /// Pings to the worker and their answers.
     pub heartbeat: StoredValue<Heartbeat>,
+    /// The worker is building a run (training networks); shown in the status.
+    pub building: RwSignal<bool>,
 }
 
 impl DashboardState {
@@ -64,6 +66,7 @@ impl DashboardState {
             presets: RwSignal::new(Vec::new()),
             resume: RwSignal::new(Vec::new()),
             heartbeat: StoredValue::new(Heartbeat::default()),
+            building: RwSignal::new(false),
         }
     }
 
@@ -77,6 +80,9 @@ impl DashboardState {
 
     /// Applies what the worker said; returns the commands to send back.
     pub fn receive(&self, incoming: Incoming) -> Vec<Command> {
+        let building = matches!(incoming, Incoming::Event(Event::Building));
+        self.heartbeat.update_value(|h| h.heard(building));
+        self.building.set(building);
         match incoming {
             Incoming::Event(Event::Ready {
                 cross_origin_isolated,
@@ -119,6 +125,7 @@ impl DashboardState {
                 }
             }
             Incoming::Event(Event::Pong { id }) => self.heartbeat.update_value(|h| h.pong(id)),
+            Incoming::Event(Event::Building) => {}
             Incoming::Event(Event::Error { message, param }) => {
                 self.refusal.set(Some(Refusal { param, message }));
             }

@@ -232,3 +232,43 @@ fn heartbeat_declares_a_silent_worker_dead_only_after_time_and_ticks() {
     h.reset();
     assert_eq!(h.tick(t + 2.0), Beat::Ping(3));
 }
+
+#[wasm_bindgen_test]
+fn heartbeat_gives_a_building_worker_time_until_it_says_anything_else() {
+    use tempora_ui::heartbeat::{Beat, Heartbeat, BUILD_LIMIT_MS, DEAD_AFTER_MS};
+    let mut h = Heartbeat::default();
+    assert_eq!(h.tick(0.0), Beat::Ping(0));
+    // The worker says it is building, then trains in silence for longer than the usual limit.
+    h.heard(true);
+    let mut t = 0.0;
+    while t < BUILD_LIMIT_MS - 2_000.0 {
+        t += 1_000.0;
+        assert_eq!(h.tick(t), Beat::Wait, "at {t} ms");
+    }
+    // It finishes (a status) and answers: the usual limit again.
+    h.heard(false);
+    h.pong(0);
+    assert_eq!(h.tick(t + 1_000.0), Beat::Ping(1));
+    let start = t + 1_000.0;
+    for i in 1..=5 {
+        let _ = h.tick(start + i as f64 * 1_000.0);
+    }
+    match h.tick(start + DEAD_AFTER_MS + 1_000.0) {
+        Beat::Dead(message) => assert!(!message.contains("building"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // A worker that never comes back from a build is declared dead after the build limit.
+    let mut h = Heartbeat::default();
+    assert_eq!(h.tick(0.0), Beat::Ping(0));
+    h.heard(true);
+    let mut last = Beat::Wait;
+    let mut t = 0.0;
+    while t <= BUILD_LIMIT_MS {
+        t += 1_000.0;
+        last = h.tick(t);
+    }
+    match last {
+        Beat::Dead(message) => assert!(message.contains("while building the run"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}

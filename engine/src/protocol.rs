@@ -94,6 +94,17 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether handling it builds a run (a new run, or a throwaway one that checks live
+    /// values), which may train networks for seconds.
+    pub fn builds_a_run(&self) -> bool {
+        matches!(
+            self,
+            Command::Configure { .. } | Command::Reset | Command::SetLiveParams { .. }
+        )
+    }
+}
+
 /// Worker -> UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -124,6 +135,10 @@ pub enum Event {
         /// The parameter it is about, if any (the UI shows the message next to that field).
         param: Option<String>,
     },
+    /// The worker starts building a run (for a command that [`Command::builds_a_run`]):
+    /// training can take seconds, during which it cannot answer pings. The reply to the
+    /// command (a status or an error) ends it.
+    Building,
     /// The answer to [`Command::Ping`].
     Pong {
         /// The ping's `id`.

@@ -48,6 +48,15 @@ pub fn post(event: &Event) {
     }
 }
 
+/// Applies `command` and posts the replies; says first when it builds a run, so the UI's
+/// heartbeat gives the build time (the worker cannot answer pings meanwhile).
+fn apply(session: &mut Session, command: Command) {
+    if command.builds_a_run() {
+        post(&Event::Building);
+    }
+    post_all(session.handle(command));
+}
+
 fn post_all(events: Vec<Event>) {
     for event in &events {
         post(event);
@@ -127,11 +136,11 @@ async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock, pre
     loop {
         // Apply everything that arrived since the last look, in arrival order.
         while let Ok(command) = commands.try_recv() {
-            post_all(session.handle(command));
+            apply(&mut session, command);
         }
         if !session.is_running() {
             match commands.next().await {
-                Some(command) => post_all(session.handle(command)),
+                Some(command) => apply(&mut session, command),
                 None => return,
             }
             last_yield = clock.now_ns();
@@ -149,7 +158,7 @@ async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock, pre
                 let sleep = TimeoutFuture::new(ms.min(u32::MAX as u64) as u32);
                 match select(sleep, commands.next()).await {
                     Either::Left(((), _)) => {}
-                    Either::Right((Some(command), _)) => post_all(session.handle(command)),
+                    Either::Right((Some(command), _)) => apply(&mut session, command),
                     Either::Right((None, _)) => return,
                 }
                 last_yield = clock.now_ns();
