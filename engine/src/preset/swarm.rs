@@ -98,12 +98,12 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
     let window = check(values)?;
     let dt = values["dt"];
     let evaluation = spawn_parts(values, seed)?;
-    let parts = parts(values, seed);
-    let members = Members::train(parts.config, parts.stream.channels, &parts.history, seed)
+    let setup = setup(values, seed);
+    let members = Members::train(setup.config, setup.stream.channels, &setup.history, seed)
         .map_err(|e| inconsistent("members", e.to_string()))?;
-    let lag = parts.config.lag;
+    let lag = setup.config.lag;
     let backstop = Backstop::train(
-        &parts.history,
+        &setup.history,
         lag,
         count(values, "backstop_hidden"),
         values["backstop_epochs"] as u32,
@@ -122,7 +122,7 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         .and_then(|_| schedule_windows(&mut scheduler, window))
         .map_err(|e| inconsistent("dt", e.to_string()))?;
     let world = SwarmWorld {
-        stream: run_stream(parts.stream, seed),
+        stream: run_stream(setup.stream, seed),
         members,
         backstop,
         governor: Governor::new(policy(values)),
@@ -143,13 +143,13 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
 }
 
 /// What the coordinator and every helper build alike from the parameters and seed.
-struct Parts {
+struct Setup {
     stream: StreamSpec,
     config: MemberConfig,
     history: History,
 }
 
-fn parts(values: &ParamValues, seed: u64) -> Parts {
+fn setup(values: &ParamValues, seed: u64) -> Setup {
     let stream = StreamSpec {
         channels: count(values, "channels"),
         dt: values["dt"],
@@ -171,7 +171,7 @@ fn parts(values: &ParamValues, seed: u64) -> Parts {
         lag: count(values, "lag"),
         epochs: values["epochs"] as u32,
     };
-    Parts {
+    Setup {
         stream,
         config,
         history,
@@ -245,17 +245,17 @@ pub fn shard_runner(job: &ShardJob) -> Result<ShardRunner, PresetError> {
             ),
         )));
     }
-    let parts = parts(&values, job.seed);
+    let setup = setup(&values, job.seed);
     let trained = Members::train_part(
-        parts.config,
-        parts.stream.channels,
-        &parts.history,
+        setup.config,
+        setup.stream.channels,
+        &setup.history,
         job.seed,
         job.members(),
     )
     .map_err(|e| PresetError::Param(inconsistent("members", e.to_string())))?;
     Ok(ShardRunner::new(
-        run_stream(parts.stream, job.seed),
+        run_stream(setup.stream, job.seed),
         trained,
         job.members(),
     ))
