@@ -117,8 +117,8 @@ pub enum Event {
         cross_origin_isolated: bool,
         /// How the worker waits between due tasks, e.g. `timer` or `atomics-wait+spin`.
         wait_method: String,
-        /// Helper workers that take parts of a swarm (`shards`); 0 where memory cannot be
-        /// shared.
+        /// Helper workers it starts for a swarm's parts (`shards`) on the first run that asks;
+        /// 0 where memory cannot be shared.
         #[serde(default)]
         helpers: u32,
         /// The presets it can run.

@@ -49,12 +49,26 @@ pub fn post(event: &Event) {
 }
 
 /// Applies `command` and posts the replies; says first when it builds a run, so the UI's
-/// heartbeat gives the build time (the worker cannot answer pings meanwhile).
-fn apply(session: &mut Session, command: Command) {
+/// heartbeat gives the build time (the worker cannot answer pings meanwhile). The first run
+/// that asks for shards starts the helper workers first.
+async fn apply(session: &mut Session, helpers_started: &mut bool, command: Command) {
     if command.builds_a_run() {
         post(&Event::Building);
     }
+    if !*helpers_started && asks_for_shards(&command) {
+        *helpers_started = true;
+        let pool = HelperPool::start().await;
+        log::info!("started {} helper workers for swarm shards", pool.len());
+        if !pool.is_empty() {
+            shards::install(Some(Rc::new(pool)));
+        }
+    }
     post_all(session.handle(command));
+}
+
+/// A new run with `shards > 1` (the swarm's parts in helper workers).
+fn asks_for_shards(command: &Command) -> bool {
+    matches!(command, Command::Configure { params, .. } if params.get("shards").is_some_and(|&s| s > 1.0))
 }
 
 fn post_all(events: Vec<Event>) {
@@ -108,39 +122,33 @@ pub fn start() {
 
     let precise = PreciseWait::best_available();
     let wait_method = precise.describe().to_string();
-    wasm_bindgen_futures::spawn_local(async move {
-        // Commands wait in the channel meanwhile (the UI sends none before `ready`).
-        let pool = HelperPool::start().await;
-        let helpers = pool.len() as u32;
-        if !pool.is_empty() {
-            shards::install(Some(Rc::new(pool)));
-        }
-        log::info!(
-            "tempora worker ready (protocol {PROTOCOL_VERSION}, wait: {wait_method}, {helpers} helper workers)"
-        );
-        post(&Event::Ready {
-            protocol: PROTOCOL_VERSION,
-            cross_origin_isolated: cross_origin_isolated(),
-            wait_method,
-            helpers,
-            presets: preset::all().iter().map(|p| p.info()).collect(),
-        });
-        run(receiver, clock, precise).await;
+    let helpers = HelperPool::planned() as u32;
+    wasm_bindgen_futures::spawn_local(run(receiver, clock, precise));
+    log::info!(
+        "tempora worker ready (protocol {PROTOCOL_VERSION}, wait: {wait_method}, {helpers} helper workers when shards ask)"
+    );
+    post(&Event::Ready {
+        protocol: PROTOCOL_VERSION,
+        cross_origin_isolated: cross_origin_isolated(),
+        wait_method,
+        helpers,
+        presets: preset::all().iter().map(|p| p.info()).collect(),
     });
 }
 
 async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock, precise: PreciseWait) {
     let mut session = Session::new().with_window_credit(WINDOW_CREDIT);
+    let mut helpers_started = false;
     post(&Event::Status(session.status()));
     let mut last_yield = clock.now_ns();
     loop {
         // Apply everything that arrived since the last look, in arrival order.
         while let Ok(command) = commands.try_recv() {
-            apply(&mut session, command);
+            apply(&mut session, &mut helpers_started, command).await;
         }
         if !session.is_running() {
             match commands.next().await {
-                Some(command) => apply(&mut session, command),
+                Some(command) => apply(&mut session, &mut helpers_started, command).await,
                 None => return,
             }
             last_yield = clock.now_ns();
@@ -158,7 +166,9 @@ async fn run(mut commands: mpsc::Receiver<Command>, clock: PerformanceClock, pre
                 let sleep = TimeoutFuture::new(ms.min(u32::MAX as u64) as u32);
                 match select(sleep, commands.next()).await {
                     Either::Left(((), _)) => {}
-                    Either::Right((Some(command), _)) => apply(&mut session, command),
+                    Either::Right((Some(command), _)) => {
+                        apply(&mut session, &mut helpers_started, command).await
+                    }
                     Either::Right((None, _)) => return,
                 }
                 last_yield = clock.now_ns();

@@ -1,9 +1,10 @@
 //! Helper workers for the swarm's parts (see `tempora_engine::swarm::shards`).
 //!
 //! The worker the UI talks to (the coordinator) starts a pool of helpers, one per spare core,
-//! when the page can share memory (cross-origin isolated), and waits for them before it says
-//! `ready`: a message posted to a worker before its wasm has started is lost, and once a run
-//! is going the coordinator is inside a task and cannot take a helper's hello.
+//! when the page can share memory (cross-origin isolated), on the first run that asks for
+//! shards (each helper is a wasm instance; most pages never need one). It waits for their
+//! hellos before it builds that run: a message posted to a worker before its wasm has started
+//! is lost, and once the run is going the coordinator is inside a task and cannot take one.
 //!
 //! A swarm run with `shards > 1` hands each helper a part ([`ShardJob`]) with two
 //! SharedArrayBuffers: four control cells and a ring of [`RING_BLOCKS`] blocks of answers.
@@ -59,22 +60,27 @@ pub struct HelperPool {
 }
 
 impl HelperPool {
-    /// Starts one helper per spare core (at most [`MAX_HELPERS`]) from this worker's own
-    /// script, and keeps those that say hello within [`START_TIMEOUT_MS`]. None when memory
-    /// cannot be shared.
+    /// The helpers [`HelperPool::start`] starts: one per spare core, at most [`MAX_HELPERS`];
+    /// none when memory cannot be shared.
+    pub fn planned() -> usize {
+        let has_shared_memory = Reflect::get(&js_sys::global(), &"SharedArrayBuffer".into())
+            .map(|v| v.is_function())
+            .unwrap_or(false);
+        if !crate::clock::cross_origin_isolated() || !has_shared_memory {
+            return 0;
+        }
+        let cores = scope().navigator().hardware_concurrency() as usize;
+        cores.saturating_sub(1).min(MAX_HELPERS)
+    }
+
+    /// Starts the [`HelperPool::planned`] helpers from this worker's own script, and keeps
+    /// those that say hello within [`START_TIMEOUT_MS`].
     pub async fn start() -> HelperPool {
         let mut pool = HelperPool {
             helpers: Vec::new(),
             _on_message: Vec::new(),
         };
-        let has_shared_memory = Reflect::get(&js_sys::global(), &"SharedArrayBuffer".into())
-            .map(|v| v.is_function())
-            .unwrap_or(false);
-        if !crate::clock::cross_origin_isolated() || !has_shared_memory {
-            return pool;
-        }
-        let cores = scope().navigator().hardware_concurrency() as usize;
-        let wanted = cores.saturating_sub(1).min(MAX_HELPERS);
+        let wanted = Self::planned();
         let url = scope().location().href();
         let (hello, mut hellos) = mpsc::unbounded::<usize>();
         let mut started = Vec::new();
