@@ -82,7 +82,10 @@ impl DashboardState {
     pub fn receive(&self, incoming: Incoming) -> Vec<Command> {
         let building = matches!(incoming, Incoming::Event(Event::Building));
         self.heartbeat.update_value(|h| h.heard(building));
-        self.building.set(building);
+        // Set only on a change: every window passes here, and the status line follows it.
+        if self.building.get_untracked() != building {
+            self.building.set(building);
+        }
         match incoming {
             Incoming::Event(Event::Ready {
                 cross_origin_isolated,

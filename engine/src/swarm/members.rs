@@ -272,8 +272,7 @@ impl Members {
         remotes: &mut [RemoteShard],
     ) -> Result<VoteSums, String> {
         if let Some(k) = self.push(values) {
-            let first = self.first_due(k, 0);
-            self.evaluations += (first..self.len()).step_by(self.stride).len() as u64;
+            self.evaluations += self.due(k, 0..self.len()).len() as u64;
             let start = self.first_due(k, local.start);
             if start < local.end {
                 let ctx = self.nets.at(k);
@@ -281,9 +280,7 @@ impl Members {
             }
             for remote in remotes {
                 let range = remote.range();
-                let start = self.first_due(k, range.start);
-                let due = (start..range.end).step_by(self.stride);
-                for (i, &answer) in due.zip(remote.answers(k)?) {
+                for (i, &answer) in self.due(k, range).zip(remote.answers(k)?) {
                     self.latest[i] = answer;
                 }
             }
@@ -308,8 +305,7 @@ impl Members {
     /// last), in member order, into `out[0], out[1], ...`.
     pub fn eval_due(&self, k: u64, part: std::ops::Range<usize>, out: &mut [f64]) {
         let ctx = self.nets.at(k);
-        let due = (self.first_due(k, part.start)..part.end).step_by(self.stride);
-        for (i, slot) in due.zip(out) {
+        for (i, slot) in self.due(k, part).zip(out) {
             *slot = ctx.eval(i);
         }
     }
@@ -321,6 +317,15 @@ impl Members {
             sums.add(p, w);
         }
         sums
+    }
+
+    /// The members of `part` due at sample `k`, in member order.
+    fn due(
+        &self,
+        k: u64,
+        part: std::ops::Range<usize>,
+    ) -> std::iter::StepBy<std::ops::Range<usize>> {
+        (self.first_due(k, part.start)..part.end).step_by(self.stride)
     }
 
     /// The first member from `from` on that is due at sample `k`: `(k + i) mod stride = 0`.
