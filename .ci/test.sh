@@ -26,17 +26,20 @@ step "format"
 cargo fmt --all -- --check
 
 step "lint (native engine, wasm UI and worker)"
-cargo clippy -p tempora-engine --all-targets --features c-fann --locked -- -D warnings
-cargo clippy -p tempora-engine --features js --lib $wasm --locked -- -D warnings
+cargo clippy -p tempora-engine -p tempora-protocol --all-targets --features tempora-engine/c-fann --locked -- -D warnings
+cargo clippy -p tempora-engine -p tempora-protocol --features tempora-protocol/js --lib $wasm --locked -- -D warnings
 cargo clippy -p tempora-ui -p tempora-worker --all-targets $wasm --locked -- -D warnings
 
-step "engine tests (native)"
-cargo test -p tempora-engine --locked
+step "engine and protocol tests (native)"
+cargo test -p tempora-engine -p tempora-protocol --locked
 # The packed forward pass against C FANN 2.2 (libfann-dev, installed by setup.sh).
 cargo test -p tempora-engine --features c-fann --locked --test c_fann
 
 step "browser tests (headless Chromium: page and dedicated worker)"
-cargo test -p tempora-ui $wasm --locked --test page --test worker --test bench_worker
+# The UI's own tests (it links the protocol, not the engine), then the engine under the worker:
+# golden hashes in a page and in a dedicated worker, the worker's clock, decoder and session.
+cargo test -p tempora-ui $wasm --locked --test page
+cargo test -p tempora-worker $wasm --locked --test golden_page --test worker --test bench_worker
 
 step "release build"
 trunk build --release

@@ -10,8 +10,8 @@ use crate::url_state::{current_fragment, from_fragment, replace_fragment, to_fra
 use crate::worker_client::{WorkerClient, WORKER_URL};
 use leptos::ev;
 use leptos::prelude::*;
-use tempora_engine::protocol::{Command, RunState};
-use tempora_engine::runner::Pacing;
+use tempora_protocol::Pacing;
+use tempora_protocol::{Command, RunState};
 use wasm_bindgen::JsCast;
 
 fn spawn_worker(state: DashboardState, client: StoredValue<Option<WorkerClient>, LocalStorage>) {
@@ -278,9 +278,9 @@ pub fn App() -> impl IntoView {
         let duration_s = if text.is_empty() {
             None
         } else {
-            match tempora_engine::params::parse_text(
+            match tempora_protocol::unit::parse_text(
                 "duration",
-                tempora_engine::params::Unit::Seconds,
+                tempora_protocol::Unit::Seconds,
                 text,
             ) {
                 Ok(v) => Some(v),

@@ -2,10 +2,10 @@
 //! parameter set. The data are built here as plain text; [`download`] hands them to the browser.
 
 use serde::Serialize;
-use tempora_engine::protocol::{WindowData, WindowSummary};
+use tempora_protocol::{WindowData, WindowSummary};
 use wasm_bindgen::{JsCast, JsValue};
 
-pub use tempora_engine::settings::{
+pub use tempora_protocol::settings::{
     check_import_size, parse_settings, RunSettings, MAX_IMPORT_BYTES,
 };
 

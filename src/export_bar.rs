@@ -6,7 +6,7 @@ use crate::export::{
 };
 use crate::state::DashboardState;
 use leptos::prelude::*;
-use tempora_engine::protocol::Command;
+use tempora_protocol::Command;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 

@@ -4,10 +4,10 @@
 //! [`MAX_WINDOWS`], and counted.
 
 use std::collections::VecDeque;
-use tempora_engine::protocol::{
+use tempora_protocol::window::{
     NetSample, NetWindow, SpikeWindow, SwarmSample, SwarmWindow, WindowData, WindowSummary,
 };
-use tempora_engine::runner::TimingReport;
+use tempora_protocol::TimingReport;
 
 /// `(t in s, value)` points in time order.
 pub type Series = Vec<(f64, f64)>;
@@ -63,8 +63,8 @@ impl History {
         self.windows.is_empty()
     }
 
-    /// Windows the worker did not send (it sends at most a few per slice; see
-    /// `tempora_engine::session::MAX_WINDOWS_PER_SLICE`), counted from gaps in the indices.
+    /// Windows the worker did not send (it sends at most one per slice, and no more than its
+    /// window credit ahead of the UI's acknowledgements), counted from gaps in the indices.
     pub fn skipped(&self) -> u64 {
         self.skipped
     }

@@ -4,9 +4,10 @@
 
 use crate::state::DashboardState;
 use leptos::prelude::*;
-use tempora_engine::params::{format_value, parse_text, ParamValues};
-use tempora_engine::protocol::{Command, ParamInfo};
-use tempora_engine::session::MAX_SEED;
+use tempora_protocol::unit::{format_value, parse_text};
+use tempora_protocol::ParamValues;
+use tempora_protocol::MAX_SEED;
+use tempora_protocol::{Command, ParamInfo};
 
 /// One field of the form.
 #[derive(Debug, Clone, PartialEq)]

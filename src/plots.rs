@@ -9,8 +9,8 @@ use crate::state::DashboardState;
 use leptos::ev;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use tempora_engine::protocol::{NetWindow, SwarmWindow, WindowData};
-use tempora_engine::runner::TimingReport;
+use tempora_protocol::window::{NetWindow, SwarmWindow, WindowData};
+use tempora_protocol::TimingReport;
 use web_sys::HtmlCanvasElement;
 
 /// Logical seconds of traces shown.
@@ -130,9 +130,8 @@ pub fn Plots(
 
     let paced = Memo::new(move |_| {
         state.status.with(|s| {
-            s.as_ref().is_some_and(|s| {
-                matches!(s.pacing, tempora_engine::runner::Pacing::RealTime { .. })
-            })
+            s.as_ref()
+                .is_some_and(|s| matches!(s.pacing, tempora_protocol::Pacing::RealTime { .. }))
         })
     });
     let timing_plots = move || {
@@ -504,9 +503,7 @@ fn net_readout(n: &NetWindow) -> String {
     if let Some(e) = n.watchdog.events.first() {
         parts.push(format!(
             "first: {} -> {} at {:.6} s",
-            e.alarm.name(),
-            e.action.name(),
-            e.t_s
+            e.alarm, e.action, e.t_s
         ));
     }
     if n.watchdog.halted {

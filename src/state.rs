@@ -4,7 +4,7 @@ use crate::heartbeat::Heartbeat;
 use crate::history::History;
 use crate::worker_client::Incoming;
 use leptos::prelude::*;
-use tempora_engine::protocol::{Command, Event, PresetInfo, Status};
+use tempora_protocol::{Command, Event, PresetInfo, Status};
 
 /// The worker's life, as the UI knows it.
 #[derive(Debug, Clone, PartialEq)]

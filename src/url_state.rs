@@ -1,8 +1,8 @@
 //! The run's settings in the page's URL (`#preset=stdp&seed=1&p.taum=0.01...`, values in SI),
-//! so a link reproduces the run. The codec is the engine's ([`tempora_engine::settings`],
+//! so a link reproduces the run. The codec is the protocol's ([`tempora_protocol::settings`],
 //! fuzzed natively); this module reads and writes the page's fragment.
 
-pub use tempora_engine::settings::{from_fragment, to_fragment};
+pub use tempora_protocol::settings::{from_fragment, to_fragment};
 
 /// The current page's fragment.
 pub fn current_fragment() -> Option<String> {

@@ -5,8 +5,8 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
-use tempora_engine::js_bridge::{decode, encode};
-use tempora_engine::protocol::{Command, Event};
+use tempora_protocol::js::{decode, encode};
+use tempora_protocol::{Command, Event};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
@@ -50,7 +50,7 @@ impl WorkerClient {
                     }
                     Incoming::Event(event)
                 }
-                Err(message) => Incoming::Malformed(message),
+                Err(error) => Incoming::Malformed(error.to_string()),
             };
             handler(incoming);
         });
@@ -85,7 +85,7 @@ impl WorkerClient {
         if !self.is_ready() {
             return Err("the worker is not ready yet".to_string());
         }
-        let value = encode(command)?;
+        let value = encode(command).map_err(|e| e.to_string())?;
         self.worker
             .post_message(&value)
             .map_err(|e| format!("postMessage failed: {e:?}"))

@@ -2,7 +2,7 @@
 //! stream (stride 1): all members in one thread, then split into one part per core, the
 //! first evaluated by the coordinator and the others by helper threads a block of samples
 //! ahead (`swarm::threads`, the protocol the browser's helper workers follow). The browser's
-//! one-worker figure comes from the same workload in `tests/bench_worker.rs`.
+//! one-worker figure comes from the same workload in `worker/tests/bench_worker.rs`.
 //!
 //! `cargo bench -p tempora-engine --bench swarm`
 

@@ -7,18 +7,14 @@
 
 pub mod clock;
 pub mod fann;
-#[cfg(feature = "js")]
-pub mod js_bridge;
 pub mod metrics;
 pub mod models;
 pub mod params;
 pub mod preset;
-pub mod protocol;
 pub mod replay;
 pub mod runner;
 pub mod scheduler;
 pub mod session;
-pub mod settings;
 pub mod simulation;
 pub mod swarm;
 pub mod time;

@@ -2,27 +2,10 @@
 //! time and how long they took, as HDR histograms (1 ns .. 1 hour, 3 significant digits).
 
 use hdrhistogram::Histogram;
-use serde::{Deserialize, Serialize};
+use tempora_protocol::Stats;
 
 /// The largest value a histogram records; larger values are clamped to it (1 hour in ns).
 const MAX_TRACKED_NS: u64 = 3_600_000_000_000;
-
-/// Summary statistics of one distribution, in nanoseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
-pub struct Stats {
-    /// Number of samples.
-    pub count: u64,
-    /// Smallest, ns.
-    pub min: u64,
-    /// Mean, ns.
-    pub mean: f64,
-    /// Median, ns.
-    pub p50: u64,
-    /// 99th percentile, ns.
-    pub p99: u64,
-    /// Largest, ns.
-    pub max: u64,
-}
 
 /// A distribution of nanosecond values.
 #[derive(Debug, Clone)]
@@ -88,17 +71,6 @@ pub struct KindMetrics {
     pub lateness: Distribution,
     /// Wall time the task's `run` took.
     pub duration: Distribution,
-}
-
-/// One task kind's figures in a report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KindReport {
-    /// The task kind.
-    pub kind: String,
-    /// Lateness, ns.
-    pub lateness: Stats,
-    /// Duration, ns.
-    pub duration: Stats,
 }
 
 #[cfg(test)]

@@ -3,51 +3,9 @@
 //! Values are stored in SI units (seconds, volts, hertz). Text may carry a unit suffix that
 //! matches the parameter's dimension: `10ms`, `-70mV`, `15Hz`, `2.5e-6 s`.
 
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use thiserror::Error;
-
-/// The physical dimension of a parameter, which fixes its SI unit and the suffixes it accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// Seconds (`s`, `ms`, `us`, `ns`).
-    Seconds,
-    /// Volts (`V`, `mV`).
-    Volts,
-    /// Hertz (`Hz`, `kHz`).
-    Hertz,
-    /// Degrees of phase (`deg`).
-    Degrees,
-    /// A pure number.
-    Dimensionless,
-    /// A whole count (must be an integer).
-    Count,
-}
-
-impl Unit {
-    /// The SI symbol shown next to values ("" for pure numbers).
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Unit::Seconds => "s",
-            Unit::Volts => "V",
-            Unit::Hertz => "Hz",
-            Unit::Degrees => "deg",
-            Unit::Dimensionless | Unit::Count => "",
-        }
-    }
-
-    /// Accepted suffixes and their power of ten to SI (`ms` is 10^-3 s).
-    fn suffixes(self) -> &'static [(&'static str, i32)] {
-        match self {
-            Unit::Seconds => &[("ns", -9), ("us", -6), ("ms", -3), ("s", 0)],
-            Unit::Volts => &[("mV", -3), ("V", 0)],
-            Unit::Hertz => &[("kHz", 3), ("Hz", 0)],
-            Unit::Degrees => &[("deg", 0)],
-            Unit::Dimensionless | Unit::Count => &[],
-        }
-    }
-}
+pub use tempora_protocol::param::{split_assignment, ParamError, ParamValues};
+pub use tempora_protocol::unit::{format_value, parse_text, Unit};
+use tempora_protocol::ParamInfo;
 
 /// The description of one parameter: what the UI shows and what validation enforces.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,86 +27,6 @@ pub struct ParamSpec {
     pub choices: &'static [&'static str],
 }
 
-/// Errors of parameter parsing and validation. Each names the parameter.
-#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
-pub enum ParamError {
-    /// No parameter of that name in this preset.
-    #[error("unknown parameter `{name}` (known: {known})")]
-    Unknown {
-        /// The name given.
-        name: String,
-        /// The names this preset knows, comma-separated.
-        known: String,
-    },
-    /// The text is not a number with an accepted unit.
-    #[error("parameter `{name}`: cannot read `{text}` as a value in {unit_hint}")]
-    Unreadable {
-        /// The parameter.
-        name: String,
-        /// The text given.
-        text: String,
-        /// What would be accepted.
-        unit_hint: String,
-    },
-    /// Outside the parameter's range, or not finite.
-    #[error("parameter `{name}` = {value} is out of range [{min}, {max}] {unit}")]
-    OutOfRange {
-        /// The parameter.
-        name: String,
-        /// The value, SI.
-        value: f64,
-        /// Lower bound, SI.
-        min: f64,
-        /// Upper bound, SI.
-        max: f64,
-        /// The SI unit symbol.
-        unit: String,
-    },
-    /// A count that is not a whole number.
-    #[error("parameter `{name}` = {value} must be a whole number")]
-    NotWhole {
-        /// The parameter.
-        name: String,
-        /// The value.
-        value: f64,
-    },
-    /// Values that are each valid but make no sense together (e.g. hop > window).
-    #[error("parameter `{name}`: {reason}")]
-    Inconsistent {
-        /// The parameter to change.
-        name: String,
-        /// Why.
-        reason: String,
-    },
-    /// `--set` text without `=`.
-    #[error("expected name=value, got `{0}`")]
-    NoEquals(String),
-}
-
-impl ParamError {
-    /// The parameter the error is about, for showing it next to the right field.
-    pub fn param(&self) -> Option<&str> {
-        match self {
-            ParamError::Unknown { name, .. }
-            | ParamError::Unreadable { name, .. }
-            | ParamError::OutOfRange { name, .. }
-            | ParamError::NotWhole { name, .. }
-            | ParamError::Inconsistent { name, .. } => Some(name),
-            ParamError::NoEquals(_) => None,
-        }
-    }
-}
-
-/// Parameter values by name, in SI units. A `BTreeMap` so iteration (and serialisation) is ordered.
-pub type ParamValues = BTreeMap<String, f64>;
-
-/// Splits `name=value` into its parts.
-pub fn split_assignment(text: &str) -> Result<(&str, &str), ParamError> {
-    text.split_once('=')
-        .map(|(n, v)| (n.trim(), v.trim()))
-        .ok_or_else(|| ParamError::NoEquals(text.to_string()))
-}
-
 /// Reads `text` as a value of `spec`'s dimension, converting a unit suffix to SI; for a choice,
 /// also accepts the option's name (`guard=spectral`).
 pub fn parse_value(spec: &ParamSpec, text: &str) -> Result<f64, ParamError> {
@@ -167,63 +45,17 @@ pub fn parse_value(spec: &ParamSpec, text: &str) -> Result<f64, ParamError> {
     })
 }
 
-/// Reads `text` as a value of parameter `name` in `unit`'s dimension, converting a suffix to SI.
-pub fn parse_text(name: &str, unit: Unit, text: &str) -> Result<f64, ParamError> {
-    let text = text.trim();
-    let unreadable = || ParamError::Unreadable {
-        name: name.to_string(),
-        text: text.to_string(),
-        unit_hint: unit_hint(unit),
-    };
-    // Longest suffix first, so "ms" wins over "s".
-    let mut suffixes = unit.suffixes().to_vec();
-    suffixes.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
-    let (number, exponent) = suffixes
-        .iter()
-        .find_map(|(suffix, e)| text.strip_suffix(suffix).map(|n| (n.trim_end(), *e)))
-        .unwrap_or((text, 0));
-    let value: f64 = number.parse().map_err(|_| unreadable())?;
-    // Divide for sub-units: 5 / 1e6 rounds to the double nearest 5e-6; 5 * 1e-6 does not.
-    let scale = 10f64.powi(exponent.abs());
-    Ok(if exponent < 0 {
-        value / scale
-    } else {
-        value * scale
-    })
-}
-
-/// Shows an SI value in the unit a person would type: `10 ms`, `-70 mV`, `15 Hz`, `1000`.
-/// [`parse_text`] reads it back to the same value.
-pub fn format_value(unit: Unit, value: f64) -> String {
-    let (scaled, suffix) = match unit {
-        Unit::Seconds if value != 0.0 && value.abs() < 1e-3 => (value * 1e6, "us"),
-        Unit::Seconds if value != 0.0 && value.abs() < 1.0 => (value * 1e3, "ms"),
-        Unit::Seconds => (value, "s"),
-        Unit::Volts => (value * 1e3, "mV"),
-        Unit::Hertz => (value, "Hz"),
-        Unit::Degrees => (value, "deg"),
-        Unit::Dimensionless | Unit::Count => (value, ""),
-    };
-    // Round away float noise from the scaling (0.01 * 1e3 = 10.000000000000002).
-    let rounded = (scaled * 1e9).round() / 1e9;
-    if suffix.is_empty() {
-        format!("{rounded}")
-    } else {
-        format!("{rounded} {suffix}")
-    }
-}
-
-fn unit_hint(unit: Unit) -> String {
-    match unit {
-        Unit::Dimensionless => "plain numbers".to_string(),
-        Unit::Count => "whole numbers".to_string(),
-        other => {
-            let names: Vec<_> = other.suffixes().iter().map(|(s, _)| *s).collect();
-            format!(
-                "{} (SI if no suffix; suffixes {})",
-                other.symbol(),
-                names.join(", ")
-            )
+impl From<&ParamSpec> for ParamInfo {
+    fn from(spec: &ParamSpec) -> Self {
+        ParamInfo {
+            name: spec.name.to_string(),
+            unit: spec.unit,
+            default: spec.default,
+            min: spec.min,
+            max: spec.max,
+            help: spec.help.to_string(),
+            choices: spec.choices.iter().map(|c| c.to_string()).collect(),
+            live: false,
         }
     }
 }
@@ -384,34 +216,5 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("out of range"));
-    }
-
-    #[test]
-    fn formatted_values_read_back() {
-        for (unit, v, text) in [
-            (Unit::Seconds, 10e-3, "10 ms"),
-            (Unit::Seconds, 1e-6, "1 us"),
-            (Unit::Seconds, 2.5, "2.5 s"),
-            (Unit::Volts, -70e-3, "-70 mV"),
-            (Unit::Hertz, 15.0, "15 Hz"),
-            (Unit::Count, 1000.0, "1000"),
-            (Unit::Dimensionless, -0.0105, "-0.0105"),
-        ] {
-            assert_eq!(format_value(unit, v), text);
-            let back = parse_text("x", unit, text).unwrap();
-            assert!(
-                (back - v).abs() <= 1e-12 * v.abs().max(1.0),
-                "{text}: {back}"
-            );
-        }
-    }
-
-    #[test]
-    fn assignments_need_an_equals_sign() {
-        assert_eq!(split_assignment("a = 5ms"), Ok(("a", "5ms")));
-        assert_eq!(
-            split_assignment("a5"),
-            Err(ParamError::NoEquals("a5".into()))
-        );
     }
 }

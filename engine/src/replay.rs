@@ -3,10 +3,10 @@
 
 use crate::params::ParamValues;
 use crate::preset::{self, PresetError};
-use crate::protocol::WindowSummary;
 use crate::simulation::{content_hash, run_to, to_hex, Report};
 use crate::time::{TimePoint, TimeSpan};
 use serde::{Deserialize, Serialize};
+use tempora_protocol::WindowSummary;
 
 /// A reference run and its expected outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

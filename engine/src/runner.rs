@@ -17,43 +17,12 @@
 //! - A slice stops when its wall budget is spent, so a worker stays responsive to commands.
 
 use crate::clock::Clock;
-use crate::metrics::{Distribution, KindMetrics, KindReport, Stats};
-use crate::protocol::WindowSummary;
+use crate::metrics::{Distribution, KindMetrics};
 use crate::simulation::Simulation;
 use crate::time::TimePoint;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// How logical time is paced against the wall clock.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case")]
-pub enum Pacing {
-    /// Logical time advances `speed` times as fast as wall time (1.0 = real time).
-    RealTime {
-        /// Logical seconds per wall second, > 0.
-        speed: f64,
-    },
-    /// No waiting: run as fast as the host allows.
-    AsFastAsPossible,
-}
-
-impl Default for Pacing {
-    fn default() -> Self {
-        Pacing::RealTime { speed: 1.0 }
-    }
-}
-
-impl Pacing {
-    /// Checks the speed factor (finite, 1e-6 ..= 1e9).
-    pub fn validate(self) -> Result<Self, String> {
-        match self {
-            Pacing::RealTime { speed } if !(1e-6..=1e9).contains(&speed) || speed.is_nan() => Err(
-                format!("speed {speed} is out of range [1e-6, 1e9] (logical s per wall s)"),
-            ),
-            ok => Ok(ok),
-        }
-    }
-}
+use tempora_protocol::WindowSummary;
+use tempora_protocol::{KindReport, Pacing, TimingReport};
 
 /// Lag (ns) below which a task counts as on time for catch-up accounting.
 const ON_TIME_TOLERANCE_NS: u64 = 1_000_000;
@@ -89,32 +58,6 @@ pub struct SliceLimits {
 struct Anchor {
     wall_ns: u64,
     logical: TimePoint,
-}
-
-/// Scheduler timing over the slices that produced one window.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TimingReport {
-    /// Per task kind, sorted by kind.
-    pub kinds: Vec<KindReport>,
-    /// Lateness of all tasks, ns.
-    pub lateness: Stats,
-    /// Log2 lateness buckets: `(upper bound ns, count)`.
-    pub lateness_buckets: Vec<(u64, u64)>,
-    /// Tasks dispatched per wall second over the measured period.
-    pub tasks_per_s: f64,
-    /// Busy wall time over elapsed wall time (0..1).
-    pub slice_load: f64,
-    /// Times the runner caught up a backlog within the bound.
-    pub catch_up_events: u64,
-    /// Times the runner dropped a backlog and re-anchored.
-    pub reanchor_events: u64,
-    /// Wall time skipped by re-anchoring, ns.
-    pub skipped_wall_ns: u64,
-    /// Times the wall clock went backwards (the runner re-anchored each time).
-    pub clock_jumps_back: u64,
-    /// Lateness of every task since the run started (or the pacing changed), ns: the figure a
-    /// benchmark reads from the last window.
-    pub run_lateness: Stats,
 }
 
 /// One task's run on the wall clock (feature `profiling`).
@@ -429,7 +372,7 @@ mod tests {
     use crate::clock::ManualClock;
     use crate::params::ParamValues;
     use crate::preset;
-    use crate::protocol::WindowData;
+    use tempora_protocol::WindowData;
 
     /// The tick preset with 1 ms ticks and 10 ms windows (no overlap).
     fn sim() -> Box<dyn Simulation> {

@@ -9,10 +9,11 @@
 use crate::clock::Clock;
 use crate::params::ParamValues;
 use crate::preset::{self, Preset};
-use crate::protocol::{Command, Event, RunState, Status};
-use crate::runner::{Pacing, Runner, SliceEnd, SliceLimits};
+use crate::runner::{Runner, SliceEnd, SliceLimits};
 use crate::simulation::Simulation;
 use crate::time::{TimePoint, TimeSpan};
+use tempora_protocol::Pacing;
+use tempora_protocol::{Command, Event, RunState, Status};
 
 /// Lags up to this much wall time are caught up; longer ones re-anchor (see [`crate::runner`]).
 pub const DEFAULT_CATCH_UP_BOUND_NS: u64 = 250_000_000;
@@ -201,8 +202,8 @@ impl Session {
             // Answered in `handle`, before anything can change.
             Command::Ping { .. } | Command::Ack { .. } => {}
             Command::SetPacing { pacing } => {
-                let pacing = pacing.validate().map_err(|message| Refusal {
-                    message,
+                let pacing = pacing.validate().map_err(|e| Refusal {
+                    message: e.to_string(),
                     param: Some("speed".to_string()),
                 })?;
                 self.runner.set_pacing(pacing);
@@ -362,7 +363,7 @@ fn build(preset_name: &str, seed: u64, params: &ParamValues) -> Result<Run, Refu
 mod tests {
     use super::*;
     use crate::clock::ManualClock;
-    use crate::protocol::WindowSummary;
+    use tempora_protocol::WindowSummary;
 
     /// A session running the `tick` preset at its defaults (the tests' timings assume it).
     fn tick_session() -> Session {
@@ -532,7 +533,7 @@ mod tests {
         let after: Vec<f64> = windows
             .iter()
             .flat_map(|w| match &w.data {
-                crate::protocol::WindowData::Trace { points, .. } => points.clone(),
+                tempora_protocol::WindowData::Trace { points, .. } => points.clone(),
                 _ => Vec::new(),
             })
             .filter(|p| p[0] >= 0.15)

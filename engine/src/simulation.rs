@@ -3,11 +3,11 @@
 
 use crate::fann::PackedNet;
 use crate::params::ParamValues;
-use crate::protocol::WindowSummary;
 use crate::scheduler::{Dispatched, Scheduler};
 use crate::time::TimePoint;
 use crate::window::WindowSink;
 use sha2::{Digest, Sha256};
+use tempora_protocol::WindowSummary;
 
 /// Preset-specific results of a whole run (e.g. final weights), for the CLI's JSON.
 pub type Report = serde_json::Map<String, serde_json::Value>;

@@ -10,9 +10,11 @@ use proptest::prelude::*;
 use tempora_engine::fann::import_network;
 use tempora_engine::params::{self, parse_value};
 use tempora_engine::preset;
-use tempora_engine::protocol::{Command, Envelope, Event};
 use tempora_engine::session::Session;
-use tempora_engine::settings::{from_fragment, parse_settings, to_fragment, RunSettings};
+use tempora_protocol::settings::{
+    from_fragment, parse_settings, to_fragment, RunSettings, SettingsError,
+};
+use tempora_protocol::{Command, Envelope, Event};
 
 fn cases() -> u32 {
     std::env::var("FUZZ_CASES")
@@ -101,7 +103,7 @@ proptest! {
                 prop_assert!(matches!(&replies[0], Event::Status(_) | Event::Error { .. }), "{:?}", replies);
             }
             Ok(None) => {}
-            Err(e) => prop_assert!(e.starts_with("the link's"), "{e}"),
+            Err(e) => prop_assert!(e.to_string().starts_with("the link's"), "{e}"),
         }
     }
 
@@ -115,7 +117,7 @@ proptest! {
                 let saved = serde_json::to_string(&loaded).unwrap();
                 prop_assert_eq!(parse_settings(&saved), Ok(loaded));
             }
-            Err(e) => prop_assert!(e.starts_with("not a Tempora parameter set"), "{e}"),
+            Err(e) => prop_assert!(matches!(e, SettingsError::NotSettings(_)) && e.to_string().starts_with("not a Tempora parameter set"), "{e}"),
         }
     }
 }

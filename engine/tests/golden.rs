@@ -1,6 +1,6 @@
 //! Cross-platform determinism: the content hashes of reference runs, kept in
 //! `tests/golden/determinism.json`. This native test checks the engine reproduces them; the
-//! browser tests (`tests/worker.rs`, `tests/page.rs`) check wasm32 reproduces the same file.
+//! browser tests (`worker/tests/worker.rs` in a dedicated worker, `worker/tests/golden_page.rs` in a page) check wasm32 reproduces the same file.
 //!
 //! After an intended change of a model's output, regenerate with
 //! `UPDATE_GOLDEN=1 cargo test -p tempora-engine --test golden` and say why in the commit.

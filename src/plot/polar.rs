@@ -4,7 +4,7 @@
 use super::{plot_error, prepare};
 use plotters::prelude::*;
 use std::f64::consts::TAU;
-use tempora_engine::protocol::PhaseWindow;
+use tempora_protocol::window::PhaseWindow;
 use web_sys::HtmlCanvasElement;
 
 /// Draws `phase` (0 degrees at the right, counter-clockwise).

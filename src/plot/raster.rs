@@ -2,7 +2,7 @@
 
 use super::{draw_mesh, plot_error, prepare};
 use plotters::prelude::*;
-use tempora_engine::protocol::Raster;
+use tempora_protocol::window::Raster;
 use web_sys::HtmlCanvasElement;
 
 /// Draws `raster` (inputs, rows 0..rows) and `outputs` (`(t in s, neuron)`) above them.

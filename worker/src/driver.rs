@@ -16,12 +16,12 @@ use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use std::rc::Rc;
 use tempora_engine::clock::Clock;
-use tempora_engine::js_bridge::{decode, encode};
 use tempora_engine::preset;
-use tempora_engine::protocol::{Command, Event, PROTOCOL_VERSION};
 use tempora_engine::runner::SliceEnd;
 use tempora_engine::session::{Session, WINDOW_CREDIT};
 use tempora_engine::swarm::shards;
+use tempora_protocol::js::{decode, encode};
+use tempora_protocol::{Command, Event, PROTOCOL_VERSION};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -38,7 +38,7 @@ pub fn scope() -> DedicatedWorkerGlobalScope {
 
 /// Posts one event to the UI. A failure to encode or post is logged: there is no one else to tell.
 pub fn post(event: &Event) {
-    match encode(event).and_then(|value| {
+    match encode(event).map_err(|e| e.to_string()).and_then(|value| {
         scope()
             .post_message(&value)
             .map_err(|e| format!("postMessage failed: {e:?}"))
@@ -110,8 +110,8 @@ pub fn start() {
                     });
                 }
             }
-            Err(message) => post(&Event::Error {
-                message,
+            Err(error) => post(&Event::Error {
+                message: error.to_string(),
                 param: None,
             }),
         }

@@ -20,9 +20,9 @@ use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Atomics, Float64Array, Int32Array, Reflect, SharedArrayBuffer};
 use std::cell::RefCell;
-use tempora_engine::js_bridge::{decode, encode};
 use tempora_engine::preset::shard_runner;
 use tempora_engine::swarm::shards::{BlockLayout, BlockSource, ShardJob, Spawn};
+use tempora_protocol::js::{decode, encode};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions};
@@ -159,7 +159,7 @@ impl Spawn for HelperPool {
         let data = SharedArrayBuffer::new((8 * layout.len() as u64 * RING_BLOCKS) as u32);
         let message = js_sys::Object::new();
         for (key, value) in [
-            ("job", encode(job)?),
+            ("job", encode(job).map_err(|e| e.to_string())?),
             ("control", control.clone().into()),
             ("data", data.clone().into()),
             ("samples", (layout.samples as f64).into()),
@@ -297,7 +297,7 @@ impl Part {
                 .map_err(|_| format!("{key} is not a SharedArrayBuffer"))
         };
         Ok(Part {
-            job: decode(get("job")?)?,
+            job: decode(get("job")?).map_err(|e| e.to_string())?,
             control: Int32Array::new(&shared("control")?.into()),
             data: Float64Array::new(&shared("data")?.into()),
             layout: BlockLayout {

@@ -1,6 +1,6 @@
 //! Tempora's Web Worker, as a library so that browser tests can drive the same code.
 //!
-//! The worker decodes commands (`tempora_engine::js_bridge`), keeps a [`tempora_engine::session::Session`], and
+//! The worker decodes commands (`tempora_protocol::js`), keeps a [`tempora_engine::session::Session`], and
 //! runs it in slices under the worker's `performance.now()` clock ([`clock`]), sleeping between
 //! due tasks ([`driver`]).
 

@@ -158,10 +158,10 @@ impl NetWorld for DivergenceWorld {
 mod tests {
     use super::*;
     use crate::fann::{Action, Alarm};
-    use crate::protocol::WindowSummary;
-    use crate::protocol::{NetWindow, WindowData};
     use crate::simulation::run_to;
     use crate::simulation::Report;
+    use tempora_protocol::window::{NetWindow, WindowData};
+    use tempora_protocol::WindowSummary;
 
     fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
         let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
@@ -181,20 +181,20 @@ mod tests {
     fn unguarded_it_diverges_and_the_watchdog_pauses_it() {
         // No watchdog to speak of: a bound beyond any f64 lets it run into infinity.
         let (_, free) = run(&[("norm_bound", 1e300), ("oscillation_steps", 0.0)], 0.05);
-        let events: Vec<crate::protocol::WatchdogEvent> =
+        let events: Vec<tempora_protocol::window::WatchdogEvent> =
             serde_json::from_value(free["watchdog_events"].clone()).unwrap();
         assert!(
-            events
-                .iter()
-                .any(|e| matches!(e.alarm, Alarm::NonFinite | Alarm::NormBound)),
+            events.iter().any(|e| [Alarm::NonFinite, Alarm::NormBound]
+                .map(Alarm::name)
+                .contains(&e.alarm.as_str())),
             "the unguarded net blows up: {events:?}"
         );
 
         let (windows, report) = run(&[], 0.05);
         let first = net(&windows[0]);
-        let alarm = first.watchdog.events[0];
-        assert_eq!(alarm.alarm, Alarm::NormBound);
-        assert_eq!(alarm.action, Action::Pause);
+        let alarm = &first.watchdog.events[0];
+        assert_eq!(alarm.alarm, Alarm::NormBound.name());
+        assert_eq!(alarm.action, Action::Pause.name());
         assert!(
             alarm.t_s < 0.005,
             "caught within the first window: {}",
@@ -245,11 +245,11 @@ mod tests {
             ],
             0.03,
         );
-        let events: Vec<crate::protocol::WatchdogEvent> =
+        let events: Vec<tempora_protocol::window::WatchdogEvent> =
             serde_json::from_value(report["watchdog_events"].clone()).unwrap();
         assert_eq!(events.len(), 1);
-        assert_eq!(events[0].alarm, Alarm::NonFinite);
-        assert_eq!(events[0].action, Action::Reset);
+        assert_eq!(events[0].alarm, Alarm::NonFinite.name());
+        assert_eq!(events[0].action, Action::Reset.name());
         assert_eq!(events[0].value, None, "NaN is not a JSON number");
         assert!(
             (events[0].t_s - 0.012).abs() < 1e-12,

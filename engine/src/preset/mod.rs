@@ -15,10 +15,10 @@ mod tick;
 mod xor;
 
 use crate::params::{self, ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::{ParamInfo, PresetInfo};
 use crate::simulation::Simulation;
 use crate::time::TimeSpan;
 use crate::window::WindowConfig;
+use tempora_protocol::{ParamInfo, PresetInfo};
 use thiserror::Error;
 
 pub use swarm::shard_runner;

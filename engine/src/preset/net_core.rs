@@ -14,16 +14,16 @@ use crate::fann::{
 };
 use crate::models::temporal::TemporalNetwork;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::{
-    LipschitzWindow, NetSample, NetWindow, TrainingWindow, WatchdogEvent, WatchdogWindow,
-    WindowData, WindowSummary,
-};
 use crate::simulation::{Model, Report};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
+use tempora_protocol::window::{
+    LipschitzWindow, NetSample, NetWindow, TrainingWindow, WatchdogEvent, WatchdogWindow,
+    WindowData, WindowSummary,
+};
 
 /// Parameters every network preset has: guard, watchdog and budget.
 pub(super) const GUARD_AND_WATCHDOG_PARAMS: [ParamSpec; 5] = [
@@ -389,11 +389,11 @@ impl NetCore {
     fn raise(&mut self, t: TimePoint, alarm: Alarm, value: f64, action: Action) {
         let event = WatchdogEvent {
             t_s: t.as_secs_f64(),
-            alarm,
-            action,
+            alarm: alarm.name().to_string(),
+            action: action.name().to_string(),
             value: value.is_finite().then_some(value),
         };
-        self.events.push(t, event);
+        self.events.push(t, event.clone());
         self.event_count += 1;
         if self.reported_events.len() < MAX_REPORTED_EVENTS {
             self.reported_events.push(event);
@@ -442,7 +442,8 @@ impl NetCore {
             self.epochs_at_close = tr.epochs();
         }
         let (bound, layer_norms) = self.guard.network_bound(self.net.net());
-        let events: Vec<WatchdogEvent> = self.events.within(bounds).map(|(_, e)| *e).collect();
+        let events: Vec<WatchdogEvent> =
+            self.events.within(bounds).map(|(_, e)| e.clone()).collect();
         let state_norm = libm::sqrt(self.net.state().iter().map(|v| v * v).sum());
         let summary = NetWindow {
             samples,
@@ -562,7 +563,7 @@ impl NetCore {
         Some(format!(
             "the watchdog paused the network at t = {:.6} s ({}{}); Reset to run again",
             event.t_s,
-            event.alarm.name(),
+            event.alarm,
             event.value.map_or(String::new(), |v| format!(": {v:.4e}")),
         ))
     }

@@ -19,12 +19,12 @@ use super::{
 use crate::models::lif::{CurrentLif, LifParams};
 use crate::models::phase::{phase_at, PhaseBias, PhaseStats};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::WindowSummary;
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Report, Sim, Simulation};
 use crate::time::TimePoint;
 use crate::window::{schedule_windows, WindowBounds, WindowSink};
 use std::f64::consts::TAU;
+use tempora_protocol::WindowSummary;
 
 pub(super) const PRESET: Preset = Preset {
     name: "phase-lock",

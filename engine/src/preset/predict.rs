@@ -311,9 +311,9 @@ impl NetWorld for PredictWorld {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::WindowSummary;
-    use crate::protocol::{NetWindow, WindowData};
     use crate::simulation::run_to;
+    use tempora_protocol::window::{NetWindow, WindowData};
+    use tempora_protocol::WindowSummary;
 
     fn run(overrides: &[(&str, f64)], seconds: f64) -> Vec<WindowSummary> {
         let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();

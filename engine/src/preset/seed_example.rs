@@ -21,7 +21,6 @@ use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
 use crate::models::stdp::StdpSynapses;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::WindowSummary;
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Report, Sim, Simulation};
 use crate::time::TimePoint;
@@ -29,6 +28,7 @@ use crate::window::{schedule_windows, WindowBounds, WindowSink};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::TAU;
+use tempora_protocol::WindowSummary;
 
 pub(super) const PRESET: Preset = Preset {
     name: "seed-example",
@@ -333,8 +333,8 @@ impl Model for SeedWorld {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::WindowData;
     use crate::simulation::run_to;
+    use tempora_protocol::WindowData;
 
     #[test]
     fn runs_at_the_plan_cadences_and_locks_to_the_oscillation() {

@@ -6,12 +6,12 @@ use crate::models::lif::LifParams;
 use crate::models::phase::{phase_at, phase_histogram, PhaseStats};
 use crate::models::stdp::StdpParams;
 use crate::params::{ParamSpec, ParamValues, Unit};
-use crate::protocol::{
-    PhaseWindow, Raster, SpikeWindow, WeightHistogram, WindowData, WindowSummary,
-};
 use crate::time::TimePoint;
 use crate::window::{Recent, WindowBounds, WindowConfig};
 use std::collections::VecDeque;
+use tempora_protocol::window::{
+    PhaseWindow, Raster, SpikeWindow, WeightHistogram, WindowData, WindowSummary,
+};
 
 /// Inputs shown in the raster (the first ones).
 pub const RASTER_ROWS: u32 = 50;

@@ -20,13 +20,13 @@ use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
 use crate::models::stdp::StdpSynapses;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::WindowSummary;
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Report, Sim, Simulation};
 use crate::time::TimePoint;
 use crate::window::{schedule_windows, WindowBounds, WindowSink};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use tempora_protocol::WindowSummary;
 
 pub(super) const PRESET: Preset = Preset {
     name: "stdp",
@@ -213,8 +213,8 @@ impl Model for StdpWorld {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::WindowData;
     use crate::simulation::run_to;
+    use tempora_protocol::WindowData;
 
     fn overrides(pairs: &[(&str, f64)]) -> ParamValues {
         pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()

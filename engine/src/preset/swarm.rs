@@ -9,7 +9,6 @@
 
 use super::{hop_spec, inconsistent, spec, window_config, window_spec, Preset, PresetError};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::{SwarmSample, SwarmTotals, SwarmWindow, WindowData, WindowSummary};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Report, Sim, Simulation};
 use crate::swarm::ensemble::Vote;
@@ -21,6 +20,7 @@ use crate::time::{TimePoint, TimeSpan};
 use crate::window::{schedule_windows, WindowBounds, WindowConfig, WindowSink};
 use hdrhistogram::Histogram;
 use std::collections::VecDeque;
+use tempora_protocol::window::{SwarmSample, SwarmTotals, SwarmWindow, WindowData, WindowSummary};
 
 pub(super) const PRESET: Preset = Preset {
     name: "swarm",

@@ -8,13 +8,13 @@
 
 use super::{hop_spec, inconsistent, span, window_config, window_spec, Preset};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::protocol::{WindowData, WindowSummary};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Sim, Simulation};
 use crate::time::TimePoint;
 use crate::window::{schedule_windows, Recent, WindowBounds, WindowConfig, WindowSink};
 use rand::Rng;
 use std::collections::VecDeque;
+use tempora_protocol::{WindowData, WindowSummary};
 
 pub(super) const PRESET: Preset = Preset {
     name: "tick",

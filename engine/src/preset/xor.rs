@@ -245,10 +245,10 @@ impl NetWorld for XorWorld {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::WindowData;
-    use crate::protocol::WindowSummary;
     use crate::simulation::run_to;
     use crate::simulation::Report;
+    use tempora_protocol::WindowData;
+    use tempora_protocol::WindowSummary;
 
     fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
         let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
@@ -257,7 +257,7 @@ mod tests {
         (windows, sim.report())
     }
 
-    fn net(w: &WindowSummary) -> &crate::protocol::NetWindow {
+    fn net(w: &WindowSummary) -> &tempora_protocol::window::NetWindow {
         let WindowData::Network(n) = &w.data else {
             panic!("a network window")
         };
@@ -293,9 +293,9 @@ mod tests {
         for w in &windows {
             let n = net(w);
             assert!(n.evaluations <= 200, "two hops of 100: {}", n.evaluations);
-            let e = n.watchdog.events[0];
-            assert_eq!(e.alarm, crate::fann::Alarm::IterationLimit);
-            assert_eq!(e.action, crate::fann::Action::SkipWindow);
+            let e = &n.watchdog.events[0];
+            assert_eq!(e.alarm, crate::fann::Alarm::IterationLimit.name());
+            assert_eq!(e.action, crate::fann::Action::SkipWindow.name());
             assert_eq!(e.value, Some(100.0));
         }
         // The budget renews at each window close (50, 75, 100 ms): once before the first close,

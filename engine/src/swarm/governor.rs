@@ -21,11 +21,11 @@
 use crate::fann::{
     Activation, Algorithm, Examples, Guard, GuardKind, NetError, NetSpec, PackedNet, Trainer,
 };
-use crate::protocol::SwarmDecision;
 use crate::swarm::ensemble::{jensen_shannon, Vote};
 use crate::swarm::members::{probability, History, MEMBER_WEIGHTS};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use tempora_protocol::window::SwarmDecision;
 
 /// Multiply-adds per member evaluation (its weights, biases included).
 pub const MEMBER_MACS: u64 = MEMBER_WEIGHTS as u64;

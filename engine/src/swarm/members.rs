@@ -434,7 +434,7 @@ fn forward(w: &[f64], x: &[f64; 4]) -> f64 {
 }
 
 /// The throughput workload shared by the native benchmark (`benches/swarm.rs`) and the
-/// browser's (`tests/bench_worker.rs`): `count` untrained members on a 16-channel stream,
+/// browser's (`worker/tests/bench_worker.rs`): `count` untrained members on a 16-channel stream,
 /// stride 1 (every member evaluated at every sample), and the stream to feed them.
 pub fn throughput_workload(count: usize) -> (Members, crate::swarm::stream::RegimeStream) {
     use crate::swarm::stream::{RegimeStream, StreamSpec};

@@ -3,8 +3,8 @@
 use crate::{build, parse_overrides, run_realtime, WaitArg};
 use clap::Subcommand;
 use serde::Serialize;
-use tempora_engine::metrics::Stats;
-use tempora_engine::runner::Pacing;
+use tempora_protocol::Pacing;
+use tempora_protocol::Stats;
 
 #[derive(Subcommand)]
 pub enum BenchCommand {

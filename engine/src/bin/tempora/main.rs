@@ -12,12 +12,13 @@ use tempora_engine::clock::MonotonicClock;
 use tempora_engine::fann::{export_network, import_network, MAX_NETWORK_FILE_BYTES};
 use tempora_engine::params::{self, ParamValues};
 use tempora_engine::preset::{self, PresetError};
-use tempora_engine::protocol::WindowSummary;
-use tempora_engine::runner::{Pacing, Runner};
+use tempora_engine::runner::Runner;
 use tempora_engine::session::DEFAULT_CATCH_UP_BOUND_NS;
 use tempora_engine::simulation::{content_hash, run_to, Report, Simulation};
 use tempora_engine::time::{TimePoint, TimeSpan};
 use tempora_engine::wait::{HybridWait, SleepWait, Wait};
+use tempora_protocol::Pacing;
+use tempora_protocol::WindowSummary;
 
 /// Tempora: small neural systems on a precise, deterministic time base.
 #[derive(Parser)]

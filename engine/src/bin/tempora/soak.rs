@@ -9,9 +9,9 @@
 use std::time::{Duration, Instant};
 use tempora_engine::clock::MonotonicClock;
 use tempora_engine::params::ParamValues;
-use tempora_engine::protocol::{Command, Event, RunState};
-use tempora_engine::runner::Pacing;
 use tempora_engine::session::Session;
+use tempora_protocol::Pacing;
+use tempora_protocol::{Command, Event, RunState};
 
 /// Wall time per slice, as in the worker.
 const SLICE_BUDGET_NS: u64 = 4_000_000;

@@ -3,9 +3,10 @@
 //! (`#preset=stdp&seed=1&p.taum=0.01`, values in SI). Both decoders are pure and fuzzed
 //! (`tests/fuzz.rs`); what they refuse they refuse whole, with a reason, never half applied.
 
-use crate::params::ParamValues;
-use crate::protocol::Status;
+use crate::event::Status;
+use crate::param::ParamValues;
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 /// The largest file accepted for import. A saved parameter set is well under 1 KiB; a run's
 /// JSON export (whose settings are read and whose windows are skipped) of the 400 windows the
@@ -19,6 +20,34 @@ const PARAM_PREFIX: &str = "p.";
 pub const MAX_FRAGMENT: usize = 8 * 1024;
 /// The seed when a link names none.
 const DEFAULT_SEED: u64 = 1;
+
+/// Why a file or a link's settings were refused.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SettingsError {
+    /// The file is larger than [`MAX_IMPORT_BYTES`].
+    #[error("the file is {bytes} bytes; an importable file (saved parameters or a run's JSON export) is at most {} MiB", MAX_IMPORT_BYTES >> 20)]
+    FileTooLarge {
+        /// Its size.
+        bytes: f64,
+    },
+    /// The file is not JSON with a preset, a seed and parameters.
+    #[error("not a Tempora parameter set (needs preset, seed and params): {0}")]
+    NotSettings(String),
+    /// The fragment is longer than [`MAX_FRAGMENT`].
+    #[error("the link's settings are longer than {MAX_FRAGMENT} characters")]
+    LinkTooLong,
+    /// A parameter's value in the link is not a finite number.
+    #[error("the link's value `{value}` for `{name}` is not a number")]
+    LinkValue {
+        /// The parameter.
+        name: String,
+        /// The text found.
+        value: String,
+    },
+    /// The link's seed is not a whole number.
+    #[error("the link's seed `{0}` is not a whole number")]
+    LinkSeed(String),
+}
 
 /// A run's parameters: what a JSON export starts with and what import reads back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,12 +71,9 @@ impl From<&Status> for RunSettings {
 }
 
 /// Refuses a file of `bytes` bytes that cannot be an importable file, before reading it.
-pub fn check_import_size(bytes: f64) -> Result<(), String> {
+pub fn check_import_size(bytes: f64) -> Result<(), SettingsError> {
     if bytes > MAX_IMPORT_BYTES as f64 {
-        return Err(format!(
-            "the file is {bytes} bytes; an importable file (saved parameters or a run's JSON export) is at most {} MiB",
-            MAX_IMPORT_BYTES >> 20
-        ));
+        return Err(SettingsError::FileTooLarge { bytes });
     }
     Ok(())
 }
@@ -55,10 +81,9 @@ pub fn check_import_size(bytes: f64) -> Result<(), String> {
 /// Reads a parameter set saved by Save parameters, or the settings at the head of a JSON
 /// export (its `windows` are skipped), or says why not. Values are checked by the engine when
 /// the settings are applied (a refusal there changes nothing either).
-pub fn parse_settings(text: &str) -> Result<RunSettings, String> {
+pub fn parse_settings(text: &str) -> Result<RunSettings, SettingsError> {
     check_import_size(text.len() as f64)?;
-    serde_json::from_str::<RunSettings>(text)
-        .map_err(|e| format!("not a Tempora parameter set (needs preset, seed and params): {e}"))
+    serde_json::from_str::<RunSettings>(text).map_err(|e| SettingsError::NotSettings(e.to_string()))
 }
 
 /// The URL fragment (without `#`) for `settings`.
@@ -73,12 +98,10 @@ pub fn to_fragment(settings: &RunSettings) -> String {
 }
 
 /// The settings in a URL fragment (with or without `#`); `Ok(None)` when it names no preset.
-pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, String> {
+pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, SettingsError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     if fragment.len() > MAX_FRAGMENT {
-        return Err(format!(
-            "the link's settings are longer than {MAX_FRAGMENT} characters"
-        ));
+        return Err(SettingsError::LinkTooLong);
     }
     let mut preset = None;
     let mut seed = None;
@@ -89,8 +112,9 @@ pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, String> {
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite())
-                .ok_or_else(|| {
-                    format!("the link's value `{value}` for `{name}` is not a number")
+                .ok_or_else(|| SettingsError::LinkValue {
+                    name: name.to_string(),
+                    value: value.to_string(),
                 })?;
             params.insert(name.to_string(), number);
         } else if key == "preset" {
@@ -99,7 +123,7 @@ pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, String> {
             seed = Some(
                 value
                     .parse::<u64>()
-                    .map_err(|_| format!("the link's seed `{value}` is not a whole number"))?,
+                    .map_err(|_| SettingsError::LinkSeed(value.to_string()))?,
             );
         }
     }
@@ -150,19 +174,24 @@ mod tests {
         assert_eq!(from_fragment("#seed=3"), Ok(None));
         assert_eq!(
             from_fragment("preset=stdp&seed=-1"),
-            Err("the link's seed `-1` is not a whole number".into())
+            Err(SettingsError::LinkSeed("-1".into()))
         );
         assert_eq!(
             from_fragment("preset=stdp&p.taum=ten"),
-            Err("the link's value `ten` for `taum` is not a number".into())
+            Err(SettingsError::LinkValue {
+                name: "taum".into(),
+                value: "ten".into()
+            })
         );
         assert_eq!(
-            from_fragment("preset=stdp&p.taum=NaN"),
-            Err("the link's value `NaN` for `taum` is not a number".into())
+            from_fragment("preset=stdp&p.taum=NaN")
+                .unwrap_err()
+                .to_string(),
+            "the link's value `NaN` for `taum` is not a number"
         );
         assert!(from_fragment("preset=stdp&p.taum=inf").is_err());
         let long = format!("preset=stdp&p.x={}", "1".repeat(MAX_FRAGMENT));
-        assert!(from_fragment(&long).unwrap_err().contains("longer than"));
+        assert_eq!(from_fragment(&long), Err(SettingsError::LinkTooLong));
         // No seed: the default.
         assert_eq!(from_fragment("preset=tick").unwrap().unwrap().seed, 1);
     }
@@ -178,10 +207,12 @@ mod tests {
         let too_big = " ".repeat(MAX_IMPORT_BYTES + 1);
         assert!(parse_settings(&too_big)
             .unwrap_err()
+            .to_string()
             .contains("at most 32 MiB"));
-        assert!(parse_settings("{\"preset\": 3}")
-            .unwrap_err()
-            .contains("not a Tempora parameter set"));
+        assert!(matches!(
+            parse_settings("{\"preset\": 3}"),
+            Err(SettingsError::NotSettings(_))
+        ));
         assert!(parse_settings("not json").is_err());
     }
 }

@@ -6,10 +6,12 @@ mod common;
 
 use gloo_timers::future::TimeoutFuture;
 use tempora_engine::clock::Clock;
-use tempora_engine::js_bridge::{decode, encode};
-use tempora_engine::protocol::{Command, Event, RunState, WindowData, PROTOCOL_VERSION};
-use tempora_engine::runner::{Pacing, SliceEnd};
+use tempora_engine::runner::SliceEnd;
 use tempora_engine::session::Session;
+use tempora_protocol::js::CodecError;
+use tempora_protocol::js::{decode, encode};
+use tempora_protocol::Pacing;
+use tempora_protocol::{Command, Event, RunState, WindowData, PROTOCOL_VERSION};
 use tempora_worker::clock::PerformanceClock;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -150,34 +152,62 @@ async fn jumping_clock_and_bursty_timers_leave_logical_results_unchanged() {
 
 #[wasm_bindgen_test]
 fn junk_messages_are_errors_not_panics() {
-    let junk: Vec<JsValue> = vec![
-        JsValue::NULL,
-        JsValue::UNDEFINED,
-        JsValue::from_f64(3.0),
-        JsValue::from_str("start"),
-        js_sys::Array::new().into(),
-        js_sys::JSON::parse(r#"{"v": 99, "msg": {"type": "start"}}"#).unwrap(),
-        js_sys::JSON::parse(r#"{"v": "1", "msg": {"type": "start"}}"#).unwrap(),
-        js_sys::JSON::parse(r#"{"v": 1}"#).unwrap(),
-        js_sys::JSON::parse(r#"{"v": 1, "msg": {"type": "launch"}}"#).unwrap(),
-        js_sys::JSON::parse(r#"{"v": 1, "msg": {"type": "configure", "preset": 5}}"#).unwrap(),
-        js_sys::JSON::parse(
-            r#"{"v": 1, "msg": {"type": "configure", "preset": "tick", "seed": -1, "params": {}}}"#,
-        )
-        .unwrap(),
-        js_sys::JSON::parse(
-            r#"{"v": 1, "msg": {"type": "set_pacing", "pacing": {"mode": "warp"}}}"#,
-        )
-        .unwrap(),
-    ];
-    for value in junk {
-        let shown = format!("{value:?}");
-        let error = decode::<Command>(value).expect_err(&shown);
-        assert!(!error.is_empty());
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        NoVersion,
+        Version,
+        Malformed,
     }
-    let wrong_version = js_sys::JSON::parse(r#"{"v": 99, "msg": {"type": "start"}}"#).unwrap();
-    let error = decode::<Command>(wrong_version).unwrap_err();
-    assert!(error.contains("protocol version 99"), "{error}");
+    let parse = |text: &str| js_sys::JSON::parse(text).unwrap();
+    let junk: Vec<(JsValue, Kind)> = vec![
+        (JsValue::NULL, Kind::NoVersion),
+        (JsValue::UNDEFINED, Kind::NoVersion),
+        (JsValue::from_f64(3.0), Kind::NoVersion),
+        (JsValue::from_str("start"), Kind::NoVersion),
+        (js_sys::Array::new().into(), Kind::NoVersion),
+        (
+            parse(r#"{"v": 99, "msg": {"type": "start"}}"#),
+            Kind::Version,
+        ),
+        (
+            parse(r#"{"v": "1", "msg": {"type": "start"}}"#),
+            Kind::NoVersion,
+        ),
+        (parse(r#"{"v": 1}"#), Kind::Malformed),
+        (
+            parse(r#"{"v": 1, "msg": {"type": "launch"}}"#),
+            Kind::Malformed,
+        ),
+        (
+            parse(r#"{"v": 1, "msg": {"type": "configure", "preset": 5}}"#),
+            Kind::Malformed,
+        ),
+        (
+            parse(
+                r#"{"v": 1, "msg": {"type": "configure", "preset": "tick", "seed": -1, "params": {}}}"#,
+            ),
+            Kind::Malformed,
+        ),
+        (
+            parse(r#"{"v": 1, "msg": {"type": "set_pacing", "pacing": {"mode": "warp"}}}"#),
+            Kind::Malformed,
+        ),
+    ];
+    for (value, expected) in junk {
+        let shown = format!("{value:?}");
+        let kind = match decode::<Command>(value).expect_err(&shown) {
+            CodecError::NoVersion(_) => Kind::NoVersion,
+            CodecError::Version(v) => {
+                assert_eq!(v, 99);
+                Kind::Version
+            }
+            CodecError::Malformed(_) => Kind::Malformed,
+            CodecError::Encode(e) => panic!("{shown}: a decoder does not encode: {e}"),
+        };
+        assert_eq!(kind, expected, "{shown}");
+    }
+    let error = decode::<Command>(parse(r#"{"v": 99, "msg": {"type": "start"}}"#)).unwrap_err();
+    assert!(error.to_string().contains("protocol version 99"), "{error}");
 }
 
 #[wasm_bindgen_test]
@@ -313,12 +343,27 @@ fn generated_junk_never_panics_the_decoder_or_the_session() {
         match decode::<Command>(value) {
             Ok(command) => {
                 decoded += 1;
-                let replies = session.handle(command);
-                assert!(matches!(replies[0], Event::Status(_) | Event::Error { .. }));
+                let replies = session.handle(command.clone());
+                // An ack has no reply, a ping exactly its pong; every other command a status or
+                // a refusal first.
+                match (&command, replies.as_slice()) {
+                    (Command::Ack { .. }, []) => {}
+                    (Command::Ping { id }, [Event::Pong { id: pong }]) => assert_eq!(id, pong),
+                    (_, [Event::Status(_) | Event::Error { .. }, ..]) => {}
+                    (command, replies) => panic!("{command:?} got {replies:?}"),
+                }
             }
             Err(error) => {
                 refused += 1;
-                assert!(!error.is_empty());
+                assert!(
+                    matches!(
+                        error,
+                        CodecError::NoVersion(_)
+                            | CodecError::Version(_)
+                            | CodecError::Malformed(_)
+                    ),
+                    "{error:?}"
+                );
             }
         }
     }

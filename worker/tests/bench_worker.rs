@@ -3,7 +3,7 @@
 //! `stdp` preset (beside `tempora run stdp --duration 100`), the packed forward pass and the
 //! swarm (beside `cargo bench --bench forward` / `--bench swarm` and `tempora run swarm`).
 //! Ignored by default; run in release:
-//! `cargo test -p tempora-ui --release --target wasm32-unknown-unknown --test bench_worker -- --include-ignored`
+//! `cargo test -p tempora-worker --release --target wasm32-unknown-unknown --test bench_worker -- --include-ignored`
 #![cfg(target_arch = "wasm32")]
 
 use tempora_engine::clock::Clock;

@@ -4,7 +4,8 @@ use tempora_engine::replay::ReplayCase;
 
 /// The same file the native golden test reads.
 pub fn golden_cases() -> Vec<ReplayCase> {
-    serde_json::from_str(include_str!("../golden/determinism.json")).expect("golden JSON")
+    serde_json::from_str(include_str!("../../../tests/golden/determinism.json"))
+        .expect("golden JSON")
 }
 
 /// Asserts every golden case gives its recorded window count and hash here.
