@@ -4,10 +4,8 @@
 //! [`MAX_WINDOWS`], and counted.
 
 use std::collections::VecDeque;
-use tempora_protocol::window::{
-    NetSample, NetWindow, SpikeWindow, SwarmSample, SwarmWindow, WindowData, WindowSummary,
-};
-use tempora_protocol::TimingReport;
+use tempora_protocol::panel::Plot;
+use tempora_protocol::{TimingReport, WindowSummary};
 
 /// `(t in s, value)` points in time order.
 pub type Series = Vec<(f64, f64)>;
@@ -44,7 +42,7 @@ impl History {
     }
 
     /// Windows held, oldest first.
-    pub fn windows(&self) -> impl Iterator<Item = &WindowSummary> {
+    pub fn windows(&self) -> impl Iterator<Item = &WindowSummary> + Clone {
         self.windows.iter()
     }
 
@@ -74,81 +72,30 @@ impl History {
         self.dropped
     }
 
-    /// The newest spiking window, if the run is a spiking preset.
-    pub fn latest_spiking(&self) -> Option<&SpikeWindow> {
-        match &self.latest()?.data {
-            WindowData::Spiking(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// The newest swarm window, if the run is the swarm preset.
-    pub fn latest_swarm(&self) -> Option<&SwarmWindow> {
-        match &self.latest()?.data {
-            WindowData::Swarm(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// One value per swarm window, against the window's end time (s).
-    pub fn swarm_series(&self, value: impl Fn(&SwarmWindow) -> Option<f64>) -> Vec<(f64, f64)> {
-        self.series(|data| match data {
-            WindowData::Swarm(s) => value(s),
-            _ => None,
-        })
-    }
-
-    /// `value` of each swarm sample of the last `span_s` seconds, each sample once.
-    pub fn swarm_samples(&self, span_s: f64, value: fn(&SwarmSample) -> f64) -> Series {
-        self.recent_samples(0, span_s, |data| match data {
-            WindowData::Swarm(s) => Some(s.samples.iter().map(move |p| (p.t_s, value(p)))),
-            _ => None,
-        })
-    }
-
-    /// End times (s) of the escalated swarm windows held.
-    pub fn escalation_times(&self) -> Vec<f64> {
-        self.swarm_series(|s| s.decision.escalated.as_ref().map(|_| 0.0))
-            .into_iter()
-            .map(|p| p.0)
-            .collect()
-    }
-
-    /// The newest network window, if the run is a network preset.
-    pub fn latest_network(&self) -> Option<&NetWindow> {
-        match &self.latest()?.data {
-            WindowData::Network(n) => Some(n),
-            _ => None,
-        }
-    }
-
-    /// One value per window, against the window's end time (s).
-    fn series(&self, value: impl Fn(&WindowData) -> Option<f64>) -> Vec<(f64, f64)> {
+    /// One value per window of line `line` of per-window panel `id`, against the window's end
+    /// time (s); windows without that panel or value give no point.
+    pub fn per_window(&self, id: &str, line: usize) -> Series {
         self.windows
             .iter()
-            .filter_map(|w| value(&w.data).map(|v| (w.end_ns as f64 * 1e-9, v)))
+            .filter_map(|w| {
+                let value = w.data.per_window(id)?.lines.get(line)?.value?;
+                Some((w.end_ns as f64 * 1e-9, value))
+            })
             .collect()
     }
 
-    /// One value per spiking window, against the window's end time (s).
-    pub fn spiking_series(&self, value: impl Fn(&SpikeWindow) -> Option<f64>) -> Vec<(f64, f64)> {
-        self.series(|data| match data {
-            WindowData::Spiking(s) => value(s),
-            _ => None,
+    /// Line `line` of trace panel `id`: the samples of the last `span_s` seconds, each once
+    /// even where windows overlap, `(t in s, value)` in time order.
+    pub fn trace(&self, id: &str, line: usize, span_s: f64) -> Series {
+        self.recent_samples(0, span_s, |w| {
+            let points = &w.data.trace(id)?.lines.get(line)?.points;
+            Some(points.iter().map(|p| (p[0], p[1])))
         })
     }
 
-    /// One value per network window, against the window's end time (s).
-    pub fn network_series(&self, value: impl Fn(&NetWindow) -> Option<f64>) -> Vec<(f64, f64)> {
-        self.series(|data| match data {
-            WindowData::Network(n) => value(n),
-            _ => None,
-        })
-    }
-
-    /// Network output 0 and its target, the last `count` samples, each once even where windows
-    /// overlap.
-    pub fn network_outputs(&self, count: usize) -> (Series, Series) {
+    /// The last `count` samples of line 0 of trace panel `id` (each once), and the other
+    /// lines over the same stretch of time.
+    pub fn newest_trace(&self, id: &str, lines: usize, count: usize) -> Vec<Series> {
         // Only the newest windows that hold `count` samples are read (overlaps may repeat a
         // few; the cut below keeps exactly `count`).
         let mut held = 0;
@@ -156,45 +103,75 @@ impl History {
             .windows
             .iter()
             .rposition(|w| {
-                if let WindowData::Network(n) = &w.data {
-                    held += n.samples.len();
-                }
+                held += w
+                    .data
+                    .trace(id)
+                    .and_then(|t| t.lines.first())
+                    .map_or(0, |l| l.points.len());
                 held >= count
             })
             .unwrap_or(0);
-        fn network(data: &WindowData) -> Option<std::slice::Iter<'_, NetSample>> {
-            match data {
-                WindowData::Network(n) => Some(n.samples.iter()),
-                _ => None,
-            }
+        let mut all: Vec<Series> = (0..lines)
+            .map(|line| {
+                self.recent_samples(first, f64::INFINITY, |w| {
+                    let points = &w.data.trace(id)?.lines.get(line)?.points;
+                    Some(points.iter().map(|p| (p[0], p[1])))
+                })
+            })
+            .collect();
+        let Some(head) = all.first_mut() else {
+            return all;
+        };
+        let start = head.len().saturating_sub(count);
+        let first_t = head.get(start).map_or(f64::NEG_INFINITY, |p| p.0);
+        for series in &mut all {
+            series.retain(|p| p.0 >= first_t);
         }
-        let mut output = self.recent_samples(first, f64::INFINITY, |data| {
-            network(data).map(|s| s.map(|s| (s.t_s, s.output)))
-        });
-        let mut target = self.recent_samples(first, f64::INFINITY, |data| {
-            network(data).map(|s| s.filter_map(|s| s.target.map(|t| (s.t_s, t))))
-        });
-        let start = output.len().saturating_sub(count);
-        let first_t = output.get(start).map_or(f64::NEG_INFINITY, |p| p.0);
-        output.drain(..start);
-        target.retain(|p| p.0 >= first_t);
-        (output, target)
+        all
     }
 
-    /// Times (s) of the watchdog events in the windows held, each once.
-    pub fn watchdog_times(&self) -> Vec<f64> {
+    /// The interval band of trace panel `id` over the last `span_s` seconds, `(t, low, high)`.
+    pub fn band(&self, id: &str, span_s: f64) -> Vec<(f64, f64, f64)> {
+        let mut out: Vec<(f64, f64, f64)> = Vec::new();
+        for band in self
+            .windows
+            .iter()
+            .filter_map(|w| w.data.trace(id)?.band.as_ref())
+        {
+            let last_t = out.last().map_or(f64::NEG_INFINITY, |p| p.0);
+            out.extend(
+                band.points
+                    .iter()
+                    .filter(|p| p[0] > last_t)
+                    .map(|p| (p[0], p[1], p[2])),
+            );
+        }
+        let end = out.last().map_or(0.0, |p| p.0);
+        let start = out.partition_point(|p| p.0 < end - span_s);
+        out.split_off(start)
+    }
+
+    /// The columns of heatmap strip `id`: each window's end time (s) and its counts.
+    pub fn heatmap_columns(&self, id: &str) -> Vec<(f64, &[u32])> {
+        self.windows
+            .iter()
+            .filter_map(|w| {
+                let strip = match &w.data.panel(id)?.plot {
+                    Plot::HeatmapStrip(h) => h,
+                    _ => return None,
+                };
+                Some((w.end_ns as f64 * 1e-9, &strip.counts[..]))
+            })
+            .collect()
+    }
+
+    /// Times (s) of the event markers in the windows held, each once (overlapping windows
+    /// may repeat an event).
+    pub fn event_times(&self) -> Vec<f64> {
         let mut times: Vec<f64> = Vec::new();
         for w in &self.windows {
-            if let WindowData::Network(n) = &w.data {
-                let last = times.last().copied().unwrap_or(f64::NEG_INFINITY);
-                times.extend(
-                    n.watchdog
-                        .events
-                        .iter()
-                        .map(|e| e.t_s)
-                        .filter(|t| *t > last),
-                );
-            }
+            let last = times.last().copied().unwrap_or(f64::NEG_INFINITY);
+            times.extend(w.data.events.iter().map(|e| e.t_s).filter(|t| *t > last));
         }
         times
     }
@@ -211,23 +188,6 @@ impl History {
             .collect()
     }
 
-    /// The membrane samples of the last `span_s` seconds, each once even where windows overlap.
-    pub fn membrane(&self, span_s: f64) -> Vec<(f64, f64)> {
-        self.recent_samples(0, span_s, |data| match data {
-            WindowData::Spiking(s) => Some(s.membrane.iter().map(|p| (p[0], p[1]))),
-            _ => None,
-        })
-    }
-
-    /// The trace of the last `span_s` seconds of logical time, each sample once even where
-    /// windows overlap: `(t in s, value)` in time order.
-    pub fn trace(&self, span_s: f64) -> Vec<(f64, f64)> {
-        self.recent_samples(0, span_s, |data| match data {
-            WindowData::Trace { points, .. } => Some(points.iter().map(|p| (p[0], p[1]))),
-            _ => None,
-        })
-    }
-
     /// Concatenates the `(t, value)` samples that `samples` finds in each window from index
     /// `first` on, skipping those an earlier overlapping window already gave, and keeps the last
     /// `span_s` seconds. Reads the windows in place (no copy per window).
@@ -235,15 +195,10 @@ impl History {
         &'a self,
         first: usize,
         span_s: f64,
-        samples: impl Fn(&'a WindowData) -> Option<I>,
+        samples: impl Fn(&'a WindowSummary) -> Option<I>,
     ) -> Vec<(f64, f64)> {
         let mut out: Vec<(f64, f64)> = Vec::new();
-        for points in self
-            .windows
-            .iter()
-            .skip(first)
-            .filter_map(|w| samples(&w.data))
-        {
+        for points in self.windows.iter().skip(first).filter_map(samples) {
             let last_t = out.last().map_or(f64::NEG_INFINITY, |p| p.0);
             out.extend(points.filter(|p| p.0 > last_t));
         }

@@ -6,7 +6,8 @@
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use tempora_protocol::{WindowData, WindowSummary};
+use tempora_protocol::panel::{Axis, EventMarker, Panel, PerWindow, Plot, Readout, Trace};
+use tempora_protocol::{WindowContent, WindowSummary};
 use tempora_ui::app::App;
 use tempora_ui::history::{History, MAX_WINDOWS};
 use wasm_bindgen::JsCast;
@@ -47,7 +48,9 @@ async fn dashboard_mounts_and_reports_a_worker_that_cannot_start() {
             "{id} must wait for the worker"
         );
     }
-    assert!(by_test_id("trace-plot").is_some());
+    // Before the first window nothing is drawn: no plot of some other preset.
+    let plots = by_test_id("plots").expect("a plot grid");
+    assert_eq!(plots.child_element_count(), 0);
 
     let mut status = String::new();
     for _ in 0..100 {
@@ -69,11 +72,22 @@ fn window(index: u64, first_t: f64) -> WindowSummary {
         index,
         start_ns: 0,
         end_ns: 0,
-        data: WindowData::Trace {
-            points: (0..4)
-                .map(|i| [first_t + i as f64 * 0.25, i as f64])
-                .collect(),
-            blended_mean: 0.0,
+        data: WindowContent {
+            panels: vec![Panel::new(
+                "trace-plot",
+                "Walk",
+                Plot::Trace(Trace::single(
+                    Axis::new("value", "a.u."),
+                    (0..4)
+                        .map(|i| [first_t + i as f64 * 0.25, i as f64])
+                        .collect(),
+                )),
+            )],
+            readouts: vec![],
+            events: vec![EventMarker {
+                t_s: first_t + 0.5,
+                label: "alarm".into(),
+            }],
         },
         timing: None,
     }
@@ -98,40 +112,59 @@ fn trace_shows_overlapping_samples_once() {
     let mut h = History::default();
     h.push(window(0, 0.0)); // t = 0 .. 0.75 s
     h.push(window(1, 0.5)); // t = 0.5 .. 1.25 s, overlapping two samples
-    let t: Vec<f64> = h.trace(10.0).iter().map(|p| p.0).collect();
+    let t: Vec<f64> = h.trace("trace-plot", 0, 10.0).iter().map(|p| p.0).collect();
     assert_eq!(t, vec![0.0, 0.25, 0.5, 0.75, 1.0, 1.25]);
-    let last: Vec<f64> = h.trace(0.6).iter().map(|p| p.0).collect();
+    let last: Vec<f64> = h.trace("trace-plot", 0, 0.6).iter().map(|p| p.0).collect();
     assert_eq!(last, vec![0.75, 1.0, 1.25]);
+    let newest = h.newest_trace("trace-plot", 1, 3);
+    assert_eq!(newest[0], vec![(0.75, 1.0), (1.0, 2.0), (1.25, 3.0)]);
+    assert!(h.trace("no-such-panel", 0, 10.0).is_empty());
+    assert!(h.trace("trace-plot", 1, 10.0).is_empty(), "no second line");
+    // Events at 0.5 s and 1.0 s, each once.
+    assert_eq!(h.event_times(), vec![0.5, 1.0]);
 }
 
 fn spiking_window(index: u64) -> WindowSummary {
-    use tempora_protocol::window::{PhaseWindow, Raster, SpikeWindow, WeightHistogram};
+    let mut readouts = vec![
+        Readout::number("output_rate_hz", "output rate", Some(1.0), "Hz", 1),
+        Readout::count("input_spikes", "input spikes", 15_000),
+        Readout::number("weights_near_0_pct", "weights near 0", Some(25.0), "%", 1),
+        Readout::number("phase_mean_deg", "phase", Some(90.0), "deg", 1),
+    ];
+    if index == 3 {
+        readouts.push(Readout::text("note", "note", "escalated, \"quoted\""));
+    }
     WindowSummary {
         index,
         start_ns: index * 1_000_000_000,
         end_ns: (index + 1) * 1_000_000_000,
-        data: WindowData::Spiking(Box::new(SpikeWindow {
-            output_spikes: vec![(index as f64 + 0.25, 0)],
-            output_rate_hz: 1.0,
-            input_spikes: 15_000,
-            raster: Raster::default(),
-            membrane: vec![],
-            weights: Some(WeightHistogram {
-                wmax: 0.01,
-                counts: vec![1, 2],
-                mean: 0.004,
-                near_bounds: (0.25, 0.125),
-            }),
-            phase: Some(PhaseWindow {
-                frequency_hz: 10.0,
-                histogram: vec![1],
-                circular_mean_deg: Some(90.0),
-                vector_strength: 1.0,
-                target_deg: None,
-            }),
-        })),
+        data: WindowContent {
+            panels: vec![Panel::new(
+                "rate-plot",
+                "Rate",
+                Plot::PerWindow(PerWindow::single(
+                    Axis::new("rate", "Hz"),
+                    Some(index as f64),
+                )),
+            )],
+            readouts,
+            events: vec![],
+        },
         timing: None,
     }
+}
+
+#[wasm_bindgen_test]
+fn per_window_values_are_drawn_against_the_window_end() {
+    let mut h = History::default();
+    for i in 0..3 {
+        h.push(spiking_window(i));
+    }
+    assert_eq!(
+        h.per_window("rate-plot", 0),
+        vec![(1.0, 0.0), (2.0, 1.0), (3.0, 2.0)]
+    );
+    assert!(h.per_window("rate-plot", 1).is_empty());
 }
 
 #[wasm_bindgen_test]
@@ -145,11 +178,18 @@ fn csv_export_has_one_row_per_window_with_values() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 5);
     assert_eq!(&rows[3][column("index")], "3");
-    assert_eq!(&rows[3][column("end_s")], "4.0");
+    assert_eq!(&rows[3][column("end_s")], "4");
+    assert_eq!(
+        headers.iter().take(4).collect::<Vec<_>>(),
+        ["index", "start_s", "end_s", "output_rate_hz"]
+    );
     assert_eq!(&rows[3][column("input_spikes")], "15000");
-    assert_eq!(&rows[3][column("weights_near_0")], "0.25");
-    assert_eq!(&rows[3][column("phase_mean_deg")], "90.0");
-    assert_eq!(&rows[3][column("trace_samples")], "");
+    assert_eq!(&rows[3][column("weights_near_0_pct")], "25");
+    assert_eq!(&rows[3][column("phase_mean_deg")], "90");
+    // A readout only one window has: its column, empty elsewhere; text survives quoting.
+    assert_eq!(&rows[3][column("note")], "escalated, \"quoted\"");
+    assert_eq!(&rows[2][column("note")], "");
+    assert_eq!(&rows[3][column("lateness_p50_us")], "", "unpaced");
 }
 
 #[wasm_bindgen_test]

@@ -372,7 +372,6 @@ mod tests {
     use crate::clock::ManualClock;
     use crate::params::ParamValues;
     use crate::preset;
-    use tempora_protocol::WindowData;
 
     /// The tick preset with 1 ms ticks and 10 ms windows (no overlap).
     fn sim() -> Box<dyn Simulation> {
@@ -394,12 +393,8 @@ mod tests {
     fn times(windows: &[WindowSummary]) -> Vec<f64> {
         windows
             .iter()
-            .flat_map(|w| match &w.data {
-                WindowData::Trace { points, .. } => points.iter().map(|p| p[0]).collect::<Vec<_>>(),
-                WindowData::Spiking(_) | WindowData::Network(_) | WindowData::Swarm(_) => {
-                    Vec::new()
-                }
-            })
+            .flat_map(|w| w.data.trace("trace-plot").unwrap().lines[0].points.clone())
+            .map(|p| p[0])
             .collect()
     }
 

@@ -532,10 +532,7 @@ mod tests {
         assert_eq!(applied_at, Some(150_000_000));
         let after: Vec<f64> = windows
             .iter()
-            .flat_map(|w| match &w.data {
-                tempora_protocol::WindowData::Trace { points, .. } => points.clone(),
-                _ => Vec::new(),
-            })
+            .flat_map(|w| w.data.trace("trace-plot").unwrap().lines[0].points.clone())
             .filter(|p| p[0] >= 0.15)
             .map(|p| p[1])
             .collect();

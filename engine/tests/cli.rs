@@ -22,10 +22,22 @@ fn scratch(name: &str) -> PathBuf {
     dir.join(format!("cli-{}-{name}", std::process::id()))
 }
 
-/// Accuracy of the first window of a run's JSON.
+/// The readout `key` of a window in a run's JSON (`{"key", "label", "value": {...}}`).
+fn readout<'a>(window: &'a Value, key: &str) -> Option<&'a Value> {
+    window["data"]["readouts"]
+        .as_array()?
+        .iter()
+        .find(|r| r["key"] == key)
+        .map(|r| &r["value"])
+}
+
+/// Accuracy (0..1) of the first window of a run's JSON.
 fn first_accuracy(json: &str) -> f64 {
     let v: Value = serde_json::from_str(json).unwrap();
-    v["windows"][0]["data"]["accuracy"].as_f64().unwrap()
+    readout(&v["windows"][0], "accuracy_pct").unwrap()["value"]
+        .as_f64()
+        .unwrap()
+        / 100.0
 }
 
 #[test]
@@ -138,14 +150,21 @@ fn the_swarm_reports_votes_continuity_escalations_accuracy_and_throughput() {
     let windows = v["windows"].as_array().unwrap();
     // 50 ms windows every 25 ms over 2 s.
     assert_eq!(windows.len(), 79);
-    let w = &windows[40]["data"];
-    assert_eq!(w["kind"], "swarm");
-    let p = w["distribution"].as_array().unwrap();
-    assert!((p[0].as_f64().unwrap() + p[1].as_f64().unwrap() - 1.0).abs() < 1e-12);
-    assert!(w["confidence"].as_f64().unwrap() <= 1.0 && w["jsd"].as_f64().unwrap() >= 0.0);
+    let w = &windows[40];
+    let number = |key: &str| readout(w, key).unwrap()["value"].as_f64().unwrap();
+    assert!(readout(w, "vote").unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("regime "));
+    assert!(number("confidence") <= 1.0 && number("jsd_bits") >= 0.0);
     let escalated = windows
         .iter()
-        .filter(|w| !w["data"]["escalated"].is_null())
+        .filter(|w| {
+            let said = readout(w, "escalation").unwrap()["text"].as_str().unwrap();
+            let marked = !w["data"]["events"].as_array().unwrap().is_empty();
+            assert_eq!(said.starts_with("ESCALATED"), marked, "{said}");
+            marked
+        })
         .count() as u64;
     assert_eq!(v["escalations"].as_u64(), Some(escalated));
     assert_eq!(

@@ -5,8 +5,8 @@
 //! model: these are the nouns both sides share and the codecs that read them from text.
 //!
 //! Layers, from the ground up: `unit` (dimensions, parsing and formatting values) -> `param`
-//! (values by name, their description, their errors) -> `pacing`, `timing` -> `window` (what a
-//! closed window carries) -> `command`, `event` (the messages) -> `envelope` (the version) ->
+//! (values by name, their description, their errors) -> `pacing`, `timing`, `panel` (plots
+//! described by data: what a window shows) -> `window` (a closed window's summary) -> `command`, `event` (the messages) -> `envelope` (the version) ->
 //! `settings` (a run's settings as a file and as a URL fragment), `js` (messages as JavaScript
 //! values, feature `js`).
 //!
@@ -18,6 +18,7 @@ pub mod event;
 #[cfg(feature = "js")]
 pub mod js;
 pub mod pacing;
+pub mod panel;
 pub mod param;
 pub mod settings;
 pub mod timing;
@@ -28,7 +29,8 @@ pub use command::{Command, MAX_DURATION_S, MAX_SEED};
 pub use envelope::{Envelope, VersionProbe, PROTOCOL_VERSION};
 pub use event::{Event, PresetInfo, RunState, Status};
 pub use pacing::Pacing;
+pub use panel::WindowContent;
 pub use param::{ParamError, ParamInfo, ParamValues};
 pub use timing::{KindReport, Stats, TimingReport};
 pub use unit::Unit;
-pub use window::{WindowData, WindowSummary};
+pub use window::WindowSummary;

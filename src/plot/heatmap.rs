@@ -8,14 +8,15 @@ use web_sys::HtmlCanvasElement;
 /// One column: the window's end time (s) and its histogram counts.
 pub type Column<'a> = (f64, &'a [u32]);
 
-/// Draws `columns` (in time order, equal bins over `[0, y_max]`).
+/// Draws `columns` (in time order, equal bins over `span`).
 pub fn draw_heatmap(
     canvas: &HtmlCanvasElement,
     title: &str,
     y_label: &str,
     columns: &[Column<'_>],
-    y_max: f64,
+    span: [f64; 2],
 ) -> Result<(), String> {
+    let [y_min, y_max] = span;
     let (root, px, pal) = prepare(canvas)?;
     let (t0, t1) = match (columns.first(), columns.last()) {
         (Some(a), Some(b)) if b.0 > a.0 => (a.0, b.0),
@@ -33,7 +34,7 @@ pub fn draw_heatmap(
         .caption(title, pal.font(px(14.0)))
         .x_label_area_size(px(36.0))
         .y_label_area_size(px(56.0))
-        .build_cartesian_2d((t0 - width)..t1, 0.0..y_max)
+        .build_cartesian_2d((t0 - width)..t1, y_min..y_max)
         .map_err(plot_error)?;
     draw_mesh(&mut chart, "window end (s)", y_label, &pal, px(12.0), 6)?;
     let shade = |share: f64| {
@@ -72,14 +73,14 @@ pub fn draw_heatmap(
     };
     let mut previous = t0 - width;
     for &(t, counts) in columns {
-        let bin = y_max / counts.len().max(1) as f64;
+        let bin = (y_max - y_min) / counts.len().max(1) as f64;
         // From the previous column's end, so skipped windows leave no gaps.
         let start = std::mem::replace(&mut previous, t);
         for (i, &c) in counts.iter().enumerate().filter(|(_, &c)| c > 0) {
             // A square root keeps small shares visible next to the bounds' peaks.
             let colour = shade((share(c, counts) / top).sqrt());
-            let (xa, ya) = to_px(start, (i + 1) as f64 * bin);
-            let (xb, yb) = to_px(t, i as f64 * bin);
+            let (xa, ya) = to_px(start, y_min + (i + 1) as f64 * bin);
+            let (xb, yb) = to_px(t, y_min + i as f64 * bin);
             for row in ya..yb.max(ya + 1).min(h) {
                 for col in xa..xb.max(xa + 1).min(w) {
                     let k = (row * w + col) * 4;

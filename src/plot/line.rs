@@ -1,5 +1,5 @@
 //! A line plot over time (traces, membrane potential, rates, network outputs against targets),
-//! with an optional second series (in the accent colour, with a legend) and event markers.
+//! with further series (each in its own colour, with a legend), a band and event markers.
 
 use super::{plot_error, prepare, tick_label};
 use plotters::prelude::*;
@@ -22,10 +22,10 @@ pub struct LinePlot<'a> {
     pub y_range: Option<(f64, f64)>,
     /// A horizontal reference line (threshold, target), if any.
     pub reference: Option<f64>,
-    /// A second series `(legend label, points)` in the accent colour; the first series is then
-    /// labelled `series_label` in a legend.
-    pub second: Option<(&'a str, &'a [(f64, f64)])>,
-    /// Legend label of the first series (used when there is a second).
+    /// Further series `(legend label, points)` in the accent, then the target colour; the
+    /// first series is then labelled `series_label` in a legend.
+    pub others: &'a [(&'a str, &'a [(f64, f64)])],
+    /// Legend label of the first series (used when there are others or a band).
     pub series_label: &'a str,
     /// X positions of events, drawn as vertical accent lines.
     pub markers: &'a [f64],
@@ -161,26 +161,26 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
                 .flat_map(|run| LineSeries::new(run.iter().copied(), data_style).point_size(dot)),
         )
         .map_err(plot_error)?;
-    if plot.second.is_some() || !plot.band.is_empty() {
+    let legend = !plot.others.is_empty() || !plot.band.is_empty();
+    if legend {
         first
             .label(plot.series_label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], data_style));
     }
-    if let Some((label, points)) = plot.second {
-        let accent_style = ShapeStyle::from(&pal.accent).stroke_width(px(1.5));
+    let colours = [pal.accent, pal.target, pal.text];
+    for (i, (label, points)) in plot.others.iter().enumerate() {
+        let style = ShapeStyle::from(&colours[i % colours.len()]).stroke_width(px(1.5));
         chart
             .draw_series(
                 runs(points, |p| p.0, plot.max_gap)
                     .into_iter()
-                    .flat_map(|run| {
-                        LineSeries::new(run.iter().copied(), accent_style).point_size(dot)
-                    }),
+                    .flat_map(|run| LineSeries::new(run.iter().copied(), style).point_size(dot)),
             )
             .map_err(plot_error)?
-            .label(label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], accent_style));
+            .label(*label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
     }
-    if plot.second.is_some() || !plot.band.is_empty() {
+    if legend {
         chart
             .configure_series_labels()
             .label_font(pal.font(px(12.0)))
@@ -196,9 +196,9 @@ pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), 
 /// Below this many points, series are drawn with dots too.
 const FEW_POINTS: usize = 30;
 
-/// The points of both series.
+/// The points of every series.
 fn all_points<'a>(plot: &'a LinePlot<'a>) -> impl Iterator<Item = &'a (f64, f64)> {
     plot.points
         .iter()
-        .chain(plot.second.map_or(&[][..], |(_, p)| p))
+        .chain(plot.others.iter().flat_map(|(_, p)| p.iter()))
 }

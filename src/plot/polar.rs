@@ -4,18 +4,18 @@
 use super::{plot_error, prepare};
 use plotters::prelude::*;
 use std::f64::consts::TAU;
-use tempora_protocol::window::PhaseWindow;
+use tempora_protocol::panel::Polar;
 use web_sys::HtmlCanvasElement;
 
-/// Draws `phase` (0 degrees at the right, counter-clockwise).
-pub fn draw_polar(canvas: &HtmlCanvasElement, phase: &PhaseWindow) -> Result<(), String> {
+/// Draws `phase` under `title` (0 degrees at the right, counter-clockwise).
+pub fn draw_polar(canvas: &HtmlCanvasElement, title: &str, phase: &Polar) -> Result<(), String> {
     let (root, px, pal) = prepare(canvas)?;
-    let title = match phase.circular_mean_deg {
+    let title = match phase.mean_deg {
         Some(mean) => format!(
-            "Spike phase vs {} Hz: mean {mean:.1} deg, vector strength {:.3}",
-            phase.frequency_hz, phase.vector_strength
+            "{title}: mean {mean:.1} deg, vector strength {:.3}",
+            phase.vector_strength
         ),
-        None => format!("Spike phase vs {} Hz: no spikes", phase.frequency_hz),
+        None => format!("{title}: no events"),
     };
     // Equal scales on both axes, so the circle stays round whatever the canvas' shape.
     let (w, h) = root.dim_in_pixel();
@@ -55,13 +55,13 @@ pub fn draw_polar(canvas: &HtmlCanvasElement, phase: &PhaseWindow) -> Result<(),
             )))
             .map_err(plot_error)?;
     }
-    let bins = phase.histogram.len().max(1);
-    let top = phase.histogram.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let bins = phase.counts.len().max(1);
+    let top = phase.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
     let width = TAU / bins as f64;
     chart
         .draw_series(
             phase
-                .histogram
+                .counts
                 .iter()
                 .enumerate()
                 .filter(|(_, &c)| c > 0)
@@ -82,7 +82,7 @@ pub fn draw_polar(canvas: &HtmlCanvasElement, phase: &PhaseWindow) -> Result<(),
             ))
             .map_err(plot_error)?;
     }
-    if let Some(mean) = phase.circular_mean_deg {
+    if let Some(mean) = phase.mean_deg {
         chart
             .draw_series(LineSeries::new(
                 [(0.0, 0.0), polar(phase.vector_strength, mean.to_radians())],

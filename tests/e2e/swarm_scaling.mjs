@@ -49,7 +49,7 @@ async function run(shards) {
   const wall = (Date.now() - started) / 1000;
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
   const saved = JSON.parse(readFileSync(await json.path(), 'utf8'));
-  const evaluations = saved.windows.at(-1).data.totals.evaluations;
+  const evaluations = saved.windows.at(-1).data.readouts.find((r) => r.key === 'evaluations_total').value.value;
   return { shards, workers: Math.min(shards, helpers + 1), wall_s: wall, evaluations, evaluations_per_wall_s: evaluations / wall };
 }
 

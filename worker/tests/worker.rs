@@ -11,7 +11,7 @@ use tempora_engine::session::Session;
 use tempora_protocol::js::CodecError;
 use tempora_protocol::js::{decode, encode};
 use tempora_protocol::Pacing;
-use tempora_protocol::{Command, Event, RunState, WindowData, PROTOCOL_VERSION};
+use tempora_protocol::{Command, Event, RunState, PROTOCOL_VERSION};
 use tempora_worker::clock::PerformanceClock;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -68,9 +68,12 @@ async fn paced_run_keeps_logical_order_under_browser_timers() {
     for w in &windows {
         assert_eq!(w.start_ns, w.index * 50_000_000);
         assert_eq!(w.end_ns, w.start_ns + 100_000_000);
-        let WindowData::Trace { points, .. } = &w.data else {
-            panic!("tick windows hold traces")
-        };
+        let points = &w
+            .data
+            .trace("trace-plot")
+            .expect("tick windows hold traces")
+            .lines[0]
+            .points;
         let times: Vec<f64> = points.iter().map(|p| p[0]).collect();
         assert_eq!(times.len(), 100);
         assert!(

@@ -19,11 +19,12 @@ use crate::time::{TimePoint, TimeSpan};
 use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
 use std::collections::VecDeque;
-use tempora_protocol::window::{
-    LipschitzWindow, NetSample, NetWindow, TrainingWindow, WatchdogEvent, WatchdogWindow,
-    WindowData, WindowSummary,
+use tempora_protocol::panel::{
+    Axis, EventMarker, Panel, PerWindow, Plot, Readout, Trace, WindowContent,
 };
+use tempora_protocol::WindowSummary;
 
 /// Parameters every network preset has: guard, watchdog and budget.
 pub(super) const GUARD_AND_WATCHDOG_PARAMS: [ParamSpec; 5] = [
@@ -217,6 +218,58 @@ struct Snapshot {
     weights: Vec<f64>,
 }
 
+/// One alarm of the watchdog and what was done (the run's report lists them).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+struct WatchdogEvent {
+    /// Logical time, s.
+    t_s: f64,
+    /// What it saw.
+    alarm: Alarm,
+    /// What was done.
+    action: Action,
+    /// The value that raised it (absent when not finite: JSON has no NaN or infinity).
+    value: Option<f64>,
+}
+
+impl WatchdogEvent {
+    /// `norm_bound -> pause`.
+    fn describe(&self) -> String {
+        format!("{} -> {}", self.alarm.name(), self.action.name())
+    }
+}
+
+/// Output samples a window carries, at most (evenly spaced).
+const MAX_SAMPLES: usize = 400;
+/// Output samples shown in the output plot (the newest).
+const OUTPUT_SAMPLES_SHOWN: usize = 150;
+
+/// The ids of the network presets' panels.
+pub(super) mod panels {
+    /// Output 0 against its target.
+    pub const OUTPUT: &str = "output-plot";
+    /// Prediction error per window.
+    pub const ERROR: &str = "error-plot";
+    /// Lipschitz estimate and bound per window.
+    pub const LIPSCHITZ: &str = "lipschitz-plot";
+    /// State norm per window.
+    pub const STATE_NORM: &str = "state-norm-plot";
+    /// Classification accuracy per window.
+    pub const ACCURACY: &str = "accuracy-plot";
+    /// Training-set error per window.
+    pub const TRAINING: &str = "training-plot";
+}
+
+/// A window's figures, for its panels.
+#[derive(Debug, Clone, Copy)]
+struct Figures {
+    rmse: Option<f64>,
+    baseline_rmse: Option<f64>,
+    accuracy: Option<f64>,
+    estimate: Option<f64>,
+    bound: f64,
+    state_norm: f64,
+}
+
 /// The most watchdog events kept for the run's report.
 const MAX_REPORTED_EVENTS: usize = 1000;
 
@@ -389,11 +442,11 @@ impl NetCore {
     fn raise(&mut self, t: TimePoint, alarm: Alarm, value: f64, action: Action) {
         let event = WatchdogEvent {
             t_s: t.as_secs_f64(),
-            alarm: alarm.name().to_string(),
-            action: action.name().to_string(),
+            alarm,
+            action,
             value: value.is_finite().then_some(value),
         };
-        self.events.push(t, event.clone());
+        self.events.push(t, event);
         self.event_count += 1;
         if self.reported_events.len() < MAX_REPORTED_EVENTS {
             self.reported_events.push(event);
@@ -403,16 +456,6 @@ impl NetCore {
     /// Summarises the window `bounds` and keeps the summary.
     pub(super) fn close_window(&mut self, bounds: WindowBounds) {
         let records: Vec<&(TimePoint, Evaluation)> = self.records.within(bounds).collect();
-        let stride = records.len().div_ceil(NetWindow::MAX_SAMPLES).max(1);
-        let samples = records
-            .iter()
-            .step_by(stride)
-            .map(|(t, e)| NetSample {
-                t_s: t.as_secs_f64(),
-                output: e.output,
-                target: e.target,
-            })
-            .collect();
         let rms = |f: &dyn Fn(&Evaluation) -> Option<f64>| {
             let errors: Vec<f64> = records.iter().filter_map(|(_, e)| f(e)).collect();
             (!errors.is_empty())
@@ -432,43 +475,121 @@ impl NetCore {
             .iter()
             .filter_map(|(_, e)| e.ratio)
             .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
-        let training = self.trainer.as_ref().map(|tr| TrainingWindow {
-            algorithm: tr.algorithm().name().into(),
-            epochs: tr.epochs() - self.epochs_at_close,
-            total_epochs: tr.epochs(),
-            rmse: self.training_rmse,
-        });
+        let (bound, layer_norms) = self.guard.network_bound(self.net.net());
+        let events: Vec<WatchdogEvent> = self.events.within(bounds).map(|(_, e)| *e).collect();
+        let state_norm = libm::sqrt(self.net.state().iter().map(|v| v * v).sum());
+        let estimate = self.lipschitz.estimate();
+
+        let mut content = WindowContent::default();
+        content.readouts.push(Readout::count(
+            "evaluations",
+            "evaluations",
+            records.len() as u64,
+        ));
+        if let Some(rmse) = rmse {
+            content
+                .readouts
+                .push(Readout::number("rmse", "RMS error", Some(rmse), "", 4));
+        }
+        if let Some(baseline) = baseline_rmse {
+            content.readouts.push(Readout::number(
+                "baseline_rmse",
+                "baseline",
+                Some(baseline),
+                "",
+                4,
+            ));
+        }
+        if let Some(accuracy) = accuracy {
+            content.readouts.push(Readout::number(
+                "accuracy_pct",
+                "accuracy",
+                Some(accuracy * 100.0),
+                "%",
+                1,
+            ));
+        }
         if let Some(tr) = &self.trainer {
+            content.readouts.extend([
+                Readout::count("training_epochs", "epochs trained", tr.epochs()),
+                Readout::text(
+                    "training_algorithm",
+                    "training algorithm",
+                    tr.algorithm().name(),
+                ),
+                Readout::number(
+                    "training_rmse",
+                    "training RMS error",
+                    self.training_rmse,
+                    "",
+                    4,
+                ),
+            ]);
+            content.readouts.push(Readout::count(
+                "training_epochs_in_window",
+                "epochs in the window",
+                tr.epochs() - self.epochs_at_close,
+            ));
             self.epochs_at_close = tr.epochs();
         }
-        let (bound, layer_norms) = self.guard.network_bound(self.net.net());
-        let events: Vec<WatchdogEvent> =
-            self.events.within(bounds).map(|(_, e)| e.clone()).collect();
-        let state_norm = libm::sqrt(self.net.state().iter().map(|v| v * v).sum());
-        let summary = NetWindow {
-            samples,
-            evaluations: records.len() as u64,
-            rmse,
-            baseline_rmse,
-            accuracy,
-            training,
-            lipschitz: LipschitzWindow {
-                guard: self.guard.kind().name().into(),
-                estimate: self.lipschitz.estimate(),
+        content.readouts.extend([
+            Readout::number("lipschitz_estimate", "Lipschitz estimate", estimate, "", 3),
+            Readout::number("lipschitz_bound", "Lipschitz bound", Some(bound), "", 3),
+            Readout::number(
+                "lipschitz_max_ratio",
+                "largest ratio in the window",
                 max_ratio,
+                "",
+                3,
+            ),
+            Readout::text("guard", "guard", self.guard.kind().name()),
+            Readout::number("state_norm", "state norm", Some(state_norm), "", 4),
+            Readout::count("watchdog_events", "watchdog events", events.len() as u64),
+        ]);
+        content
+            .readouts
+            .extend(layer_norms.iter().enumerate().map(|(i, norm)| {
+                Readout::number(
+                    &format!("layer_norm_{}", i + 1),
+                    &format!("layer {} spectral norm", i + 1),
+                    Some(*norm),
+                    "",
+                    3,
+                )
+            }));
+        if let Some(first) = events.first() {
+            content.readouts.push(Readout::text(
+                "watchdog_first",
+                "first alarm",
+                format!("{} at {:.6} s", first.describe(), first.t_s),
+            ));
+        }
+        if self.halted {
+            content.readouts.push(Readout::text(
+                "watchdog_state",
+                "network",
+                "PAUSED by the watchdog (Reset to resume)",
+            ));
+        }
+        content.events = events
+            .iter()
+            .map(|e| EventMarker {
+                t_s: e.t_s,
+                label: e.describe(),
+            })
+            .collect();
+        content.panels = self.panels(
+            &records,
+            &Figures {
+                rmse,
+                baseline_rmse,
+                accuracy,
+                estimate,
                 bound,
-                layer_norms,
+                state_norm,
             },
-            state_norm,
-            watchdog: WatchdogWindow {
-                count: events.len() as u64,
-                events: events
-                    .into_iter()
-                    .take(WatchdogWindow::MAX_EVENTS)
-                    .collect(),
-                halted: self.halted,
-            },
-        };
+        );
+
         self.records.release(bounds, &self.window);
         self.events.release(bounds, &self.window);
         self.used_in_hop = 0;
@@ -483,9 +604,99 @@ impl NetCore {
             index: bounds.index,
             start_ns: bounds.start.0,
             end_ns: bounds.end.0,
-            data: WindowData::Network(Box::new(summary)),
+            data: content,
             timing: None,
         });
+    }
+
+    /// The window's plots: output against target, and per window the errors, Lipschitz
+    /// constant, state norm, accuracy and training error where the preset has them.
+    fn panels(&self, records: &[&(TimePoint, Evaluation)], figures: &Figures) -> Vec<Panel> {
+        let Figures {
+            rmse,
+            baseline_rmse,
+            accuracy,
+            estimate,
+            bound,
+            state_norm,
+        } = *figures;
+        let stride = records.len().div_ceil(MAX_SAMPLES).max(1);
+        let sampled: Vec<&&(TimePoint, Evaluation)> = records.iter().step_by(stride).collect();
+        let output: Vec<[f64; 2]> = sampled
+            .iter()
+            .map(|(t, e)| [t.as_secs_f64(), e.output])
+            .collect();
+        let target: Vec<[f64; 2]> = sampled
+            .iter()
+            .filter_map(|(t, e)| e.target.map(|target| [t.as_secs_f64(), target]))
+            .collect();
+        let mut lines = vec![("output".to_string(), output)];
+        if !target.is_empty() {
+            lines.push(("target".to_string(), target));
+        }
+        let mut outputs = Trace::lines(Axis::new("output", "a.u."), lines);
+        outputs.newest = Some(OUTPUT_SAMPLES_SHOWN);
+        outputs.markers = true;
+        let mut panels = vec![Panel::new(
+            panels::OUTPUT,
+            "Network output 0 against its target, newest samples (red lines: watchdog events)",
+            Plot::Trace(outputs),
+        )
+        .wide()];
+        if rmse.is_some() {
+            let mut errors = vec![("network", rmse)];
+            if baseline_rmse.is_some() {
+                errors.push(("baseline: last sample", baseline_rmse));
+            }
+            panels.push(Panel::new(
+                panels::ERROR,
+                "Prediction error per window",
+                Plot::PerWindow(PerWindow::lines(Axis::new("RMS error", "a.u."), &errors)),
+            ));
+        }
+        let mut lipschitz = PerWindow::lines(
+            Axis::new("|dy| / |dx|", "").logarithmic(),
+            &[
+                ("estimate", estimate),
+                ("bound (product of layer norms)", Some(bound)),
+            ],
+        );
+        lipschitz.markers = true;
+        let mut norm = PerWindow::single(Axis::new("|y|", "").logarithmic(), Some(state_norm));
+        norm.markers = true;
+        panels.extend([
+            Panel::new(
+                panels::LIPSCHITZ,
+                "Lipschitz constant: online estimate and layer bound",
+                Plot::PerWindow(lipschitz),
+            ),
+            Panel::new(
+                panels::STATE_NORM,
+                "State norm at each window's end",
+                Plot::PerWindow(norm),
+            ),
+        ]);
+        if let Some(accuracy) = accuracy {
+            panels.push(Panel::new(
+                panels::ACCURACY,
+                "Outputs with the target's sign per window",
+                Plot::PerWindow(PerWindow::single(
+                    Axis::new("accuracy", "%").with_range(0.0, 105.0),
+                    Some(accuracy * 100.0),
+                )),
+            ));
+        }
+        if self.trainer.is_some() {
+            panels.push(Panel::new(
+                panels::TRAINING,
+                "Training-set RMS error by prediction",
+                Plot::PerWindow(PerWindow::single(
+                    Axis::new("RMS error", "a.u."),
+                    self.training_rmse,
+                )),
+            ));
+        }
+        panels
     }
 
     /// The oldest closed window not yet taken.
@@ -563,7 +774,7 @@ impl NetCore {
         Some(format!(
             "the watchdog paused the network at t = {:.6} s ({}{}); Reset to run again",
             event.t_s,
-            event.alarm,
+            event.alarm.name(),
             event.value.map_or(String::new(), |v| format!(": {v:.4e}")),
         ))
     }

@@ -333,8 +333,9 @@ impl Model for SeedWorld {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preset::spiking::panels;
     use crate::simulation::run_to;
-    use tempora_protocol::WindowData;
+    use tempora_protocol::panel::RasterSpikes;
 
     #[test]
     fn runs_at_the_plan_cadences_and_locks_to_the_oscillation() {
@@ -360,10 +361,11 @@ mod tests {
         let mut phases = crate::models::phase::PhaseStats::default();
         let mut spikes = 0;
         for w in &windows {
-            let WindowData::Spiking(s) = &w.data else {
-                panic!()
+            let raster = w.data.raster(panels::RASTER).unwrap();
+            let RasterSpikes::Times { spikes: outputs } = &raster.groups[1].spikes else {
+                panic!("the output group holds spike times")
             };
-            for (t, _) in &s.output_spikes {
+            for (t, _) in outputs {
                 phases.add(crate::models::phase::phase_at(*t, 100.0));
                 spikes += 1;
             }

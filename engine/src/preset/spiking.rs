@@ -1,5 +1,5 @@
 //! What spiking presets share: recording spikes, membrane samples and phases for their windows,
-//! and turning them into [`SpikeWindow`] summaries.
+//! and turning them into window content: a raster, the membrane, rates, weights and phases.
 
 use super::spec;
 use crate::models::lif::LifParams;
@@ -9,14 +9,18 @@ use crate::params::{ParamSpec, ParamValues, Unit};
 use crate::time::TimePoint;
 use crate::window::{Recent, WindowBounds, WindowConfig};
 use std::collections::VecDeque;
-use tempora_protocol::window::{
-    PhaseWindow, Raster, SpikeWindow, WeightHistogram, WindowData, WindowSummary,
+use tempora_protocol::panel::{
+    Axis, Histogram, Panel, PerWindow, Plot, Polar, Raster, RasterGroup, RasterSpikes, Readout,
+    Reference, Trace,
 };
+use tempora_protocol::{WindowContent, WindowSummary};
 
 /// Inputs shown in the raster (the first ones).
 pub const RASTER_ROWS: u32 = 50;
 /// Time bins per raster row.
 pub const RASTER_BINS: u32 = 100;
+/// Logical seconds of membrane potential shown.
+const TRACE_SPAN_S: f64 = 2.0;
 /// Membrane samples per window, at most.
 pub const MEMBRANE_SAMPLES: u64 = 400;
 /// Bins of weight and phase histograms.
@@ -223,51 +227,81 @@ impl SpikeRecorder {
             .within(bounds)
             .map(|(t, n)| (t.as_secs_f64(), *n))
             .collect();
-        let bin_s = length_s / RASTER_BINS as f64;
         let mut counts = vec![0u16; (self.raster_rows * RASTER_BINS) as usize];
+        let bin_s = length_s / RASTER_BINS as f64;
         for (t, source) in self.raster_inputs.within(bounds) {
             let bin = (((t.as_secs_f64() - start_s) / bin_s) as u32).min(RASTER_BINS - 1);
             let cell = &mut counts[(source * RASTER_BINS + bin) as usize];
             *cell = cell.saturating_add(1);
         }
-        let phase = self.oscillation.map(|osc| {
-            let phases: Vec<f64> = output_spikes
-                .iter()
-                .map(|(t, _)| phase_at(*t, osc.frequency))
-                .collect();
-            let mut stats = PhaseStats::default();
-            phases.iter().for_each(|p| stats.add(*p));
-            PhaseWindow {
-                frequency_hz: osc.frequency,
-                histogram: phase_histogram(phases.iter().copied(), HISTOGRAM_BINS),
-                circular_mean_deg: stats.circular_mean().map(f64::to_degrees),
-                vector_strength: stats.vector_strength(),
-                target_deg: osc.target_deg,
-            }
-        });
-        let summary = SpikeWindow {
-            output_rate_hz: output_spikes.len() as f64 / length_s / self.output_neurons as f64,
-            output_spikes,
-            input_spikes: self
-                .input_counts
-                .within(bounds)
-                .map(|(_, c)| *c as u64)
-                .sum(),
-            raster: Raster {
-                rows: self.raster_rows,
-                bins: RASTER_BINS,
-                start_s,
-                bin_s,
-                counts,
-            },
-            membrane: self
-                .membrane
-                .within(bounds)
-                .map(|(t, v)| [t.as_secs_f64(), *v])
-                .collect(),
-            weights: weights.map(|(w, wmax)| weight_histogram(w, wmax)),
-            phase,
+        let input_spikes: u64 = self
+            .input_counts
+            .within(bounds)
+            .map(|(_, c)| *c as u64)
+            .sum();
+        let membrane_mv: Vec<[f64; 2]> = self
+            .membrane
+            .within(bounds)
+            .map(|(t, v)| [t.as_secs_f64(), *v * 1e3])
+            .collect();
+        let rate_hz = output_spikes.len() as f64 / length_s / self.output_neurons as f64;
+
+        let mut content = WindowContent::default();
+        content.readouts.extend([
+            Readout::number("output_rate_hz", "output rate", Some(rate_hz), "Hz", 1),
+            Readout::count("input_spikes", "input spikes", input_spikes),
+            Readout::count("output_spikes", "output spikes", output_spikes.len() as u64),
+        ]);
+        let raster = Raster {
+            start_s,
+            end_s: bounds.end.as_secs_f64(),
+            groups: vec![
+                RasterGroup {
+                    name: format!("inputs (first {})", self.raster_rows),
+                    rows: self.raster_rows,
+                    spikes: RasterSpikes::Binned {
+                        bins: RASTER_BINS,
+                        counts,
+                    },
+                },
+                RasterGroup {
+                    name: "output".to_string(),
+                    rows: self.output_neurons,
+                    spikes: RasterSpikes::Times {
+                        spikes: output_spikes.clone(),
+                    },
+                },
+            ],
         };
+        let mut membrane = Trace::single(Axis::new("v", "mV"), membrane_mv);
+        membrane.span_s = Some(TRACE_SPAN_S);
+        content.panels.extend([
+            Panel::new(
+                panels::RASTER,
+                &format!(
+                    "Spike raster: first {} inputs, output neuron",
+                    self.raster_rows
+                ),
+                Plot::Raster(raster),
+            )
+            .wide(),
+            Panel::new(
+                panels::MEMBRANE,
+                "Membrane potential, output neuron 0",
+                Plot::Trace(membrane),
+            ),
+            Panel::new(
+                panels::RATE,
+                "Output firing rate per window",
+                Plot::PerWindow(PerWindow::single(Axis::new("rate", "Hz"), Some(rate_hz))),
+            ),
+        ]);
+        if let Some((weights, wmax)) = weights {
+            weight_stats(weights, wmax).describe(&mut content);
+        }
+        if let Some(osc) = self.oscillation {
+            phase_panels(&output_spikes, osc, &mut content);
+        }
         self.outputs.release(bounds, &self.window);
         self.raster_inputs.release(bounds, &self.window);
         self.input_counts.release(bounds, &self.window);
@@ -276,7 +310,7 @@ impl SpikeRecorder {
             index: bounds.index,
             start_ns: bounds.start.0,
             end_ns: bounds.end.0,
-            data: WindowData::Spiking(Box::new(summary)),
+            data: content,
             timing: None,
         });
     }
@@ -287,8 +321,145 @@ impl SpikeRecorder {
     }
 }
 
+/// The distribution of plastic weights at a window's end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightStats {
+    /// Upper bound of the weights.
+    pub wmax: f64,
+    /// Counts in [`HISTOGRAM_BINS`] equal bins over `[0, wmax]`.
+    pub counts: Vec<u32>,
+    /// Mean weight.
+    pub mean: f64,
+    /// Fractions of weights within 10 % of `wmax` of 0 and of `wmax`.
+    pub near_bounds: (f64, f64),
+}
+
+impl WeightStats {
+    /// Adds the weights' readouts and panels (histogram now, heatmap over time, bimodality).
+    fn describe(self, content: &mut WindowContent) {
+        let (near_zero, near_max) = (self.near_bounds.0 * 100.0, self.near_bounds.1 * 100.0);
+        content.readouts.extend([
+            Readout::number(
+                "weights_near_0_pct",
+                "weights near 0",
+                Some(near_zero),
+                "%",
+                1,
+            ),
+            Readout::number(
+                "weights_near_max_pct",
+                "weights near max",
+                Some(near_max),
+                "%",
+                1,
+            ),
+            Readout::number("weight_mean", "mean weight", Some(self.mean), "", 5),
+        ]);
+        let weight_axis =
+            Axis::new("weight (multiple of the leak conductance)", "").with_range(0.0, self.wmax);
+        let histogram = Histogram {
+            x: weight_axis,
+            count_label: "synapses".to_string(),
+            counts: self.counts,
+        };
+        let mut bounds = PerWindow::single(
+            Axis::new("share of synapses", "%").with_range(0.0, 100.0),
+            Some(near_zero + near_max),
+        );
+        bounds.reference = Some(Reference {
+            label: "uniform weights".to_string(),
+            value: 20.0,
+        });
+        content.panels.extend([
+            Panel::new(
+                panels::WEIGHTS,
+                &format!("Weights now: {near_zero:.0} % near 0, {near_max:.0} % near max"),
+                Plot::Histogram(histogram.clone()),
+            ),
+            Panel::new(
+                panels::WEIGHTS_HEATMAP,
+                "Weight distribution over time (stronger colour: more synapses)",
+                Plot::HeatmapStrip(histogram),
+            )
+            .wide(),
+            Panel::new(
+                panels::BOUNDS,
+                "Weights within 10 % of a bound (bimodality)",
+                Plot::PerWindow(bounds),
+            ),
+        ]);
+    }
+}
+
+/// Adds the phase readouts and panels of `output_spikes` against `osc`.
+fn phase_panels(output_spikes: &[(f64, u32)], osc: Oscillation, content: &mut WindowContent) {
+    let phases: Vec<f64> = output_spikes
+        .iter()
+        .map(|(t, _)| phase_at(*t, osc.frequency))
+        .collect();
+    let mut stats = PhaseStats::default();
+    phases.iter().for_each(|p| stats.add(*p));
+    let mean_deg = stats.circular_mean().map(f64::to_degrees);
+    let vector_strength = stats.vector_strength();
+    content.readouts.extend([
+        Readout::number("phase_mean_deg", "phase", mean_deg, "deg", 1),
+        Readout::number(
+            "vector_strength",
+            "vector strength",
+            Some(vector_strength),
+            "",
+            3,
+        ),
+    ]);
+    content.panels.extend([
+        Panel::new(
+            panels::PHASE,
+            &format!(
+                "Output spike phases against the {} Hz oscillation",
+                osc.frequency
+            ),
+            Plot::Polar(Polar {
+                frequency_hz: osc.frequency,
+                counts: phase_histogram(phases.iter().copied(), HISTOGRAM_BINS),
+                mean_deg,
+                vector_strength,
+                target_deg: osc.target_deg,
+            }),
+        )
+        .square(),
+        Panel::new(
+            panels::VECTOR_STRENGTH,
+            "Phase locking per window",
+            Plot::PerWindow(PerWindow::single(
+                Axis::new("vector strength", "").with_range(0.0, 1.05),
+                mean_deg.map(|_| vector_strength),
+            )),
+        ),
+    ]);
+}
+
+/// The ids of the spiking presets' panels.
+pub mod panels {
+    /// Inputs and outputs of the newest window.
+    pub const RASTER: &str = "raster-plot";
+    /// The output neuron's membrane potential.
+    pub const MEMBRANE: &str = "membrane-plot";
+    /// The output rate per window.
+    pub const RATE: &str = "rate-plot";
+    /// The plastic weights now.
+    pub const WEIGHTS: &str = "weights-plot";
+    /// The plastic weights over time.
+    pub const WEIGHTS_HEATMAP: &str = "weights-heatmap";
+    /// Weights near either bound per window.
+    pub const BOUNDS: &str = "bounds-plot";
+    /// Output spike phases.
+    pub const PHASE: &str = "phase-plot";
+    /// Vector strength per window.
+    pub const VECTOR_STRENGTH: &str = "vector-strength-plot";
+}
+
 /// Histogram of `weights` over `[0, wmax]` with the fractions near each bound.
-pub fn weight_histogram(weights: &[f64], wmax: f64) -> WeightHistogram {
+pub fn weight_stats(weights: &[f64], wmax: f64) -> WeightStats {
     let mut counts = vec![0u32; HISTOGRAM_BINS];
     for &w in weights {
         let bin = ((w / wmax) * HISTOGRAM_BINS as f64) as usize;
@@ -297,7 +468,7 @@ pub fn weight_histogram(weights: &[f64], wmax: f64) -> WeightHistogram {
     let n = weights.len().max(1) as f64;
     let near_zero = weights.iter().filter(|&&w| w <= 0.1 * wmax).count() as f64 / n;
     let near_max = weights.iter().filter(|&&w| w >= 0.9 * wmax).count() as f64 / n;
-    WeightHistogram {
+    WeightStats {
         wmax,
         counts,
         mean: weights.iter().sum::<f64>() / n,
@@ -311,7 +482,7 @@ mod tests {
 
     #[test]
     fn weight_histogram_counts_and_bounds() {
-        let h = weight_histogram(&[0.0, 0.0001, 0.005, 0.0099, 0.01], 0.01);
+        let h = weight_stats(&[0.0, 0.0001, 0.005, 0.0099, 0.01], 0.01);
         assert_eq!(h.counts.iter().sum::<u32>(), 5);
         assert_eq!(h.counts[0], 2);
         assert_eq!(h.counts[HISTOGRAM_BINS - 1], 2);

@@ -214,7 +214,7 @@ impl Model for StdpWorld {
 mod tests {
     use super::*;
     use crate::simulation::run_to;
-    use tempora_protocol::WindowData;
+    use tempora_protocol::WindowContent;
 
     fn overrides(pairs: &[(&str, f64)]) -> ParamValues {
         pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
@@ -228,11 +228,11 @@ mod tests {
     fn weights_turn_bimodal() {
         let (mut sim, _) = PRESET.build(1, &ParamValues::new()).unwrap();
         let windows = run_to(sim.as_mut(), TimePoint(30_000_000_000));
-        let fractions = |data: &WindowData| {
-            let WindowData::Spiking(s) = data else {
-                panic!()
-            };
-            s.weights.as_ref().unwrap().near_bounds
+        let fractions = |data: &WindowContent| {
+            (
+                data.number("weights_near_0_pct").unwrap() / 100.0,
+                data.number("weights_near_max_pct").unwrap() / 100.0,
+            )
         };
         let (z0, m0) = fractions(&windows[0].data);
         assert!(z0 < 0.12 && m0 < 0.12, "starts uniform: {z0} {m0}");
@@ -262,11 +262,8 @@ mod tests {
         // Inputs fire at F: 1000 x 15 Hz.
         let per_s = windows
             .iter()
-            .map(|w| match &w.data {
-                WindowData::Spiking(s) => s.input_spikes,
-                _ => 0,
-            })
-            .sum::<u64>() as f64
+            .map(|w| w.data.number("input_spikes").unwrap())
+            .sum::<f64>()
             / 30.0;
         assert!((per_s - 15_000.0).abs() < 300.0, "{per_s}");
     }

@@ -14,7 +14,8 @@ use crate::time::TimePoint;
 use crate::window::{schedule_windows, Recent, WindowBounds, WindowConfig, WindowSink};
 use rand::Rng;
 use std::collections::VecDeque;
-use tempora_protocol::{WindowData, WindowSummary};
+use tempora_protocol::panel::{Axis, Panel, Plot, Readout, Trace};
+use tempora_protocol::{WindowContent, WindowSummary};
 
 pub(super) const PRESET: Preset = Preset {
     name: "tick",
@@ -135,12 +136,40 @@ impl WindowSink for Walk {
             index: bounds.index,
             start_ns: bounds.start.0,
             end_ns: bounds.end.0,
-            data: WindowData::Trace {
-                points,
-                blended_mean,
-            },
+            data: content(points, blended_mean),
             timing: None,
         });
+    }
+}
+
+/// The trace panel's id.
+pub const TRACE_PANEL: &str = "trace-plot";
+/// Logical seconds of the walk shown.
+const TRACE_SPAN_S: f64 = 2.0;
+
+/// What a window of the walk shows: its samples, and the mean blended across windows.
+fn content(points: Vec<[f64; 2]>, blended_mean: f64) -> WindowContent {
+    let samples = points.len() as u64;
+    let mut trace = Trace::single(Axis::new("value", "a.u."), points);
+    trace.span_s = Some(TRACE_SPAN_S);
+    WindowContent {
+        panels: vec![Panel::new(
+            TRACE_PANEL,
+            "Seeded random walk (tick preset)",
+            Plot::Trace(trace),
+        )
+        .wide()],
+        readouts: vec![
+            Readout::count("samples", "samples", samples),
+            Readout::number(
+                "blended_mean",
+                "mean blended with the previous window",
+                Some(blended_mean),
+                "a.u.",
+                4,
+            ),
+        ],
+        events: vec![],
     }
 }
 
@@ -168,30 +197,29 @@ mod tests {
         run_to(sim.as_mut(), TimePoint(1_000_000_000))
     }
 
+    fn points(w: &WindowSummary) -> &[[f64; 2]] {
+        &w.data.trace(TRACE_PANEL).unwrap().lines[0].points
+    }
+
     #[test]
     fn windows_overlap_and_hold_their_samples() {
         let windows = run(3, &[]);
         // 1 s with 100 ms windows every 50 ms: windows end at 100, 150, ..., 1000 ms.
         assert_eq!(windows.len(), 19);
-        let WindowData::Trace { points, .. } = &windows[1].data else {
-            panic!()
-        };
+        let points = points(&windows[1]);
         assert_eq!(windows[1].start_ns, 50_000_000);
         assert_eq!(points.len(), 100, "1 ms ticks in [50 ms, 150 ms)");
+        assert_eq!(windows[1].data.number("samples"), Some(100.0));
         assert_eq!(points[0][0], 0.05);
         // The overlap: window 1's first half is window 0's second half, sample for sample.
-        let WindowData::Trace { points: p0, .. } = &windows[0].data else {
-            panic!()
-        };
+        let p0 = self::points(&windows[0]);
         assert_eq!(&p0[50..], &points[..50]);
     }
 
     #[test]
     fn the_walk_moves_by_at_most_step_per_tick() {
         let windows = run(9, &[("step", 0.5)]);
-        let WindowData::Trace { points, .. } = &windows[0].data else {
-            panic!()
-        };
+        let points = points(&windows[0]);
         for pair in points.windows(2) {
             assert!((pair[1][1] - pair[0][1]).abs() <= 0.5);
         }
@@ -202,17 +230,10 @@ mod tests {
     fn blended_mean_weights_the_past_by_the_overlap() {
         let windows = run(5, &[("hop", 0.025)]);
         let mean = |w: &WindowSummary| {
-            let WindowData::Trace { points, .. } = &w.data else {
-                panic!()
-            };
+            let points = points(w);
             points.iter().map(|p| p[1]).sum::<f64>() / points.len() as f64
         };
-        let carried = |w: &WindowSummary| {
-            let WindowData::Trace { blended_mean, .. } = &w.data else {
-                panic!()
-            };
-            *blended_mean
-        };
+        let carried = |w: &WindowSummary| w.data.number("blended_mean").unwrap();
         // overlap / length = 75 / 100.
         let expected = 0.75 * carried(&windows[0]) + 0.25 * mean(&windows[1]);
         assert!((carried(&windows[1]) - expected).abs() < 1e-12);

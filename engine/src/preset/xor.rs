@@ -247,8 +247,7 @@ mod tests {
     use super::*;
     use crate::simulation::run_to;
     use crate::simulation::Report;
-    use tempora_protocol::WindowData;
-    use tempora_protocol::WindowSummary;
+    use tempora_protocol::{WindowContent, WindowSummary};
 
     fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
         let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
@@ -257,28 +256,34 @@ mod tests {
         (windows, sim.report())
     }
 
-    fn net(w: &WindowSummary) -> &tempora_protocol::window::NetWindow {
-        let WindowData::Network(n) = &w.data else {
-            panic!("a network window")
-        };
-        n
+    fn net(w: &WindowSummary) -> &WindowContent {
+        &w.data
+    }
+
+    fn accuracy(w: &WindowSummary) -> f64 {
+        net(w).number("accuracy_pct").unwrap() / 100.0
     }
 
     #[test]
     fn learns_xor_in_the_scheduler_and_then_predicts_it() {
         // 300 epochs at 1 ms: trained by 0.3 s. Inference every 10 us to keep the test short.
         let (untrained, _) = run(&[("infer_period", 1e-5), ("epochs", 0.0)], 0.05);
-        let untrained = net(&untrained[0]).accuracy.unwrap();
+        let untrained = accuracy(&untrained[0]);
         assert!(untrained < 0.9, "untrained: {untrained}");
         let (windows, report) = run(&[("infer_period", 1e-5)], 0.5);
-        let last = net(windows.last().unwrap());
-        assert_eq!(last.evaluations, 5000, "50 ms at 10 us");
-        assert!(
-            last.accuracy.unwrap() > 0.97,
-            "trained (noisy inputs): {:?}",
-            last.accuracy
+        let last = windows.last().unwrap();
+        assert_eq!(
+            net(last).number("evaluations"),
+            Some(5000.0),
+            "50 ms at 10 us"
         );
-        assert!(last.rmse.unwrap() < 0.3, "{:?}", last.rmse);
+        assert!(
+            accuracy(last) > 0.97,
+            "trained (noisy inputs): {}",
+            accuracy(last)
+        );
+        let rmse = net(last).number("rmse").unwrap();
+        assert!(rmse < 0.3, "{rmse}");
         for p in report["predictions"].as_array().unwrap() {
             let p: Vec<f64> = serde_json::from_value(p.clone()).unwrap();
             let want = if p[0] * p[1] < 0.0 { 1.0 } else { -1.0 };
@@ -291,12 +296,12 @@ mod tests {
     fn the_evaluation_budget_caps_each_hop_and_says_so() {
         let (windows, report) = run(&[("infer_period", 1e-5), ("max_evaluations", 100.0)], 0.1);
         for w in &windows {
-            let n = net(w);
-            assert!(n.evaluations <= 200, "two hops of 100: {}", n.evaluations);
-            let e = &n.watchdog.events[0];
-            assert_eq!(e.alarm, crate::fann::Alarm::IterationLimit.name());
-            assert_eq!(e.action, crate::fann::Action::SkipWindow.name());
-            assert_eq!(e.value, Some(100.0));
+            let evaluations = net(w).number("evaluations").unwrap();
+            assert!(evaluations <= 200.0, "two hops of 100: {evaluations}");
+            assert_eq!(net(w).events[0].label, "iteration_limit -> skip_window");
+        }
+        for e in report["watchdog_events"].as_array().unwrap() {
+            assert_eq!(e["value"], 100.0, "{e}");
         }
         // The budget renews at each window close (50, 75, 100 ms): once before the first close,
         // then once per hop.
@@ -314,7 +319,7 @@ mod tests {
             ],
             0.4,
         );
-        assert!(net(windows.last().unwrap()).accuracy.unwrap() > 0.97);
+        assert!(accuracy(windows.last().unwrap()) > 0.97);
     }
 
     #[test]

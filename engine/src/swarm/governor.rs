@@ -25,7 +25,26 @@ use crate::swarm::ensemble::{jensen_shannon, Vote};
 use crate::swarm::members::{probability, History, MEMBER_WEIGHTS};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use tempora_protocol::window::SwarmDecision;
+
+/// What the governor decided for one window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The window's distribution over the two regimes (prior-blended swarm vote).
+    pub distribution: [f64; 2],
+    /// Lower 95 % bound of the winning regime's probability.
+    pub confidence: f64,
+    /// Jensen-Shannon divergence to the previous window's distribution, bits (none for the
+    /// first window).
+    pub jsd: Option<f64>,
+    /// Why the window was escalated to the backstop, if it was.
+    pub escalated: Option<String>,
+    /// The swarm's label.
+    pub swarm_label: u8,
+    /// The backstop's label (computed for every window: the always-escalate baseline).
+    pub backstop_label: u8,
+    /// The label given: the backstop's if escalated, else the swarm's.
+    pub label: u8,
+}
 
 /// Multiply-adds per member evaluation (its weights, biases included).
 pub const MEMBER_MACS: u64 = MEMBER_WEIGHTS as u64;
@@ -158,7 +177,7 @@ impl Governor {
 
     /// Decides a window from its samples' blended votes and the backstop's window
     /// distribution (probability of regime 1).
-    pub fn decide(&mut self, votes: &[Vote], backstop_p1: f64) -> SwarmDecision {
+    pub fn decide(&mut self, votes: &[Vote], backstop_p1: f64) -> Decision {
         let n = votes.len().max(1) as f64;
         let p1 = votes.iter().map(|v| v.p1).sum::<f64>() / n;
         let low = votes.iter().map(|v| v.low).sum::<f64>() / n;
@@ -190,7 +209,7 @@ impl Governor {
             self.beta *= policy.prior_decay;
             swarm_label
         };
-        SwarmDecision {
+        Decision {
             distribution,
             confidence,
             jsd,

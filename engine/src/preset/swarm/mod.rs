@@ -19,8 +19,13 @@ use crate::swarm::stream::{RegimeStream, StreamSpec};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::{schedule_windows, WindowBounds, WindowConfig, WindowSink};
 use hdrhistogram::Histogram;
+use panels::{Sample, SwarmWindow, MAX_SAMPLES};
 use std::collections::VecDeque;
-use tempora_protocol::window::{SwarmSample, SwarmTotals, SwarmWindow, WindowData, WindowSummary};
+use tempora_protocol::WindowSummary;
+use totals::Totals;
+
+mod panels;
+mod totals;
 
 pub(super) const PRESET: Preset = Preset {
     name: "swarm",
@@ -132,7 +137,7 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         backstop_latency_ns: (values["backstop_latency"] * 1e9).round() as u64,
         recent: VecDeque::new(),
         recent_values: VecDeque::new(),
-        totals: SwarmTotals::default(),
+        totals: Totals::default(),
         evaluations_before: 0,
         // 1 ns to 1 h of logical latency at 3 significant figures.
         latencies: Histogram::new_with_bounds(1, 3_600_000_000_000, 3).expect("valid bounds"),
@@ -316,7 +321,7 @@ struct SwarmWorld {
     recent: VecDeque<Recorded>,
     /// ...and their channel values, `channels` per sample, in the same order.
     recent_values: VecDeque<f64>,
-    totals: SwarmTotals,
+    totals: Totals,
     evaluations_before: u64,
     /// Logical latency of each window's decision, ns.
     latencies: Histogram<u64>,
@@ -456,37 +461,38 @@ impl WindowSink for SwarmWorld {
         };
         self.latencies.saturating_record(latency);
 
-        let step = inside.len().div_ceil(SwarmWindow::MAX_SAMPLES).max(1);
+        let step = inside.len().div_ceil(MAX_SAMPLES).max(1);
         let channels = self.stream.spec().channels;
         let first_index = first.unwrap_or(0);
         let samples = inside
             .iter()
             .enumerate()
             .step_by(step)
-            .map(|(i, r)| SwarmSample {
+            .map(|(i, r)| Sample {
                 t_s: r.t.as_secs_f64(),
                 p1: r.vote.p1,
                 low: r.vote.low,
                 high: r.vote.high,
                 truth: r.truth,
                 value: self.recent_values[(first_index + i) * channels],
-                anomaly: r.anomaly,
             })
             .collect();
+        let window = SwarmWindow {
+            end_s: bounds.end.as_secs_f64(),
+            samples,
+            decision,
+            truth,
+            residual,
+            anomalies: inside.iter().filter(|r| r.anomaly).count() as u64,
+            prior_weight: self.governor.prior_weight(),
+            evaluations,
+            totals: self.totals,
+        };
         self.closed.push_back(WindowSummary {
             index: bounds.index,
             start_ns: bounds.start.0,
             end_ns: bounds.end.0,
-            data: WindowData::Swarm(Box::new(SwarmWindow {
-                samples,
-                decision,
-                truth,
-                residual,
-                anomalies: inside.iter().filter(|r| r.anomaly).count() as u64,
-                prior_weight: self.governor.prior_weight(),
-                evaluations,
-                totals: self.totals,
-            })),
+            data: window.content(&self.governor.policy, self.stream.spec().dt),
             timing: None,
         });
         self.release(bounds);
@@ -583,11 +589,8 @@ mod tests {
         (windows, sim.report())
     }
 
-    fn swarm(w: &WindowSummary) -> &SwarmWindow {
-        match &w.data {
-            WindowData::Swarm(s) => s,
-            other => panic!("{other:?}"),
-        }
+    fn evaluations(w: &WindowSummary) -> u64 {
+        w.data.number("evaluations").unwrap() as u64
     }
 
     #[test]
@@ -603,10 +606,7 @@ mod tests {
         let (near, far): (Vec<&WindowSummary>, Vec<&WindowSummary>) =
             windows.iter().partition(|w| at_shift(w));
         let rate = |ws: &[&WindowSummary]| {
-            ws.iter()
-                .filter(|w| swarm(w).decision.escalated.is_some())
-                .count() as f64
-                / ws.len() as f64
+            ws.iter().filter(|w| !w.data.events.is_empty()).count() as f64 / ws.len() as f64
         };
         let (near_rate, far_rate) = (rate(&near), rate(&far));
         assert!(
@@ -615,7 +615,10 @@ mod tests {
         );
         // The JSD peaks at the shifts too.
         let mean_jsd = |ws: &[&WindowSummary]| {
-            ws.iter().filter_map(|w| swarm(w).decision.jsd).sum::<f64>() / ws.len() as f64
+            ws.iter()
+                .filter_map(|w| w.data.number("jsd_bits"))
+                .sum::<f64>()
+                / ws.len() as f64
         };
         assert!(mean_jsd(&near) > 5.0 * mean_jsd(&far));
         // Governed accuracy is at least the swarm's and close to always escalating, for less.
@@ -776,16 +779,17 @@ mod tests {
 
     #[test]
     fn totals_add_up_and_the_time_division_costs_members_over_stride_per_sample() {
-        let (windows, _) = run(2, &small(&[("stride", 4.0)]), 1.0);
-        let last = swarm(windows.last().unwrap());
-        let sum: u64 = windows.iter().map(|w| swarm(w).evaluations).sum();
-        assert_eq!(last.totals.evaluations, sum);
+        let (windows, report) = run(2, &small(&[("stride", 4.0)]), 1.0);
+        let last = &windows.last().unwrap().data;
+        let sum: u64 = windows.iter().map(evaluations).sum();
+        assert_eq!(last.number("evaluations_total"), Some(sum as f64));
         // Samples at 0, 1, ... ms up to the last window's end (inclusive: the sample task runs
         // before the window closes); 24 members every 4th sample: 6 per sample after the lag of 3.
         let through_ms = windows.last().unwrap().end_ns / 1_000_000;
         assert_eq!(sum, (through_ms + 1 - 3) * 6);
-        assert_eq!(last.totals.swarm_macs, sum * MEMBER_MACS);
-        assert!(last.samples.len() <= SwarmWindow::MAX_SAMPLES);
+        assert_eq!(report["swarm_macs"].as_u64(), Some(sum * MEMBER_MACS));
+        let vote = last.trace(panels::ids::VOTE).unwrap();
+        assert!(vote.lines[0].points.len() <= MAX_SAMPLES);
     }
 
     #[test]
