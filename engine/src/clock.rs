@@ -85,10 +85,20 @@ mod tests {
     }
 
     #[test]
-    fn monotonic_clock_does_not_go_backwards() {
+    fn monotonic_clock_counts_nanoseconds_from_its_start() {
         let c = MonotonicClock::new();
         let a = c.now_ns();
+        // Read right after construction: well under a second, whatever the machine's load.
+        assert!(a < 1_000_000_000, "starts near 0 ns: {a}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
         let b = c.now_ns();
-        assert!(b >= a);
+        // A sleep of 20 ms is at least 20 ms: in ns, not us or ms.
+        assert!(b - a >= 20_000_000, "{a} -> {b}");
+        let mut last = b;
+        for _ in 0..1000 {
+            let now = c.now_ns();
+            assert!(now >= last, "went back from {last} to {now}");
+            last = now;
+        }
     }
 }

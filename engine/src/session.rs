@@ -363,7 +363,7 @@ fn build(preset_name: &str, seed: u64, params: &ParamValues) -> Result<Run, Refu
 mod tests {
     use super::*;
     use crate::clock::ManualClock;
-    use tempora_protocol::WindowSummary;
+    use tempora_protocol::{WindowContent, WindowSummary};
 
     /// A session running the `tick` preset at its defaults (the tests' timings assume it).
     fn tick_session() -> Session {
@@ -541,41 +541,87 @@ mod tests {
         assert_eq!(s.status().run_id, 1, "no new run");
     }
 
+    /// The windows a session sends while it steps `count` windows, as fast as possible.
+    fn step_windows(s: &mut Session, clock: &ManualClock, count: usize) -> Vec<WindowContent> {
+        let mut windows = Vec::new();
+        for _ in 0..count {
+            s.handle(Command::Step);
+            let events = s.run_slice(clock, u64::MAX).1;
+            windows.extend(events.into_iter().filter_map(|e| match e {
+                Event::Window(w) => Some(w.data),
+                _ => None,
+            }));
+        }
+        windows
+    }
+
+    /// A valid value of `spec` other than its default.
+    fn changed(spec: &crate::params::ParamSpec) -> f64 {
+        if !spec.choices.is_empty() {
+            ((spec.default as usize + 1) % spec.choices.len()) as f64
+        } else if spec.default != spec.min {
+            (spec.default + spec.min) / 2.0
+        } else {
+            (spec.default + spec.max) / 2.0
+        }
+    }
+
+    /// Each live parameter of each preset, changed alone after the first window, leaves that
+    /// window as it was and changes what a later one shows (a preset that ignored the change
+    /// would fail here), and the pending list empties at the boundary.
     #[test]
-    fn every_live_parameter_exists_and_applies_in_every_preset() {
+    fn every_live_parameter_applies_at_the_next_boundary_in_every_preset() {
+        /// Windows stepped after the change: enough for the swarm's prior to meet an escalation.
+        const AFTER: usize = 40;
         let clock = ManualClock::at(0);
-        for preset in crate::preset::all() {
+        let session = |preset: &str| {
+            // phase-lock's target phase only matters with its bias rule on, a learning rate
+            // only with backprop (rprop adapts its own steps), and the unguarded divergence
+            // net is paused by its watchdog in the first window.
+            let params: ParamValues = match preset {
+                "phase-lock" => [("bias_rate".to_string(), 2e-4)].into_iter().collect(),
+                "xor" | "predict" => [("trainer".to_string(), 1.0)].into_iter().collect(),
+                "divergence" => [("guard".to_string(), 2.0)].into_iter().collect(),
+                _ => ParamValues::new(),
+            };
             let mut s = Session::new();
-            s.handle(Command::Configure {
-                preset: preset.name.into(),
+            let events = s.handle(Command::Configure {
+                preset: preset.into(),
                 seed: 2,
-                params: ParamValues::new(),
+                params,
             });
+            assert!(matches!(events[..], [Event::Status(_)]), "{events:?}");
             s.handle(Command::SetPacing {
                 pacing: Pacing::AsFastAsPossible,
             });
+            s
+        };
+        for preset in crate::preset::all() {
+            if preset.live.is_empty() {
+                continue;
+            }
+            let mut baseline = session(preset.name);
+            let reference = step_windows(&mut baseline, &clock, 1 + AFTER);
             for name in preset.live {
                 let spec = crate::params::find_spec(preset.params, name).unwrap();
-                let value = if spec.choices.is_empty() {
-                    (spec.default + spec.min) / 2.0 // valid, and a change
-                } else {
-                    spec.default
-                };
-                let events = s.handle(live(&[(name, value)]));
+                let mut s = session(preset.name);
+                let first = step_windows(&mut s, &clock, 1);
+                assert_eq!(first[..], reference[..1], "{}: same start", preset.name);
+                let events = s.handle(live(&[(name, changed(spec))]));
                 assert!(
-                    matches!(events[0], Event::Status(_)),
-                    "{}: {events:?}",
+                    matches!(events[..], [Event::Status(_)]),
+                    "{}.{name}: {events:?}",
+                    preset.name
+                );
+                assert_eq!(s.status().pending_live.len(), 1);
+                let later = step_windows(&mut s, &clock, AFTER);
+                assert!(s.status().pending_live.is_empty(), "{}.{name}", preset.name);
+                assert!(
+                    later.iter().zip(&reference[1..]).any(|(a, b)| a != b),
+                    "{}.{name}: no window changed",
                     preset.name
                 );
             }
-            s.handle(Command::Step);
-            let events = s.run_slice(&clock, u64::MAX).1;
-            assert!(s.status().pending_live.is_empty(), "{}", preset.name);
-            assert!(
-                events.iter().any(|e| matches!(e, Event::Window(_))),
-                "{}",
-                preset.name
-            );
         }
     }
 

@@ -72,16 +72,29 @@ proptest! {
     }
 
     #[test]
-    fn protocol_messages_never_panic_the_decoder_or_the_session(text in prop_oneof![
+    fn protocol_messages_never_panic_the_decoder_or_the_session(texts in prop::collection::vec(prop_oneof![
         any::<String>(),
         typed_command_text(),
         valid_command_text().prop_flat_map(|t| mutate(t.into_bytes()).prop_map(|b| String::from_utf8_lossy(&b).into_owned())),
-    ]) {
-        if let Ok(envelope) = serde_json::from_str::<Envelope<Command>>(&text) {
-            let mut session = Session::new();
-            let replies = session.handle(envelope.msg);
-            let answered = matches!(replies[0], Event::Status(_) | Event::Error { .. } | Event::Pong { .. });
-            prop_assert!(answered, "{:?}", replies);
+    ], 1..6)) {
+        // One session takes the whole sequence, as a worker would.
+        let mut session = Session::new();
+        for text in texts {
+            let Ok(envelope) = serde_json::from_str::<Envelope<Command>>(&text) else {
+                continue;
+            };
+            let command = envelope.msg;
+            let replies = session.handle(command.clone());
+            match (&command, replies.as_slice()) {
+                // An ack is flow control: no reply.
+                (Command::Ack { .. }, []) => {}
+                // A ping gets its pong and nothing else.
+                (Command::Ping { id }, [Event::Pong { id: pong }]) => prop_assert_eq!(id, pong),
+                // Anything else: the new status, or a refusal that names what is wrong.
+                (_, [Event::Status(_)]) => {}
+                (_, [Event::Error { message, .. }]) => prop_assert!(!message.is_empty()),
+                (command, replies) => prop_assert!(false, "{:?} got {:?}", command, replies),
+            }
         }
     }
 }
@@ -162,8 +175,8 @@ fn valid_network_text() -> impl Strategy<Value = String> {
     })
 }
 
-/// Well-formed commands with arbitrary contents: any preset name, seed, parameter names from
-/// every preset with any value, any speed and duration.
+/// Well-formed commands of every kind with arbitrary contents: any preset name, seed, parameter
+/// names from every preset with any value, any speed and duration, any ack and ping.
 fn typed_command_text() -> impl Strategy<Value = String> {
     let names: Vec<&'static str> = preset::all()
         .iter()
@@ -183,7 +196,22 @@ fn typed_command_text() -> impl Strategy<Value = String> {
         Just(1e300)
     ];
     let params = prop::collection::btree_map(prop::sample::select(names), value.clone(), 0..4);
+    let control = prop::sample::select(vec!["start", "pause", "step", "reset"]);
+    let real_presets: Vec<&'static str> = preset::all().iter().map(|p| p.name).collect();
     prop_oneof![
+        // A run that builds: a real preset and seed (the swarm kept small to build quickly).
+        (prop::sample::select(real_presets), 0..1000u64).prop_map(|(preset, seed)| {
+            let params = match preset {
+                "swarm" => serde_json::json!({"members": 8.0, "epochs": 2.0, "backstop_epochs": 2.0}),
+                _ => serde_json::json!({}),
+            };
+            serde_json::json!({"v": 1, "msg": {"type": "configure", "preset": preset, "seed": seed, "params": params}}).to_string()
+        }),
+        control.prop_map(|kind| serde_json::json!({"v": 1, "msg": {"type": kind}}).to_string()),
+        (any::<u64>(), any::<u64>()).prop_map(|(run_id, index)| serde_json::json!({"v": 1, "msg": {"type": "ack", "run_id": run_id, "index": index}}).to_string()),
+        any::<u64>().prop_map(|id| serde_json::json!({"v": 1, "msg": {"type": "ping", "id": id}}).to_string()),
+        Just(serde_json::json!({"v": 1, "msg": {"type": "set_pacing", "pacing": {"mode": "as_fast_as_possible"}}}).to_string()),
+        Just(serde_json::json!({"v": 1, "msg": {"type": "set_duration", "duration_s": null}}).to_string()),
         (prop::sample::select(presets), any::<u64>(), params.clone()).prop_map(|(preset, seed, params)| {
             serde_json::json!({"v": 1, "msg": {"type": "configure", "preset": preset, "seed": seed, "params": params}}).to_string()
         }),
