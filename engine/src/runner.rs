@@ -373,13 +373,17 @@ mod tests {
     use crate::params::ParamValues;
     use crate::preset;
 
-    /// The tick preset with 1 ms ticks and 10 ms windows (no overlap).
+    /// The random-walk preset with 1 ms ticks and 10 ms windows (no overlap).
     fn sim() -> Box<dyn Simulation> {
         let params: ParamValues = [("window", 0.01), ("hop", 0.01)]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
-        preset::find("tick").unwrap().build(3, &params).unwrap().0
+        preset::find("random-walk")
+            .unwrap()
+            .build(3, &params)
+            .unwrap()
+            .0
     }
 
     fn limits() -> SliceLimits {

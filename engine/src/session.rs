@@ -365,11 +365,11 @@ mod tests {
     use crate::clock::ManualClock;
     use tempora_protocol::{WindowContent, WindowSummary};
 
-    /// A session running the `tick` preset at its defaults (the tests' timings assume it).
+    /// A session running the `random-walk` preset at its defaults (the tests' timings assume it).
     fn tick_session() -> Session {
         let mut s = Session::new();
         let events = s.handle(Command::Configure {
-            preset: "tick".into(),
+            preset: "random-walk".into(),
             seed: DEFAULT_SEED,
             params: ParamValues::new(),
         });
@@ -446,7 +446,7 @@ mod tests {
     fn with_a_window_credit_a_ui_that_does_not_ack_gets_no_more_windows_until_it_does() {
         let mut s = Session::new().with_window_credit(3);
         s.handle(Command::Configure {
-            preset: "tick".into(),
+            preset: "random-walk".into(),
             seed: 1,
             params: [("window".to_string(), 0.01), ("hop".to_string(), 0.01)].into(),
         });
@@ -635,7 +635,9 @@ mod tests {
         };
         let (message, param) = refused(s.handle(live(&[("tick_period", 0.01)])));
         assert_eq!(param.as_deref(), Some("tick_period"));
-        assert!(message.contains("cannot change during a run (live parameters of tick: step)"));
+        assert!(
+            message.contains("cannot change during a run (live parameters of random-walk: step)")
+        );
         let (_, param) = refused(s.handle(live(&[("step", -1.0)])));
         assert_eq!(param.as_deref(), Some("step"));
         let (_, param) = refused(s.handle(live(&[("nope", 1.0)])));
@@ -696,7 +698,7 @@ mod tests {
         let mut params = ParamValues::new();
         params.insert("hop".into(), 5.0);
         let events = s.handle(Command::Configure {
-            preset: "tick".into(),
+            preset: "random-walk".into(),
             seed: 9,
             params,
         });
@@ -791,7 +793,7 @@ mod tests {
     fn oversized_seeds_are_refused() {
         let mut s = tick_session();
         let events = s.handle(Command::Configure {
-            preset: "tick".into(),
+            preset: "random-walk".into(),
             seed: MAX_SEED + 1,
             params: ParamValues::new(),
         });

@@ -15,7 +15,7 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 pub enum Command {
     /// Build a new run of `preset` (replacing the current one, paused at t = 0).
     Configure {
-        /// Preset name, e.g. `tick`.
+        /// Preset name, e.g. `stdp` (old names are aliases, see the engine's `preset::find`).
         preset: String,
         /// RNG seed (whole number < 2^53 so it survives JavaScript numbers).
         seed: u64,

@@ -1,4 +1,4 @@
-// Browser pacing benchmark: the real worker (dist/ from `trunk build --release`) runs the tick
+// Browser pacing benchmark: the real worker (dist/ from `trunk build --release`) runs the random-walk
 // preset at a fixed rate in real time inside headless Chromium, once in a cross-origin isolated
 // page (served by `trunk serve`, COOP/COEP) and once in a page without isolation (a plain static
 // server), and reports the lateness of every tick (actual minus ideal wall time).
@@ -58,7 +58,7 @@ async function measure(browser, url) {
       if (m.type === 'window') last = m;
     };
     const info = await readyP;
-    send({ type: 'configure', preset: 'tick', seed: 1, params: { tick_period: 1 / rateHz, window: 1, hop: 1 } });
+    send({ type: 'configure', preset: 'random-walk', seed: 1, params: { tick_period: 1 / rateHz, window: 1, hop: 1 } });
     send({ type: 'set_pacing', pacing: { mode: 'real_time', speed: 1 } });
     send({ type: 'start' });
     await new Promise((r) => setTimeout(r, seconds * 1000 + 300));

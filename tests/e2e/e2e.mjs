@@ -205,15 +205,15 @@ try {
     await page.screenshot({ path: join(shots, 'stdp.png'), fullPage: true });
   });
 
-  await check('seed-example runs its three task kinds', async () => {
-    await configure('seed-example');
+  await check('multirate-stdp runs its three task kinds', async () => {
+    await configure('multirate-stdp');
     await page.getByTestId('speed').selectOption('1x real time');
     await page.getByTestId('start').click();
     await page.waitForFunction(() => /windows: ([5-9]|\d\d)/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
     await page.getByTestId('pause').click();
     const text = await spikeReadout();
     assert(/phase [\d.]+ deg/.test(text), `no phase readout: ${text}`);
-    await page.screenshot({ path: join(shots, 'seed-example.png'), fullPage: true });
+    await page.screenshot({ path: join(shots, 'multirate-stdp.png'), fullPage: true });
   });
 
   await check('CSV and JSON exports hold every window; saved parameters import back', async () => {
@@ -228,7 +228,7 @@ try {
     assert(indices.length === shown && indices.every((x, i) => x === i), `CSV indices ${indices} for ${shown} windows`);
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
     const saved = JSON.parse(readFileSync(await json.path(), 'utf8'));
-    assert(saved.preset === 'seed-example' && saved.windows.length === shown, 'JSON export content');
+    assert(saved.preset === 'multirate-stdp' && saved.windows.length === shown, 'JSON export content');
     assert(saved.windows.every((w, i) => w.index === i), 'JSON windows in order, none missing');
     assert(saved.params.stdp_period === 1e-5, `params in SI: ${JSON.stringify(saved.params)}`);
     const [params] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-params').click()]);
@@ -246,12 +246,12 @@ try {
     assert((await readout()).startsWith('phase-lock · t = 0.000 s'), `a refused import changed the run: ${await readout()}`);
     // Saved parameters import back.
     await page.getByTestId('import').setInputFiles(await params.path());
-    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('seed-example · t = 0.000 s'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('multirate-stdp · t = 0.000 s'));
     assert(await page.getByTestId('param-stdp_period').inputValue() === '10 us', 'imported values shown');
     // The JSON export imports too, and replaying it reproduces every window bit for bit.
     await configure('phase-lock');
     await page.getByTestId('import').setInputFiles(await json.path());
-    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('seed-example · t = 0.000 s'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('multirate-stdp · t = 0.000 s'));
     assert(await page.getByTestId('seed').inputValue() === String(saved.seed), 'seed from the export');
     const endS = saved.windows.at(-1).end_ns / 1e9;
     await page.getByTestId('duration').fill(`${endS} s`);
@@ -284,7 +284,7 @@ try {
     const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     watchRequests(other);
     await other.goto(page.url());
-    await other.waitForFunction(() => /^seed-example · t = 0.000 s/.test(document.querySelector('[data-testid=readout]')?.textContent ?? ''));
+    await other.waitForFunction(() => /^multirate-stdp · t = 0.000 s/.test(document.querySelector('[data-testid=readout]')?.textContent ?? ''));
     assert(await other.getByTestId('param-N_in').inputValue() === '24', 'N_in from the link');
     assert(await other.getByTestId('seed').inputValue() === '77', 'seed from the link');
     await other.getByTestId('step').click();
@@ -462,7 +462,7 @@ try {
   });
 
   await check('a live parameter changes at the next window boundary without a restart', async () => {
-    await configure('tick');
+    await configure('random-walk');
     await page.getByTestId('speed').selectOption('1x real time');
     await page.getByTestId('start').click();
     await page.waitForFunction(() => /windows: ([3-9]|\d\d)/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
@@ -497,7 +497,18 @@ try {
     await page.getByTestId('param-tick_period').fill('2 ms');
     await page.getByTestId('param-tick_period').dispatchEvent('change');
     await page.getByTestId('apply').click();
-    await page.waitForFunction(() => /^tick · t = 0.000 s · windows: 0/.test(document.querySelector('[data-testid=readout]').textContent));
+    await page.waitForFunction(() => /^random-walk · t = 0.000 s · windows: 0/.test(document.querySelector('[data-testid=readout]').textContent));
+  });
+
+  await check('links with the presets\' old names still open them', async () => {
+    for (const [name, now] of [['tick', 'random-walk'], ['seed-example', 'multirate-stdp']]) {
+      const old = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      watchRequests(old);
+      await old.goto(`${base}#preset=${name}&seed=3`);
+      await old.waitForFunction((p) => (document.querySelector('[data-testid=readout]')?.textContent ?? '').startsWith(`${p} · t = 0.000 s`), now, { timeout: 60_000 });
+      assert(await old.getByTestId('preset').inputValue() === now, `the menu shows ${now}`);
+      await old.close();
+    }
   });
 
   await check('the dark theme follows the system setting, canvases included; the weight heatmap fills', async () => {

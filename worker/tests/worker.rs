@@ -43,7 +43,7 @@ async fn paced_run_keeps_logical_order_under_browser_timers() {
     let clock = PerformanceClock::from_worker_scope().unwrap();
     let mut session = Session::new();
     session.handle(Command::Configure {
-        preset: "tick".into(),
+        preset: "random-walk".into(),
         seed: 1,
         params: tempora_engine::params::ParamValues::new(),
     });
@@ -71,7 +71,7 @@ async fn paced_run_keeps_logical_order_under_browser_timers() {
         let points = &w
             .data
             .trace("trace-plot")
-            .expect("tick windows hold traces")
+            .expect("random-walk windows hold traces")
             .lines[0]
             .points;
         let times: Vec<f64> = points.iter().map(|p| p[0]).collect();
@@ -97,10 +97,10 @@ async fn jumping_clock_and_bursty_timers_leave_logical_results_unchanged() {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-    let reference = tempora_engine::replay::reference_run("tick", 3, &params, 0.2)
+    let reference = tempora_engine::replay::reference_run("random-walk", 3, &params, 0.2)
         .expect("reference run")
         .0;
-    let (mut sim, _) = tempora_engine::preset::find("tick")
+    let (mut sim, _) = tempora_engine::preset::find("random-walk")
         .unwrap()
         .build(3, &params)
         .unwrap();
@@ -187,7 +187,7 @@ fn junk_messages_are_errors_not_panics() {
         ),
         (
             parse(
-                r#"{"v": 1, "msg": {"type": "configure", "preset": "tick", "seed": -1, "params": {}}}"#,
+                r#"{"v": 1, "msg": {"type": "configure", "preset": "random-walk", "seed": -1, "params": {}}}"#,
             ),
             Kind::Malformed,
         ),
@@ -221,7 +221,7 @@ fn commands_round_trip_through_js() {
         Command::Start,
         Command::Step,
         Command::Configure {
-            preset: "tick".into(),
+            preset: "random-walk".into(),
             seed: 123,
             params,
         },

@@ -4,14 +4,14 @@
 //! that names the parameter and leaves any running simulation untouched.
 
 mod divergence;
+mod multirate_stdp;
 mod net_core;
 mod phase_lock;
 mod predict;
-mod seed_example;
+mod random_walk;
 mod spiking;
 mod stdp;
 mod swarm;
-mod tick;
 mod xor;
 
 use crate::params::{self, ParamError, ParamSpec, ParamValues, Unit};
@@ -101,12 +101,12 @@ pub fn all() -> &'static [Preset] {
     &[
         stdp::PRESET,
         phase_lock::PRESET,
-        seed_example::PRESET,
+        multirate_stdp::PRESET,
         xor::PRESET,
         predict::PRESET,
         divergence::PRESET,
         swarm::PRESET,
-        tick::PRESET,
+        random_walk::PRESET,
     ]
 }
 
@@ -235,8 +235,16 @@ fn require_resolved(values: &ParamValues, taus: &[&str]) -> Result<(), ParamErro
     Ok(())
 }
 
-/// The preset named `name`.
+/// Names presets had before, and the presets they name now: old links, saved settings and
+/// scripts keep working.
+const ALIASES: &[(&str, &str)] = &[("tick", "random-walk"), ("seed-example", "multirate-stdp")];
+
+/// The preset named `name` (or once named so, see [`ALIASES`]).
 pub fn find(name: &str) -> Result<&'static Preset, PresetError> {
+    let name = ALIASES
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map_or(name, |(_, new)| new);
     all()
         .iter()
         .find(|p| p.name == name)
@@ -244,4 +252,31 @@ pub fn find(name: &str) -> Result<&'static Preset, PresetError> {
             name: name.to_string(),
             known: all().iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_names_find_the_renamed_presets_and_unknown_names_list_the_known() {
+        assert_eq!(find("tick").unwrap().name, "random-walk");
+        assert_eq!(find("seed-example").unwrap().name, "multirate-stdp");
+        assert_eq!(find("stdp").unwrap().name, "stdp");
+        for (old, new) in ALIASES {
+            assert!(all().iter().any(|p| p.name == *new), "{old} -> {new}");
+            assert!(all().iter().all(|p| p.name != *old), "{old} is taken");
+        }
+        let Err(err) = find("tik") else {
+            panic!("`tik` is no preset")
+        };
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "unknown preset `tik` (known: {})",
+                all().iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+            )
+        );
+        assert_eq!(err.param(), None);
+    }
 }

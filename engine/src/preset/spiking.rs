@@ -29,7 +29,7 @@ pub const HISTOGRAM_BINS: usize = 36;
 pub const MAX_REPORTED_SPIKES: usize = 1_000_000;
 
 /// Parameters of the conductance-based neuron and its STDP synapses, shared by `stdp` and
-/// `seed-example`, with the defaults (and names) of Brian2's `STDP.py`.
+/// `multirate-stdp`, with the defaults (and names) of Brian2's `STDP.py`.
 pub const NEURON_AND_STDP_PARAMS: [ParamSpec; 10] = [
     spec(
         "taum",

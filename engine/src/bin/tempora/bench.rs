@@ -48,11 +48,11 @@ pub fn run(command: BenchCommand) -> Result<(), String> {
                 "window=1".to_string(),
                 "hop=1".to_string(),
             ];
-            let values = parse_overrides("tick", &set)?;
+            let values = parse_overrides("random-walk", &set)?;
             let mut figures = Vec::new();
             for method in wait {
                 let waiter = method.make();
-                let mut sim = build("tick", 1, &values)?;
+                let mut sim = build("random-walk", 1, &values)?;
                 let windows = run_realtime(
                     sim.as_mut(),
                     seconds,

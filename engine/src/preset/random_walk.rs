@@ -1,5 +1,6 @@
-//! `tick`: the walking-skeleton demo. A recurring task adds a seeded uniform step to a random
-//! walk; overlapping windows summarise it.
+//! `random-walk` (formerly `tick`): a recurring tick on the logical clock adds a seeded uniform
+//! step to a random walk; overlapping windows summarise it. The smallest preset: the scheduler,
+//! windows and their blending, and nothing else.
 //!
 //! Blending across overlapping windows: each window carries a mean forward,
 //! `carried_k = (overlap / length) * carried_{k-1} + (hop / length) * mean_k`,
@@ -18,8 +19,8 @@ use tempora_protocol::panel::{Axis, Panel, Plot, Readout, Trace};
 use tempora_protocol::{WindowContent, WindowSummary};
 
 pub(super) const PRESET: Preset = Preset {
-    name: "tick",
-    description: "A recurring tick on the logical clock drives a seeded random walk (the walking-skeleton demo).",
+    name: "random-walk",
+    description: "A recurring tick on the logical clock drives a seeded random walk; overlapping windows blend its mean.",
     params: PARAMS,
     live: &["step"],
     build,
@@ -153,12 +154,7 @@ fn content(points: Vec<[f64; 2]>, blended_mean: f64) -> WindowContent {
     let mut trace = Trace::single(Axis::new("value", "a.u."), points);
     trace.span_s = Some(TRACE_SPAN_S);
     WindowContent {
-        panels: vec![Panel::new(
-            TRACE_PANEL,
-            "Seeded random walk (tick preset)",
-            Plot::Trace(trace),
-        )
-        .wide()],
+        panels: vec![Panel::new(TRACE_PANEL, "Seeded random walk", Plot::Trace(trace)).wide()],
         readouts: vec![
             Readout::count("samples", "samples", samples),
             Readout::number(

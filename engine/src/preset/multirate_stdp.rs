@@ -1,4 +1,4 @@
-//! `seed-example`: the cadences of the plan this project grew from, on a small network:
+//! `multirate-stdp` (formerly `seed-example`): the cadences of the plan this project grew from, on a small network:
 //! inference every 1 us, STDP every 10 us, a 100 Hz oscillation.
 //!
 //! `N_in` Poisson inputs whose rate follows the oscillation, `F * (1 + m sin(2 pi f t))`
@@ -31,7 +31,7 @@ use std::f64::consts::TAU;
 use tempora_protocol::WindowSummary;
 
 pub(super) const PRESET: Preset = Preset {
-    name: "seed-example",
+    name: "multirate-stdp",
     description: "The plan's cadences: inference every 1 us, STDP every 10 us, a 100 Hz oscillation modulating the inputs of a small plastic network.",
     params: PARAMS,
     live: &["m"],
