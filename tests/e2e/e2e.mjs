@@ -216,6 +216,28 @@ try {
     await page.screenshot({ path: join(shots, 'multirate-stdp.png'), fullPage: true });
   });
 
+  await check('poisson-lif (a preset added in the engine alone) shows its raster, rates and the free mean', async () => {
+    await configure('poisson-lif');
+    await page.getByTestId('speed').selectOption('10x real time');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => /windows: [2-9]/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
+    const before = await canvasPixels('raster-plot');
+    await page.waitForFunction(() => /windows: ([4-9]|\d\d)/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
+    assert(await canvasPixels('raster-plot') !== before, 'the raster did not change');
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    const text = await spikeReadout();
+    const rate = Number(text.match(/output rate ([\d.]+) Hz/)[1]);
+    const perSource = Number(text.match(/input rate per source ([\d.]+) Hz/)[1]);
+    assert(rate > 0 && rate < 500, `output rate ${rate} Hz: ${text}`);
+    assert(Math.abs(perSource - 10) < 1, `input rate per source ${perSource} Hz (F = 10 Hz)`);
+    assert(/free membrane's mean \(no threshold\) -49\.95 mV/.test(text), `free mean: ${text}`);
+    for (const id of ['raster-plot', 'membrane-plot', 'rate-plot']) {
+      assert(await page.getByTestId(id).count() === 1, `no ${id}`);
+    }
+    await page.screenshot({ path: join(shots, 'poisson-lif.png'), fullPage: true });
+  });
+
   await check('CSV and JSON exports hold every window; saved parameters import back', async () => {
     await waitForStatus('paused');
     const shown = await windowsShown();

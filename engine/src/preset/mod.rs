@@ -7,6 +7,7 @@ mod divergence;
 mod multirate_stdp;
 mod net_core;
 mod phase_lock;
+mod poisson_lif;
 mod predict;
 mod random_walk;
 mod spiking;
@@ -102,6 +103,7 @@ pub fn all() -> &'static [Preset] {
         stdp::PRESET,
         phase_lock::PRESET,
         multirate_stdp::PRESET,
+        poisson_lif::PRESET,
         xor::PRESET,
         predict::PRESET,
         divergence::PRESET,
