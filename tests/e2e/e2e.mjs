@@ -216,28 +216,6 @@ try {
     await page.screenshot({ path: join(shots, 'multirate-stdp.png'), fullPage: true });
   });
 
-  await check('poisson-lif (a preset added in the engine alone) shows its raster, rates and the free mean', async () => {
-    await configure('poisson-lif');
-    await page.getByTestId('speed').selectOption('10x real time');
-    await page.getByTestId('start').click();
-    await page.waitForFunction(() => /windows: [2-9]/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
-    const before = await canvasPixels('raster-plot');
-    await page.waitForFunction(() => /windows: ([4-9]|\d\d)/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
-    assert(await canvasPixels('raster-plot') !== before, 'the raster did not change');
-    await page.getByTestId('pause').click();
-    await waitForStatus('paused');
-    const text = await spikeReadout();
-    const rate = Number(text.match(/output rate ([\d.]+) Hz/)[1]);
-    const perSource = Number(text.match(/input rate per source ([\d.]+) Hz/)[1]);
-    assert(rate > 0 && rate < 500, `output rate ${rate} Hz: ${text}`);
-    assert(Math.abs(perSource - 10) < 1, `input rate per source ${perSource} Hz (F = 10 Hz)`);
-    assert(/free membrane's mean \(no threshold\) -49\.95 mV/.test(text), `free mean: ${text}`);
-    for (const id of ['raster-plot', 'membrane-plot', 'rate-plot']) {
-      assert(await page.getByTestId(id).count() === 1, `no ${id}`);
-    }
-    await page.screenshot({ path: join(shots, 'poisson-lif.png'), fullPage: true });
-  });
-
   await check('CSV and JSON exports hold every window; saved parameters import back', async () => {
     await waitForStatus('paused');
     const shown = await windowsShown();
@@ -349,6 +327,28 @@ try {
     await waitForStatus('paused');
   };
 
+  await check('poisson-lif (a preset added in the engine alone) shows its raster, rates and the free mean', async () => {
+    await configure('poisson-lif');
+    await page.getByTestId('speed').selectOption('10x real time');
+    await page.getByTestId('start').click();
+    await page.waitForFunction(() => /windows: [2-9]/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
+    const before = await canvasPixels('raster-plot');
+    await page.waitForFunction(() => /windows: ([4-9]|\d\d)/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 10_000 });
+    assert(await canvasPixels('raster-plot') !== before, 'the raster did not change');
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    const text = await spikeReadout();
+    const rate = Number(text.match(/output rate ([\d.]+) Hz/)[1]);
+    const perSource = Number(text.match(/input rate per source ([\d.]+) Hz/)[1]);
+    assert(rate > 0 && rate < 500, `output rate ${rate} Hz: ${text}`);
+    assert(Math.abs(perSource - 10) < 1, `input rate per source ${perSource} Hz (F = 10 Hz)`);
+    assert(/free membrane's mean \(no threshold\) -49\.95 mV/.test(text), `free mean: ${text}`);
+    for (const id of ['raster-plot', 'membrane-plot', 'rate-plot']) {
+      assert(await page.getByTestId(id).count() === 1, `no ${id}`);
+    }
+    await page.screenshot({ path: join(shots, 'poisson-lif.png'), fullPage: true });
+  });
+
   await check('xor trains in the worker and then classifies (noisy inputs)', async () => {
     await configure('xor');
     await runUntil(0.6);
@@ -409,20 +409,18 @@ try {
     assert(escalated > 0 && escalated < 50, `escalation rate: ${text}`);
     assert(right > 85 && alone > 80, `accuracy: ${text}`);
     assert(/compute saved [\d.]+ %/.test(text) && /JSD [\d.]+ bits/.test(text), text);
-    // Escalations cluster at the shifts: windows ending within 0.1 s after one are escalated
-    // far more often than the others.
-    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
-    const saved = JSON.parse(readFileSync(await json.path(), 'utf8'));
-    const nearShift = (w) => w.end_ns / 1e9 > 0.5 && (w.end_ns / 1e9) % 0.5 <= 0.1 + 1e-9;
-    const rate = (ws) => ws.filter((w) => w.data.events.length > 0).length / Math.max(1, ws.length);
-    const near = rate(saved.windows.filter(nearShift));
-    const far = rate(saved.windows.filter((w) => !nearShift(w)));
-    // Which windows the page receives depends on load (some are not sent), so the margin is 2x.
-    if (!(near > 0.3 && near > 2 * far)) {
+    // Escalations cluster at the shifts: the engine counts over every window of the run (the
+    // page receives only some of them at 10x, so a count over those would be noise).
+    const [, atShifts, elsewhere] = text.match(/escalated at shifts ([\d.]+) % · escalated elsewhere ([\d.]+) %/).map(Number);
+    if (!(atShifts > 40 && atShifts > 3 * elsewhere)) {
       await page.getByTestId('duration').fill('');
       await page.getByTestId('duration').dispatchEvent('change');
-      assert(false, `escalated: ${near} of windows at shifts, ${far} of the others`);
+      assert(false, `escalated: ${atShifts} % of windows at shifts, ${elsewhere} % of the others`);
     }
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const saved = JSON.parse(readFileSync(await json.path(), 'utf8'));
+    const marked = saved.windows.filter((w) => w.data.events.length > 0).length;
+    assert(marked > 0 && marked < saved.windows.length, `${marked} of ${saved.windows.length} received windows marked escalated`);
     for (const id of ['vote-plot', 'stream-plot', 'jsd-plot', 'confidence-plot']) {
       assert((await canvasPixels(id)).length > 5000, `${id} is empty`);
     }

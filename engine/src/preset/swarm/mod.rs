@@ -449,6 +449,14 @@ impl WindowSink for SwarmWorld {
         t.swarm_macs += evaluations * MEMBER_MACS;
         let backstop_macs = backstop_evals * self.backstop.macs();
         t.baseline_macs += backstop_macs;
+        // A window at a shift has one after its start, or starts within one hop after one.
+        let shift = self.stream.spec().shift_every;
+        let (start_s, end_s) = (bounds.start.as_secs_f64(), bounds.end.as_secs_f64());
+        let last_shift = ((end_s - 1e-9) / shift).floor() * shift;
+        let at_shift =
+            last_shift > 0.0 && last_shift > start_s - self.window.hop().as_secs_f64() - 1e-9;
+        t.windows_at_shifts += u64::from(at_shift);
+        t.escalations_at_shifts += u64::from(at_shift && decision.escalated.is_some());
         let latency = if decision.escalated.is_some() {
             t.escalations += 1;
             t.escalated_macs += backstop_macs;
@@ -609,6 +617,11 @@ mod tests {
             ws.iter().filter(|w| !w.data.events.is_empty()).count() as f64 / ws.len() as f64
         };
         let (near_rate, far_rate) = (rate(&near), rate(&far));
+        // The readouts count the same over the whole run.
+        let last = &windows.last().unwrap().data;
+        let shown = |key: &str| last.number(key).unwrap() / 100.0;
+        assert!((shown("escalation_rate_at_shifts_pct") - near_rate).abs() < 1e-12);
+        assert!((shown("escalation_rate_elsewhere_pct") - far_rate).abs() < 1e-12);
         assert!(
             near_rate >= 0.5 && far_rate <= 0.15,
             "near {near_rate}, far {far_rate}"

@@ -96,6 +96,7 @@ impl SwarmWindow {
         let t = &self.totals;
         let winner = usize::from(d.distribution[1] > 0.5);
         let pct = |x: f64| Some(100.0 * x);
+        let (at_shifts, elsewhere) = t.escalation_rates_at_shifts_and_elsewhere();
         vec![
             Readout::text(
                 "vote",
@@ -142,6 +143,20 @@ impl SwarmWindow {
                 "compute_saved_pct",
                 "compute saved",
                 pct(t.compute_saved()),
+                "%",
+                1,
+            ),
+            Readout::number(
+                "escalation_rate_at_shifts_pct",
+                "escalated at shifts",
+                pct(at_shifts),
+                "%",
+                1,
+            ),
+            Readout::number(
+                "escalation_rate_elsewhere_pct",
+                "escalated elsewhere",
+                pct(elsewhere),
                 "%",
                 1,
             ),

@@ -9,6 +9,11 @@ pub(super) struct Totals {
     pub windows: u64,
     /// Windows escalated.
     pub escalations: u64,
+    /// Windows at a regime shift: with a shift after their start, or starting within one hop
+    /// after one (the windows a governor should escalate).
+    pub windows_at_shifts: u64,
+    /// Of those, the escalated.
+    pub escalations_at_shifts: u64,
     /// Windows labelled right by swarm + backstop (the governed system).
     pub right_governed: u64,
     /// Windows the swarm alone labelled right.
@@ -35,6 +40,14 @@ impl Totals {
     pub fn rate(&self, count: u64) -> f64 {
         count as f64 / self.windows.max(1) as f64
     }
+
+    /// Escalation rates of the windows at regime shifts and of the others.
+    pub fn escalation_rates_at_shifts_and_elsewhere(&self) -> (f64, f64) {
+        let at = self.escalations_at_shifts as f64 / self.windows_at_shifts.max(1) as f64;
+        let elsewhere = (self.escalations - self.escalations_at_shifts) as f64
+            / (self.windows - self.windows_at_shifts).max(1) as f64;
+        (at, elsewhere)
+    }
 }
 
 #[cfg(test)]
@@ -56,5 +69,14 @@ mod tests {
         };
         assert_eq!(t.rate(t.escalations), 0.25);
         assert_eq!(t.compute_saved(), 0.75);
+        let at_shifts = Totals {
+            windows_at_shifts: 2,
+            escalations_at_shifts: 1,
+            ..t
+        };
+        assert_eq!(
+            at_shifts.escalation_rates_at_shifts_and_elsewhere(),
+            (0.5, 1.0 / 6.0)
+        );
     }
 }
