@@ -12,6 +12,7 @@ pub mod models;
 pub mod params;
 pub mod preset;
 pub mod replay;
+pub mod rng;
 pub mod runner;
 pub mod scheduler;
 pub mod session;

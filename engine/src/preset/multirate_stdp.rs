@@ -21,11 +21,12 @@ use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
 use crate::models::stdp::StdpSynapses;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::rng::{self, Stream};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Report, Sim, Simulation};
 use crate::time::TimePoint;
 use crate::window::{schedule_windows, WindowBounds, WindowSink};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::TAU;
 use tempora_protocol::WindowSummary;
@@ -135,13 +136,13 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
     let gmax = values["gmax"];
     let dt_s = dt.as_secs_f64();
 
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(1);
+    let mut initial = rng::rng(seed, Stream::InitialWeights);
+    let mut rng = rng::rng(seed, Stream::InputSpikes);
     let lif = lif_params(values);
     let stdp = stdp_params(values);
     let synapses: Vec<StdpSynapses> = (0..n_out)
         .map(|_| {
-            let w = (0..n_in).map(|_| rng.random::<f64>() * gmax).collect();
+            let w = (0..n_in).map(|_| initial.random::<f64>() * gmax).collect();
             StdpSynapses::new(stdp, w, dt_s)
         })
         .collect();

@@ -14,10 +14,10 @@ use crate::fann::{
 };
 use crate::models::temporal::TemporalNetwork;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::rng::{self, Stream};
 use crate::simulation::{Model, Report};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -117,19 +117,18 @@ pub(super) struct NetSetup {
 }
 
 /// Builds the network with weights uniform in `[-init_scale, init_scale]` drawn from the model's
-/// RNG (seed, stream 1; returned for the preset's own draws), under the shared guard, watchdog
-/// and budget parameters.
+/// RNG (the seed's [`Stream::InitialWeights`]), under the shared guard, watchdog and budget
+/// parameters; also returns the seed's [`Stream::InputNoise`] for the preset's own draws.
 pub(super) fn build_core(
     values: &ParamValues,
     seed: u64,
     setup: NetSetup,
     window: WindowConfig,
 ) -> Result<(NetCore, ChaCha8Rng), ParamError> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(1);
+    let mut initial = rng::rng(seed, Stream::InitialWeights);
     let network = setup
         .spec
-        .build(values["init_scale"], &mut rng)
+        .build(values["init_scale"], &mut initial)
         .map_err(|e| net_param_error("hidden", e))?;
     let net = PackedNet::from_network(&network).map_err(|e| net_param_error("hidden", e))?;
     let net = Recurrent::new(net, setup.feedback, setup.initial_state)
@@ -137,7 +136,7 @@ pub(super) fn build_core(
     let (guard, watchdog, budget) = guard_and_watchdog(values, setup.oscillation_steps);
     let core = NetCore::new(net, guard, watchdog, budget, setup.trainer, window)
         .map_err(|e| net_param_error("learning_rate", e))?;
-    Ok((core, rng))
+    Ok((core, rng::rng(seed, Stream::InputNoise)))
 }
 
 /// A network preset's world: a [`NetCore`] and what the preset adds. Every such world is a

@@ -21,11 +21,11 @@ use super::{
 use crate::models::lif::{CurrentLif, LifParams};
 use crate::models::poisson::PoissonGroup;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::rng::{self, Stream};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Report, Sim, Simulation};
 use crate::time::TimePoint;
 use crate::window::{schedule_windows, WindowBounds, WindowSink};
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use tempora_protocol::panel::Readout;
 use tempora_protocol::WindowSummary;
@@ -106,8 +106,7 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
     let dt = span(values, "dt")?;
     let window = window_on_grid(values, dt)?;
     let n = values["N"] as u32;
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(1);
+    let mut rng = rng::rng(seed, Stream::InputSpikes);
     let inputs = PoissonGroup::new(n, rate, dt_s, &mut rng);
     let params = LifParams {
         taum: values["taum"],

@@ -14,12 +14,11 @@ use super::net_core::{
 use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
 use crate::fann::{Activation, Examples, NetSpec, RegimeShift, Sine, SineStream};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::rng::{self, Stream};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Sim, Simulation};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::schedule_windows;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 
 pub(super) const PRESET: Preset = Preset {
@@ -174,8 +173,7 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
         frequency_factor: values["shift_factor"],
         amplitude_factor: 1.0,
     });
-    let mut noise_rng = ChaCha8Rng::seed_from_u64(seed);
-    noise_rng.set_stream(2);
+    let noise_rng = rng::rng(seed, Stream::InputNoise);
     let stream = SineStream::new(
         vec![
             Sine {

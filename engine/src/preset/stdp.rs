@@ -20,11 +20,12 @@ use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
 use crate::models::stdp::StdpSynapses;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::rng::{self, Stream};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Report, Sim, Simulation};
 use crate::time::TimePoint;
 use crate::window::{schedule_windows, WindowBounds, WindowSink};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use tempora_protocol::WindowSummary;
 
@@ -91,10 +92,9 @@ fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamEr
     let gmax = values["gmax"];
     let dt_s = dt.as_secs_f64();
 
-    // Stream 0 of the seed is the scheduler's; the model draws from stream 1.
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(1);
-    let weights: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * gmax).collect();
+    let mut initial = rng::rng(seed, Stream::InitialWeights);
+    let weights: Vec<f64> = (0..n).map(|_| initial.random::<f64>() * gmax).collect();
+    let mut rng = rng::rng(seed, Stream::InputSpikes);
     let inputs = PoissonGroup::new(n, values["F"], dt_s, &mut rng);
     // STDP.py sets no initial v, so Brian starts it at 0 V and it spikes at once; the neuron
     // starts at El instead (the same steady state, without that spurious first spike).

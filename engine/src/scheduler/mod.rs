@@ -16,8 +16,6 @@ pub use task::{Task, TaskContext};
 
 use crate::time::{TimePoint, TimeSpan};
 use core::Core;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use thiserror::Error;
@@ -104,7 +102,7 @@ impl<W> Scheduler<W> {
     pub fn new(seed: u64) -> Self {
         Scheduler {
             now: TimePoint::ZERO,
-            core: Core::new(ChaCha8Rng::seed_from_u64(seed)),
+            core: Core::new(crate::rng::rng(seed, crate::rng::Stream::Scheduler)),
         }
     }
 

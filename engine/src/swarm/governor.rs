@@ -21,10 +21,9 @@
 use crate::fann::{
     Activation, Algorithm, Examples, Guard, GuardKind, NetError, NetSpec, PackedNet, Trainer,
 };
+use crate::rng::{self, Stream};
 use crate::swarm::ensemble::{jensen_shannon, Vote};
 use crate::swarm::members::{probability, History, MEMBER_WEIGHTS};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 /// What the governor decided for one window.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +86,7 @@ impl Backstop {
             output: Activation::Sigmoid,
             steepness: 1.0,
         };
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut rng = rng::rng(seed, Stream::BackstopWeights);
         let mut net = PackedNet::from_network(&spec.build(0.3, &mut rng)?)?;
         let mut backstop = Backstop {
             input: vec![0.0; 2 * channels],

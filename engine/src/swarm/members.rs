@@ -21,10 +21,10 @@
 use crate::fann::{
     dot, Activation, Algorithm, Examples, Guard, GuardKind, NetError, NetSpec, PackedNet, Trainer,
 };
+use crate::rng::{self, Stream};
 use crate::swarm::ensemble::VoteSums;
 use crate::swarm::shards::RemoteShard;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 
 /// A member's layer sizes.
 pub const MEMBER_LAYERS: [usize; 3] = [4, 8, 2];
@@ -146,16 +146,19 @@ impl Members {
             epochs,
         } = config;
         let spec = member_spec();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        // Slices and weights from streams of their own: a member's weights do not depend on
+        // how many channels there are to pick from.
+        let mut slices_rng = rng::rng(seed, Stream::MemberSlices);
+        let mut weights_rng = rng::rng(seed, Stream::InitialWeights);
         let split = history.len() * 3 / 4;
         let mut weights = Vec::with_capacity(count * MEMBER_WEIGHTS);
         let mut slices = Vec::with_capacity(count);
         let mut vote_weights = Vec::with_capacity(count);
         for i in 0..count {
-            let a = rng.random_range(0..channels);
-            let b = (a + rng.random_range(1..channels.max(2))) % channels;
+            let a = slices_rng.random_range(0..channels);
+            let b = (a + slices_rng.random_range(1..channels.max(2))) % channels;
             let slice = [a, b];
-            let mut net = PackedNet::from_network(&spec.build(0.5, &mut rng)?)?;
+            let mut net = PackedNet::from_network(&spec.build(0.5, &mut weights_rng)?)?;
             if !part.contains(&i) {
                 weights.extend_from_slice(net.weights());
                 slices.push(slice);
@@ -459,7 +462,7 @@ pub fn throughput_workload(count: usize) -> (Members, crate::swarm::stream::Regi
         ..History::default()
     };
     let members = Members::train(config, 16, &history, 1).expect("the member shape is valid");
-    (members, RegimeStream::new(spec, 1, 2))
+    (members, RegimeStream::new(spec, 1, Stream::StreamNoise))
 }
 
 #[cfg(test)]
@@ -481,7 +484,7 @@ mod tests {
     }
 
     fn history(samples: usize, seed: u64) -> History {
-        let mut stream = RegimeStream::new(spec(), seed, seed + 1);
+        let mut stream = RegimeStream::new(spec(), seed, Stream::TrainingNoise);
         let mut h = History {
             channels: 8,
             ..History::default()
@@ -506,7 +509,7 @@ mod tests {
     fn a_member_computes_what_its_packed_net_computes() {
         let h = history(200, 1);
         let mut m = Members::train(config(6, 5), 8, &h, 2).unwrap();
-        let mut stream = RegimeStream::new(spec(), 1, 9);
+        let mut stream = RegimeStream::new(spec(), 1, Stream::StreamNoise);
         for _ in 0..10 {
             stream.next_sample();
             m.step(stream.values());
@@ -522,7 +525,7 @@ mod tests {
     fn time_division_evaluates_each_member_every_stride_samples_at_its_phase() {
         let h = history(50, 1);
         let mut m = Members::train(config(10, 0), 8, &h, 2).unwrap();
-        let mut stream = RegimeStream::new(spec(), 1, 9);
+        let mut stream = RegimeStream::new(spec(), 1, Stream::StreamNoise);
         // Samples 0..2 fill the lag: nothing evaluated.
         for _ in 0..3 {
             stream.next_sample();
@@ -567,7 +570,7 @@ mod tests {
         use crate::swarm::shards::{member_ranges, BlockLayout, RemoteShard, ShardRunner};
         let h = history(300, 5);
         let trained = Members::train(config(37, 5), 8, &h, 6).unwrap();
-        let stream = || RegimeStream::new(spec(), 5, 11);
+        let stream = || RegimeStream::new(spec(), 5, Stream::StreamNoise);
         let run = |parts: usize| {
             let ranges = member_ranges(37, parts);
             let mut remotes: Vec<RemoteShard> = ranges[1..]

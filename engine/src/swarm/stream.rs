@@ -20,7 +20,8 @@
 //! built alike produce the same samples bit for bit, natively and in wasm (libm, no std math).
 
 use crate::fann::standard_normal;
-use rand::{Rng, SeedableRng};
+use crate::rng::{self, Stream};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 /// Samples an anomaly lasts.
@@ -79,10 +80,11 @@ pub struct RegimeStream {
 }
 
 impl RegimeStream {
-    /// A stream with `spec`; `seed` fixes its signature, `noise_seed` its noise and anomalies
-    /// (a training stream shares the signature and draws other noise).
-    pub fn new(spec: StreamSpec, seed: u64, noise_seed: u64) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    /// A stream with `spec`; `seed`'s [`Stream::StreamSignature`] fixes its signature, its
+    /// `noise` stream the noise and anomalies (a training stream shares the signature and draws
+    /// its noise from [`Stream::TrainingNoise`], the run's from [`Stream::StreamNoise`]).
+    pub fn new(spec: StreamSpec, seed: u64, noise: Stream) -> Self {
+        let mut rng = rng::rng(seed, Stream::StreamSignature);
         let n = spec.channels;
         let mu = (0..REGIMES * n)
             .map(|_| {
@@ -103,7 +105,7 @@ impl RegimeStream {
             mu,
             freq,
             phase,
-            rng: ChaCha8Rng::seed_from_u64(noise_seed),
+            rng: rng::rng(seed, noise),
             index: 0,
             anomaly: None,
             values: vec![0.0; n],
@@ -178,7 +180,7 @@ mod tests {
 
     #[test]
     fn regimes_alternate_at_the_shift_times() {
-        let mut s = RegimeStream::new(spec(), 1, 2);
+        let mut s = RegimeStream::new(spec(), 1, Stream::StreamNoise);
         let regimes: Vec<u8> = (0..2000).map(|_| s.next_sample().regime).collect();
         assert!(regimes[..500].iter().all(|&r| r == 0));
         assert!(regimes[500..1000].iter().all(|&r| r == 1));
@@ -196,7 +198,7 @@ mod tests {
                 ..spec()
             },
             5,
-            6,
+            Stream::StreamNoise,
         );
         let mut sum = [0.0; 8];
         for _ in 0..10_000 {
@@ -217,20 +219,27 @@ mod tests {
 
     #[test]
     fn anomalies_come_at_about_their_rate_and_last_their_length() {
-        let mut s = RegimeStream::new(spec(), 3, 4);
+        let mut s = RegimeStream::new(spec(), 3, Stream::StreamNoise);
         let flags: Vec<bool> = (0..100_000).map(|_| s.next_sample().anomaly).collect();
         let starts = flags.windows(2).filter(|w| !w[0] && w[1]).count();
         // 100 s at 4 per second (minus the time spent inside anomalies): about 400.
         assert!((330..=460).contains(&starts), "{starts} anomalies");
+        // Each lasts ANOMALY_SAMPLES; one may be cut by the end, and one may start the sample
+        // after another ends (p = anomaly_rate * dt = 0.004 per sample: about 1.6 of 400 do), so
+        // the two show as one start. Eight such is far in the tail.
         let flagged = flags.iter().filter(|&&f| f).count();
-        assert!(flagged.abs_diff(starts * ANOMALY_SAMPLES as usize) <= ANOMALY_SAMPLES as usize);
+        let length = ANOMALY_SAMPLES as usize;
+        assert!(
+            flagged + length >= starts * length && flagged <= (starts + 8) * length,
+            "{flagged} samples flagged for {starts} starts"
+        );
     }
 
     #[test]
-    fn same_seeds_same_samples_other_noise_seed_same_signature() {
-        let mut a = RegimeStream::new(spec(), 9, 1);
-        let mut b = RegimeStream::new(spec(), 9, 1);
-        let mut c = RegimeStream::new(spec(), 9, 2);
+    fn same_seed_same_samples_other_noise_stream_same_signature() {
+        let mut a = RegimeStream::new(spec(), 9, Stream::StreamNoise);
+        let mut b = RegimeStream::new(spec(), 9, Stream::StreamNoise);
+        let mut c = RegimeStream::new(spec(), 9, Stream::TrainingNoise);
         let mut differs = false;
         for _ in 0..100 {
             assert_eq!(a.next_sample(), b.next_sample());
