@@ -425,13 +425,16 @@ try {
       assert((await canvasPixels(id)).length > 5000, `${id} is empty`);
     }
     await page.screenshot({ path: join(shots, 'swarm.png'), fullPage: true });
-    // A live threshold: jsd_max 0 escalates every later window, without a restart.
+    // A live threshold: jsd_max 0 escalates every later window, without a restart (with
+    // confidence_min 0, so that only the JSD rule can escalate).
     await page.getByTestId('duration').fill('');
     await page.getByTestId('duration').dispatchEvent('change');
     await waitForStatus('paused');
     const before = saved.windows.length;
     await page.getByTestId('param-jsd_max').fill('0');
     await page.getByTestId('param-jsd_max').dispatchEvent('change');
+    await page.getByTestId('param-confidence_min').fill('0');
+    await page.getByTestId('param-confidence_min').dispatchEvent('change');
     await page.getByTestId('apply').click();
     await page.getByTestId('step').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=pending-live]').textContent === '', null, { timeout: 10_000 });
