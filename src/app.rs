@@ -278,7 +278,7 @@ pub fn App() -> impl IntoView {
         let duration_s = if text.is_empty() {
             None
         } else {
-            match tempora_protocol::unit::parse_text(
+            match tempora_protocol::param::parse_text(
                 "duration",
                 tempora_protocol::Unit::Seconds,
                 text,

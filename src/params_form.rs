@@ -4,7 +4,8 @@
 
 use crate::state::DashboardState;
 use leptos::prelude::*;
-use tempora_protocol::unit::{format_value, parse_text};
+use tempora_protocol::param::parse_text;
+use tempora_protocol::unit::format_value;
 use tempora_protocol::ParamValues;
 use tempora_protocol::MAX_SEED;
 use tempora_protocol::{Command, ParamInfo};

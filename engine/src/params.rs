@@ -3,8 +3,8 @@
 //! Values are stored in SI units (seconds, volts, hertz). Text may carry a unit suffix that
 //! matches the parameter's dimension: `10ms`, `-70mV`, `15Hz`, `2.5e-6 s`.
 
-pub use tempora_protocol::param::{split_assignment, ParamError, ParamValues};
-pub use tempora_protocol::unit::{format_value, parse_text, Unit};
+pub use tempora_protocol::param::{parse_text, split_assignment, ParamError, ParamValues};
+pub use tempora_protocol::unit::{format_value, Unit};
 use tempora_protocol::ParamInfo;
 
 /// The description of one parameter: what the UI shows and what validation enforces.

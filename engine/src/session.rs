@@ -8,7 +8,7 @@
 
 use crate::clock::Clock;
 use crate::params::ParamValues;
-use crate::preset::{self, Preset};
+use crate::preset::{self, BuildContext, Preset};
 use crate::runner::{Runner, SliceEnd, SliceLimits};
 use crate::simulation::Simulation;
 use crate::time::{TimePoint, TimeSpan};
@@ -57,6 +57,8 @@ pub struct Session {
     /// acknowledged, oldest first.
     credit: Option<usize>,
     in_flight: std::collections::VecDeque<u64>,
+    /// What the platform lends the runs this session builds.
+    context: BuildContext,
 }
 
 impl Default for Session {
@@ -87,7 +89,14 @@ impl Session {
             run_id: 0,
             credit: None,
             in_flight: std::collections::VecDeque::new(),
+            context: BuildContext::default(),
         }
+    }
+
+    /// Lends the runs built from now on these helpers for a swarm's parts (the browser worker's
+    /// helper workers, once they have started).
+    pub fn lend_helpers(&mut self, helpers: std::rc::Rc<dyn crate::swarm::shards::Spawn>) {
+        self.context.helpers = Some(helpers);
     }
 
     /// Sends at most `credit` windows ahead of the UI's acknowledgements ([`Command::Ack`]);
@@ -145,11 +154,16 @@ impl Session {
                 seed,
                 params,
             } => {
-                let run = build(&preset, seed, &params)?;
+                let run = build(&self.context, &preset, seed, &params)?;
                 self.replace_run(run);
             }
             Command::Reset => {
-                let run = build(self.run.preset.name, self.run.seed, &self.run.params)?;
+                let run = build(
+                    &self.context,
+                    self.run.preset.name,
+                    self.run.seed,
+                    &self.run.params,
+                )?;
                 self.replace_run(run);
             }
             Command::Start => {
@@ -235,10 +249,15 @@ impl Session {
         let mut merged = self.run.params.clone();
         merged.extend(self.pending_live.clone());
         merged.extend(params.clone());
-        preset.build(self.run.seed, &merged).map_err(|e| Refusal {
-            message: e.to_string(),
-            param: e.param().map(str::to_string),
-        })?;
+        // A throwaway build checks the values exactly as a new run would; it needs no helpers
+        // (parts give the same results).
+        let alone = BuildContext::alone();
+        preset
+            .build_in(&alone, self.run.seed, &merged)
+            .map_err(|e| Refusal {
+                message: e.to_string(),
+                param: e.param().map(str::to_string),
+            })?;
         self.pending_live.extend(params);
         Ok(())
     }
@@ -336,7 +355,12 @@ struct Refusal {
     param: Option<String>,
 }
 
-fn build(preset_name: &str, seed: u64, params: &ParamValues) -> Result<Run, Refusal> {
+fn build(
+    context: &BuildContext,
+    preset_name: &str,
+    seed: u64,
+    params: &ParamValues,
+) -> Result<Run, Refusal> {
     let refuse = |message: String, param: Option<&str>| Refusal {
         message,
         param: param.map(str::to_string),
@@ -349,7 +373,7 @@ fn build(preset_name: &str, seed: u64, params: &ParamValues) -> Result<Run, Refu
     }
     let preset = preset::find(preset_name).map_err(|e| refuse(e.to_string(), None))?;
     let (sim, params) = preset
-        .build(seed, params)
+        .build_in(context, seed, params)
         .map_err(|e| refuse(e.to_string(), e.param()))?;
     Ok(Run {
         preset,

@@ -1,7 +1,7 @@
 //! Parameters as both sides see them: values by name in SI units, the description the UI shows,
 //! and the errors of reading and checking them (each names the parameter).
 
-use crate::unit::Unit;
+use crate::unit::{read_si, unit_hint, Unit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -79,6 +79,15 @@ impl ParamError {
 /// Parameter values by name, in SI units. A `BTreeMap` so iteration (and serialisation) is ordered.
 pub type ParamValues = BTreeMap<String, f64>;
 
+/// Reads `text` as a value of parameter `name` in `unit`'s dimension, converting a suffix to SI.
+pub fn parse_text(name: &str, unit: Unit, text: &str) -> Result<f64, ParamError> {
+    read_si(unit, text).ok_or_else(|| ParamError::Unreadable {
+        name: name.to_string(),
+        text: text.trim().to_string(),
+        unit_hint: unit_hint(unit),
+    })
+}
+
 /// Splits `name=value` into its parts.
 pub fn split_assignment(text: &str) -> Result<(&str, &str), ParamError> {
     text.split_once('=')
@@ -112,6 +121,21 @@ pub struct ParamInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unreadable_text_names_the_parameter_and_what_it_accepts() {
+        assert_eq!(parse_text("taum", Unit::Seconds, " 20 ms "), Ok(0.02));
+        let err = parse_text("taum", Unit::Seconds, "20 mV").unwrap_err();
+        assert_eq!(err.param(), Some("taum"));
+        assert_eq!(
+            err.to_string(),
+            "parameter `taum`: cannot read `20 mV` as a value in s (SI if no suffix; suffixes ns, us, ms, s)"
+        );
+        assert!(parse_text("N", Unit::Count, "ten")
+            .unwrap_err()
+            .to_string()
+            .ends_with("whole numbers"));
+    }
 
     #[test]
     fn assignments_need_an_equals_sign() {

@@ -2,7 +2,6 @@
 //! reads for it. Values are stored in SI units (seconds, volts, hertz); text may carry a suffix
 //! that matches the dimension: `10ms`, `-70mV`, `15Hz`, `2.5e-6 s`.
 
-use crate::param::ParamError;
 use serde::{Deserialize, Serialize};
 
 /// The physical dimension of a parameter, which fixes its SI unit and the suffixes it accepts.
@@ -47,14 +46,10 @@ impl Unit {
     }
 }
 
-/// Reads `text` as a value of parameter `name` in `unit`'s dimension, converting a suffix to SI.
-pub fn parse_text(name: &str, unit: Unit, text: &str) -> Result<f64, ParamError> {
+/// Reads `text` as a number in `unit`'s dimension, converting a suffix to SI; `None` if it is
+/// not a number with an accepted suffix.
+pub fn read_si(unit: Unit, text: &str) -> Option<f64> {
     let text = text.trim();
-    let unreadable = || ParamError::Unreadable {
-        name: name.to_string(),
-        text: text.to_string(),
-        unit_hint: unit_hint(unit),
-    };
     // Longest suffix first, so "ms" wins over "s".
     let mut suffixes = unit.suffixes().to_vec();
     suffixes.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
@@ -62,10 +57,10 @@ pub fn parse_text(name: &str, unit: Unit, text: &str) -> Result<f64, ParamError>
         .iter()
         .find_map(|(suffix, e)| text.strip_suffix(suffix).map(|n| (n.trim_end(), *e)))
         .unwrap_or((text, 0));
-    let value: f64 = number.parse().map_err(|_| unreadable())?;
+    let value: f64 = number.parse().ok()?;
     // Divide for sub-units: 5 / 1e6 rounds to the double nearest 5e-6; 5 * 1e-6 does not.
     let scale = 10f64.powi(exponent.abs());
-    Ok(if exponent < 0 {
+    Some(if exponent < 0 {
         value / scale
     } else {
         value * scale
@@ -73,7 +68,7 @@ pub fn parse_text(name: &str, unit: Unit, text: &str) -> Result<f64, ParamError>
 }
 
 /// Shows an SI value in the unit a person would type: `10 ms`, `-70 mV`, `15 Hz`, `1000`.
-/// [`parse_text`] reads it back to the same value.
+/// [`read_si`] reads it back to the same value.
 pub fn format_value(unit: Unit, value: f64) -> String {
     let (scaled, suffix) = match unit {
         Unit::Seconds if value != 0.0 && value.abs() < 1e-3 => (value * 1e6, "us"),
@@ -93,7 +88,8 @@ pub fn format_value(unit: Unit, value: f64) -> String {
     }
 }
 
-fn unit_hint(unit: Unit) -> String {
+/// What [`read_si`] accepts for `unit`, for error messages.
+pub fn unit_hint(unit: Unit) -> String {
     match unit {
         Unit::Dimensionless => "plain numbers".to_string(),
         Unit::Count => "whole numbers".to_string(),
@@ -124,7 +120,7 @@ mod tests {
             (Unit::Dimensionless, -0.0105, "-0.0105"),
         ] {
             assert_eq!(format_value(unit, v), text);
-            let back = parse_text("x", unit, text).unwrap();
+            let back = read_si(unit, text).unwrap();
             assert!(
                 (back - v).abs() <= 1e-12 * v.abs().max(1.0),
                 "{text}: {back}"

@@ -6,6 +6,7 @@
 
 use crate::clock::{cross_origin_isolated, PerformanceClock};
 use crate::helpers::{HelperPool, HELPER_NAME};
+use crate::scope::scope;
 use crate::wait::{
     yield_now, PreciseWait, TIMER_MARGIN_NS, TIMER_THRESHOLD_NS, YIELD_EVERY_NS, YIELD_SLACK_NS,
     YIELD_SOON_NS,
@@ -19,22 +20,16 @@ use tempora_engine::clock::Clock;
 use tempora_engine::preset;
 use tempora_engine::runner::SliceEnd;
 use tempora_engine::session::{Session, WINDOW_CREDIT};
-use tempora_engine::swarm::shards;
 use tempora_protocol::js::{decode, encode};
 use tempora_protocol::{Command, Event, PROTOCOL_VERSION};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+use web_sys::MessageEvent;
 
 /// Wall time one slice may run before the worker yields to receive commands.
 pub const SLICE_BUDGET_NS: u64 = 4_000_000;
 /// Commands waiting to be applied; more than this and new ones are refused with an error.
 const COMMAND_QUEUE: usize = 256;
-
-/// This worker's global scope.
-pub fn scope() -> DedicatedWorkerGlobalScope {
-    js_sys::global().unchecked_into()
-}
 
 /// Posts one event to the UI. A failure to encode or post is logged: there is no one else to tell.
 pub fn post(event: &Event) {
@@ -60,7 +55,7 @@ async fn apply(session: &mut Session, helpers_started: &mut bool, command: Comma
         let pool = HelperPool::start().await;
         log::info!("started {} helper workers for swarm shards", pool.len());
         if !pool.is_empty() {
-            shards::install(Some(Rc::new(pool)));
+            session.lend_helpers(Rc::new(pool));
         }
     }
     post_all(session.handle(command));

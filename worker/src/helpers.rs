@@ -13,7 +13,7 @@
 //! next is not there yet. Dropping the part (a new run) tells the helper to stop; it then
 //! takes the next part it is given. Helpers are the coordinator's children: they end with it.
 
-use crate::driver::scope;
+use crate::scope::scope;
 use futures::channel::mpsc;
 use futures::future::{select, Either};
 use futures::StreamExt;

@@ -9,4 +9,5 @@ pub mod driver;
 pub mod helpers;
 #[cfg(feature = "profiling")]
 pub mod profiling;
+pub mod scope;
 pub mod wait;

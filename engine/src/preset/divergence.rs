@@ -7,7 +7,10 @@
 //! `fault_at` injects NaN into the state at a time, to see the watchdog's reaction.
 
 use super::net_core::{build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS};
-use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
+use super::{
+    choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, BuildContext,
+    Preset,
+};
 use crate::fann::{Activation, NetSpec};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
@@ -55,7 +58,11 @@ const PARAMS: &[ParamSpec] = &[
     hop_spec(0.005),
 ];
 
-fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+fn build(
+    values: &ParamValues,
+    seed: u64,
+    _: &BuildContext,
+) -> Result<Box<dyn Simulation>, ParamError> {
     let window = window_config(values)?;
     let period = span(values, "step_period")?;
     let k = values["state"] as usize;

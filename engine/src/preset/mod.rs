@@ -17,8 +17,12 @@ mod xor;
 
 use crate::params::{self, ParamError, ParamSpec, ParamValues, Unit};
 use crate::simulation::Simulation;
+use crate::swarm::shards::Spawn;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::swarm::threads::ThreadHelpers;
 use crate::time::TimeSpan;
 use crate::window::WindowConfig;
+use std::rc::Rc;
 use tempora_protocol::{ParamInfo, PresetInfo};
 use thiserror::Error;
 
@@ -51,7 +55,43 @@ impl PresetError {
 }
 
 /// Builds a preset's run from validated parameter values and a seed.
-type BuildFn = fn(&ParamValues, u64) -> Result<Box<dyn Simulation>, ParamError>;
+type BuildFn = fn(&ParamValues, u64, &BuildContext) -> Result<Box<dyn Simulation>, ParamError>;
+
+/// What the platform lends a build: the helpers a swarm may hand its parts to. Passed down by
+/// whoever builds (the session, the CLI, a test), never found in a global.
+#[derive(Clone)]
+pub struct BuildContext {
+    /// Helpers for a swarm's parts (`shards > 1`); none: every member is evaluated here.
+    pub helpers: Option<Rc<dyn Spawn>>,
+}
+
+impl BuildContext {
+    /// No helpers: everything runs on the building thread.
+    pub fn alone() -> Self {
+        BuildContext { helpers: None }
+    }
+}
+
+impl Default for BuildContext {
+    /// The platform's own: helper threads natively; in a browser none until the worker lends
+    /// its helper workers.
+    fn default() -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        return BuildContext {
+            helpers: Some(Rc::new(ThreadHelpers::new(swarm::shard_runner_for_threads))),
+        };
+        #[cfg(target_arch = "wasm32")]
+        BuildContext::alone()
+    }
+}
+
+impl std::fmt::Debug for BuildContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildContext")
+            .field("helpers", &self.helpers.as_ref().map(|h| h.helpers()))
+            .finish()
+    }
+}
 
 /// A preset: what it is called, its parameters, and how to build it.
 pub struct Preset {
@@ -69,14 +109,25 @@ pub struct Preset {
 }
 
 impl Preset {
-    /// Resolves `overrides` against the defaults, validates them, and builds the run.
+    /// Resolves `overrides` against the defaults, validates them, and builds the run with the
+    /// platform's own [`BuildContext`].
     pub fn build(
         &self,
         seed: u64,
         overrides: &ParamValues,
     ) -> Result<(Box<dyn Simulation>, ParamValues), PresetError> {
+        self.build_in(&BuildContext::default(), seed, overrides)
+    }
+
+    /// As [`Preset::build`], with what `context` lends.
+    pub fn build_in(
+        &self,
+        context: &BuildContext,
+        seed: u64,
+        overrides: &ParamValues,
+    ) -> Result<(Box<dyn Simulation>, ParamValues), PresetError> {
         let values = params::resolve(self.params, overrides)?;
-        let sim = (self.build)(&values, seed)?;
+        let sim = (self.build)(&values, seed, context)?;
         Ok((sim, values))
     }
 

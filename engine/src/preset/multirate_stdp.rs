@@ -15,7 +15,7 @@
 use super::spiking::{lif_params, stdp_params, Oscillation, SpikeRecorder, NEURON_AND_STDP_PARAMS};
 use super::{
     hop_spec, inconsistent, require_below, require_resolved, span, spec, window_on_grid,
-    window_spec, Preset,
+    window_spec, BuildContext, Preset,
 };
 use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
@@ -104,7 +104,11 @@ const PARAMS: &[ParamSpec] = &[
     hop_spec(0.05),
 ];
 
-fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+fn build(
+    values: &ParamValues,
+    seed: u64,
+    _: &BuildContext,
+) -> Result<Box<dyn Simulation>, ParamError> {
     require_below(values, "vr", "vt")?;
     if values["stdp_period"] < values["dt"] {
         return Err(inconsistent(

@@ -14,7 +14,7 @@
 use super::spiking::{Oscillation, SpikeRecorder, NEURON_AND_STDP_PARAMS};
 use super::{
     hop_spec, inconsistent, require_below, require_resolved, span, spec, window_config,
-    window_spec, Preset,
+    window_spec, BuildContext, Preset,
 };
 use crate::models::lif::{CurrentLif, LifParams};
 use crate::models::phase::{phase_at, PhaseBias, PhaseStats};
@@ -84,7 +84,11 @@ const PARAMS: &[ParamSpec] = &[
     hop_spec(0.5),
 ];
 
-fn build(values: &ParamValues, _seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+fn build(
+    values: &ParamValues,
+    _seed: u64,
+    _: &BuildContext,
+) -> Result<Box<dyn Simulation>, ParamError> {
     require_below(values, "vr", "vt")?;
     require_resolved(values, &["taum"])?;
     if values["dt"] * values["f"] > 0.01 {

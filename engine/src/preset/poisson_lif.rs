@@ -16,7 +16,8 @@
 
 use super::spiking::SpikeRecorder;
 use super::{
-    hop_spec, inconsistent, require_below, span, spec, window_on_grid, window_spec, Preset,
+    hop_spec, inconsistent, require_below, span, spec, window_on_grid, window_spec, BuildContext,
+    Preset,
 };
 use crate::models::lif::{CurrentLif, LifParams};
 use crate::models::poisson::PoissonGroup;
@@ -94,7 +95,11 @@ const PARAMS: &[ParamSpec] = &[
     hop_spec(0.5),
 ];
 
-fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+fn build(
+    values: &ParamValues,
+    seed: u64,
+    _: &BuildContext,
+) -> Result<Box<dyn Simulation>, ParamError> {
     require_below(values, "vr", "vt")?;
     let (rate, dt_s) = (values["F"], values["dt"]);
     if rate * dt_s >= 0.5 {

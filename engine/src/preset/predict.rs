@@ -11,7 +11,10 @@
 use super::net_core::{
     algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS, TRAINER_PARAM,
 };
-use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
+use super::{
+    choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, BuildContext,
+    Preset,
+};
 use crate::fann::{Activation, Examples, NetSpec, RegimeShift, Sine, SineStream};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::rng::{self, Stream};
@@ -138,7 +141,11 @@ const PARAMS: &[ParamSpec] = &[
 /// Relative frequency and amplitude of the second sine.
 const SECOND_SINE: (f64, f64) = (2.3, 0.4);
 
-fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+fn build(
+    values: &ParamValues,
+    seed: u64,
+    _: &BuildContext,
+) -> Result<Box<dyn Simulation>, ParamError> {
     let window = window_config(values)?;
     let period = span(values, "sample_period")?;
     let fastest = values["frequency"] * SECOND_SINE.0 * values["shift_factor"].max(1.0);

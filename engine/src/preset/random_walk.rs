@@ -7,7 +7,7 @@
 //! so the weight of the past equals the fraction of the window it shares with the previous one
 //! (no overlap: no memory).
 
-use super::{hop_spec, inconsistent, span, window_config, window_spec, Preset};
+use super::{hop_spec, inconsistent, span, window_config, window_spec, BuildContext, Preset};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Sim, Simulation};
@@ -52,7 +52,11 @@ const PARAMS: &[ParamSpec] = &[
 /// The most samples one window may hold, so summaries stay small.
 const MAX_SAMPLES_PER_WINDOW: f64 = 10_000.0;
 
-fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+fn build(
+    values: &ParamValues,
+    seed: u64,
+    _: &BuildContext,
+) -> Result<Box<dyn Simulation>, ParamError> {
     let tick = span(values, "tick_period")?;
     let window = window_config(values)?;
     if values["window"] / values["tick_period"] > MAX_SAMPLES_PER_WINDOW {

@@ -9,7 +9,10 @@
 use super::net_core::{
     algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS, TRAINER_PARAM,
 };
-use super::{choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, Preset};
+use super::{
+    choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, BuildContext,
+    Preset,
+};
 use crate::fann::{standard_normal, Activation, Examples, NetSpec};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
@@ -117,7 +120,11 @@ fn xor_examples() -> Examples {
     Examples::new(&pairs, 2, 1).expect("four finite examples")
 }
 
-fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+fn build(
+    values: &ParamValues,
+    seed: u64,
+    _: &BuildContext,
+) -> Result<Box<dyn Simulation>, ParamError> {
     let window = window_config(values)?;
     let infer = span(values, "infer_period")?;
     let train = span(values, "train_period")?;

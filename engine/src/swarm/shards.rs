@@ -14,16 +14,14 @@
 //! could not be merged into the same result.
 //!
 //! How blocks travel is the platform's business ([`BlockSource`]; the worker uses a
-//! SharedArrayBuffer ring). The platform makes its helpers known with [`install`]; without
-//! one, `shards` falls back to threads inside one `Members`.
+//! SharedArrayBuffer ring). The platform lends its helpers ([`Spawn`]) to a build through the
+//! preset's build context; without them every member is evaluated by the coordinator.
 
 use crate::params::ParamValues;
 use crate::swarm::members::Members;
 use crate::swarm::stream::RegimeStream;
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
 use std::ops::Range;
-use std::rc::Rc;
 
 /// Answers per block at most (128 KiB of f64), so a block stays cheap to copy.
 const BLOCK_VALUES: usize = 16_384;
@@ -212,23 +210,11 @@ pub trait Spawn {
     ) -> Result<Box<dyn BlockSource>, String>;
 }
 
-thread_local! {
-    static SPAWNER: RefCell<Option<Rc<dyn Spawn>>> = const { RefCell::new(None) };
-}
-
-/// Makes `spawner` the helpers of swarms built on this thread from now on (`None`: none).
-pub fn install(spawner: Option<Rc<dyn Spawn>>) {
-    SPAWNER.with(|s| *s.borrow_mut() = spawner);
-}
-
-/// The helpers installed on this thread, if any.
-pub fn installed() -> Option<Rc<dyn Spawn>> {
-    SPAWNER.with(|s| s.borrow().clone())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
 
     #[test]
     fn ranges_cover_every_member_once_in_near_equal_parts() {

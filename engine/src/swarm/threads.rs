@@ -15,9 +15,22 @@ const AHEAD: usize = 4;
 /// The most helper threads one run may have (the `shards` parameter's maximum, less one).
 const MAX_HELPERS: usize = 63;
 
+/// How a helper builds its part's runner from the job (the preset's; this module knows no
+/// preset).
+pub type BuildPart = fn(&ShardJob) -> Result<ShardRunner, String>;
+
 /// A new thread per part, for as many parts as asked.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ThreadHelpers;
+#[derive(Debug, Clone, Copy)]
+pub struct ThreadHelpers {
+    build: BuildPart,
+}
+
+impl ThreadHelpers {
+    /// Helpers that build their parts with `build`.
+    pub fn new(build: BuildPart) -> Self {
+        ThreadHelpers { build }
+    }
+}
 
 impl Spawn for ThreadHelpers {
     fn helpers(&self) -> usize {
@@ -30,10 +43,8 @@ impl Spawn for ThreadHelpers {
         job: &ShardJob,
         layout: BlockLayout,
     ) -> Result<Box<dyn BlockSource>, String> {
-        let job = job.clone();
-        spawn_runner(helper + 1, layout, move || {
-            crate::preset::shard_runner(&job).map_err(|e| e.to_string())
-        })
+        let (job, build) = (job.clone(), self.build);
+        spawn_runner(helper + 1, layout, move || build(&job))
     }
 }
 

@@ -7,7 +7,9 @@
 //! a training stream with the same signature, other noise, and a regime shift every eighth of
 //! it; the last quarter is held out to set each member's vote weight.
 
-use super::{hop_spec, inconsistent, spec, window_config, window_spec, Preset, PresetError};
+use super::{
+    hop_spec, inconsistent, spec, window_config, window_spec, BuildContext, Preset, PresetError,
+};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::rng::Stream;
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
@@ -15,7 +17,7 @@ use crate::simulation::{Model, Report, Sim, Simulation};
 use crate::swarm::ensemble::Vote;
 use crate::swarm::governor::{Backstop, Governor, Policy, MEMBER_MACS};
 use crate::swarm::members::{History, MemberConfig, Members};
-use crate::swarm::shards::{self, member_ranges, BlockLayout, RemoteShard, ShardJob, ShardRunner};
+use crate::swarm::shards::{member_ranges, BlockLayout, RemoteShard, ShardJob, ShardRunner};
 use crate::swarm::stream::{RegimeStream, StreamSpec};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::{schedule_windows, WindowBounds, WindowConfig, WindowSink};
@@ -98,10 +100,14 @@ fn check(values: &ParamValues) -> Result<WindowConfig, ParamError> {
     Ok(window)
 }
 
-fn build(values: &ParamValues, seed: u64) -> Result<Box<dyn Simulation>, ParamError> {
+fn build(
+    values: &ParamValues,
+    seed: u64,
+    context: &BuildContext,
+) -> Result<Box<dyn Simulation>, ParamError> {
     let window = check(values)?;
     let dt = values["dt"];
-    let evaluation = spawn_parts(values, seed)?;
+    let evaluation = spawn_parts(values, seed, context)?;
     let setup = setup(values, seed);
     let members = Members::train(setup.config, setup.stream.channels, &setup.history, seed)
         .map_err(|e| inconsistent("members", e.to_string()))?;
@@ -190,10 +196,14 @@ fn run_stream(spec: StreamSpec, seed: u64) -> RegimeStream {
 /// Where the members are evaluated: with `shards > 1`, the first part here and the others
 /// handed to up to `shards - 1` helpers (threads natively, workers in the browser; see
 /// [`crate::swarm::shards`]), which start on them at once.
-fn spawn_parts(values: &ParamValues, seed: u64) -> Result<Evaluation, ParamError> {
+fn spawn_parts(
+    values: &ParamValues,
+    seed: u64,
+    context: &BuildContext,
+) -> Result<Evaluation, ParamError> {
     let shards = count(values, "shards");
     let members = count(values, "members");
-    let helpers = match shards::installed().or_else(platform_helpers) {
+    let helpers = match &context.helpers {
         Some(spawner) if shards > 1 && spawner.helpers() > 0 => spawner,
         _ => {
             return Ok(Evaluation {
@@ -224,13 +234,10 @@ fn spawn_parts(values: &ParamValues, seed: u64) -> Result<Evaluation, ParamError
     })
 }
 
-/// The helpers a platform has without being told: threads natively; the browser's worker
-/// installs its helper workers itself.
-fn platform_helpers() -> Option<std::rc::Rc<dyn shards::Spawn>> {
-    #[cfg(not(target_arch = "wasm32"))]
-    return Some(std::rc::Rc::new(crate::swarm::threads::ThreadHelpers));
-    #[cfg(target_arch = "wasm32")]
-    None
+/// [`shard_runner`] with its error as text: how native helper threads build their parts.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) fn shard_runner_for_threads(job: &ShardJob) -> Result<ShardRunner, String> {
+    shard_runner(job).map_err(|e| e.to_string())
 }
 
 /// A helper's part of a swarm run (see [`crate::swarm::shards`]): the parameters are checked
@@ -568,6 +575,7 @@ impl Model for SwarmWorld {
 mod tests {
     use super::*;
     use crate::simulation::run_to;
+    use crate::swarm::shards;
 
     /// A small, quick swarm (tests run unoptimised): 8 channels at 1 kHz, shifts every 0.5 s.
     fn small(overrides: &[(&str, f64)]) -> ParamValues {
@@ -706,16 +714,21 @@ mod tests {
         let (one, one_report) = run(5, &params, 1.0);
         for (helpers, shards, parts) in [(1, 2.0, 2), (3, 4.0, 4), (2, 8.0, 3)] {
             let jobs = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-            shards::install(Some(std::rc::Rc::new(InProcess {
-                helpers,
-                jobs: jobs.clone(),
-            })));
-            let (many, report) = run(
-                5,
-                &small(&[("members", 37.0), ("stride", 3.0), ("shards", shards)]),
-                1.0,
-            );
-            shards::install(None);
+            let context = BuildContext {
+                helpers: Some(std::rc::Rc::new(InProcess {
+                    helpers,
+                    jobs: jobs.clone(),
+                })),
+            };
+            let (mut sim, _) = PRESET
+                .build_in(
+                    &context,
+                    5,
+                    &small(&[("members", 37.0), ("stride", 3.0), ("shards", shards)]),
+                )
+                .unwrap();
+            let many = run_to(sim.as_mut(), TimePoint(1_000_000_000));
+            let report = sim.report();
             // Up to `helpers` parts go out; the first stays with the coordinator.
             let jobs = jobs.borrow();
             assert_eq!(jobs.len(), parts - 1, "{shards} shards, {helpers} helpers");
@@ -760,9 +773,10 @@ mod tests {
 
     #[test]
     fn a_failed_helper_halts_the_run_and_says_why() {
-        shards::install(Some(std::rc::Rc::new(Dying)));
-        let built = PRESET.build(5, &small(&[("shards", 2.0)]));
-        shards::install(None);
+        let context = BuildContext {
+            helpers: Some(std::rc::Rc::new(Dying)),
+        };
+        let built = PRESET.build_in(&context, 5, &small(&[("shards", 2.0)]));
         let (mut sim, _) = built.unwrap();
         let windows = run_to(sim.as_mut(), TimePoint(10_000_000_000));
         let halted = sim.halted().expect("the run halts");
