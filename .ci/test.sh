@@ -26,7 +26,7 @@ step "format"
 cargo fmt --all -- --check
 
 step "lint (native engine, wasm UI and worker)"
-cargo clippy -p tempora-engine -p tempora-protocol --all-targets --features tempora-engine/c-fann --locked -- -D warnings
+cargo clippy -p tempora-engine -p tempora-protocol --all-targets --features tempora-engine/c-fann,tempora-engine/fixtures --locked -- -D warnings
 cargo clippy -p tempora-engine -p tempora-protocol --features tempora-protocol/js --lib $wasm --locked -- -D warnings
 cargo clippy -p tempora-ui -p tempora-worker --all-targets $wasm --locked -- -D warnings
 

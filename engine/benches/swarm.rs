@@ -4,7 +4,7 @@
 //! ahead (`swarm::threads`, the protocol the browser's helper workers follow). The browser's
 //! one-worker figure comes from the same workload in `worker/tests/bench_worker.rs`.
 //!
-//! `cargo bench -p tempora-engine --bench swarm`
+//! `cargo bench -p tempora-engine --features fixtures --bench swarm`
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use tempora_engine::swarm::members::throughput_workload;

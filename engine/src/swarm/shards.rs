@@ -18,7 +18,7 @@
 //! preset's build context; without them every member is evaluated by the coordinator.
 
 use crate::params::ParamValues;
-use crate::swarm::members::Members;
+use crate::swarm::members::{Members, RemotePart};
 use crate::swarm::stream::RegimeStream;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -162,15 +162,17 @@ impl RemoteShard {
             read: 0,
         }
     }
+}
 
+impl RemotePart for RemoteShard {
     /// The members it answers for.
-    pub fn range(&self) -> Range<usize> {
+    fn range(&self) -> Range<usize> {
         self.range.clone()
     }
 
     /// The answers of the part's members due at sample `k` (a full slot; the due members come
     /// first, in member order). Samples must be asked for in increasing order.
-    pub fn answers(&mut self, k: u64) -> Result<&[f64], String> {
+    fn answers(&mut self, k: u64) -> Result<&[f64], String> {
         let block = k / self.layout.samples as u64;
         if block + 1 < self.read {
             return Err(format!(

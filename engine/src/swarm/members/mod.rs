@@ -18,13 +18,39 @@
 //! [`Members::step_parts`]; the vote adds every answer in member order, so the number of parts
 //! cannot change a single bit of the result.
 
-use crate::fann::{
-    dot, Activation, Algorithm, Examples, Guard, GuardKind, NetError, NetSpec, PackedNet, Trainer,
-};
-use crate::rng::{self, Stream};
+use crate::fann::{Activation, NetError, NetSpec, PackedNet};
 use crate::swarm::ensemble::VoteSums;
-use crate::swarm::shards::RemoteShard;
-use rand::Rng;
+use eval::{EvalContext, Nets};
+
+mod eval;
+#[cfg(feature = "fixtures")]
+mod fixtures;
+mod train;
+
+#[cfg(feature = "fixtures")]
+pub use fixtures::throughput_workload;
+
+/// No part elsewhere: [`Members::step`] evaluates every member here.
+enum NoRemote {}
+
+impl RemotePart for NoRemote {
+    fn range(&self) -> std::ops::Range<usize> {
+        match *self {}
+    }
+    fn answers(&mut self, _: u64) -> Result<&[f64], String> {
+        match *self {}
+    }
+}
+
+/// A part of the members evaluated elsewhere (another thread or worker; see
+/// [`crate::swarm::shards`]), whose answers are read back in member order.
+pub trait RemotePart {
+    /// The members it evaluates.
+    fn range(&self) -> std::ops::Range<usize>;
+    /// Its answers at sample `k`: the members of its range due at `k`, in member order. Fails
+    /// when the part cannot answer.
+    fn answers(&mut self, k: u64) -> Result<&[f64], String>;
+}
 
 /// A member's layer sizes.
 pub const MEMBER_LAYERS: [usize; 3] = [4, 8, 2];
@@ -89,19 +115,6 @@ pub struct Members {
     evaluations: u64,
 }
 
-/// What evaluating members reads (apart from `latest`, which evaluations write).
-#[derive(Debug, Clone)]
-struct Nets {
-    lag: usize,
-    channels: usize,
-    /// `MEMBER_WEIGHTS` per member, member after member.
-    weights: Vec<f64>,
-    /// Each member's two channels.
-    slices: Vec<[usize; 2]>,
-    /// The last `lag + 1` samples of every channel, a ring: `ring[(k % (lag + 1)) * channels + c]`.
-    ring: Vec<f64>,
-}
-
 /// How the members are made and trained.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MemberConfig {
@@ -116,109 +129,6 @@ pub struct MemberConfig {
 }
 
 impl Members {
-    /// Builds `config.count` members over a stream of `channels` channels, each with a seeded
-    /// slice and initial weights, trained on the first part of `history` and weighted by its
-    /// accuracy on the rest.
-    pub fn train(
-        config: MemberConfig,
-        channels: usize,
-        history: &History,
-        seed: u64,
-    ) -> Result<Members, NetError> {
-        Self::train_part(config, channels, history, seed, 0..config.count)
-    }
-
-    /// As [`Members::train`], but trains and weighs only the members in `part` (a helper
-    /// worker's share, see [`crate::swarm::shards`]): the others get their slices and initial
-    /// weights from the same seeded draws, so the part's members come out the same as in a
-    /// full build, and the others' vote weights are left at the minimum.
-    pub fn train_part(
-        config: MemberConfig,
-        channels: usize,
-        history: &History,
-        seed: u64,
-        part: std::ops::Range<usize>,
-    ) -> Result<Members, NetError> {
-        let MemberConfig {
-            count,
-            stride,
-            lag,
-            epochs,
-        } = config;
-        let spec = member_spec();
-        // Slices and weights from streams of their own: a member's weights do not depend on
-        // how many channels there are to pick from.
-        let mut slices_rng = rng::rng(seed, Stream::MemberSlices);
-        let mut weights_rng = rng::rng(seed, Stream::InitialWeights);
-        let split = history.len() * 3 / 4;
-        let mut weights = Vec::with_capacity(count * MEMBER_WEIGHTS);
-        let mut slices = Vec::with_capacity(count);
-        let mut vote_weights = Vec::with_capacity(count);
-        for i in 0..count {
-            let a = slices_rng.random_range(0..channels);
-            let b = (a + slices_rng.random_range(1..channels.max(2))) % channels;
-            let slice = [a, b];
-            let mut net = PackedNet::from_network(&spec.build(0.5, &mut weights_rng)?)?;
-            if !part.contains(&i) {
-                weights.extend_from_slice(net.weights());
-                slices.push(slice);
-                vote_weights.push(MIN_VOTE_WEIGHT);
-                continue;
-            }
-            let examples = |range: std::ops::Range<usize>| -> Result<Examples, NetError> {
-                let rows: Vec<([f64; 4], [f64; 2])> = range
-                    .filter(|&k| k >= lag)
-                    .map(|k| {
-                        let x = member_input(|c, back| history.at(k - back, c), slice, lag);
-                        let r = history.regimes[k];
-                        (x, if r == 1 { [0.0, 1.0] } else { [1.0, 0.0] })
-                    })
-                    .collect();
-                let pairs: Vec<(&[f64], &[f64])> =
-                    rows.iter().map(|(x, t)| (&x[..], &t[..])).collect();
-                Examples::new(&pairs, 4, 2)
-            };
-            if epochs > 0 && split > lag {
-                let train = examples(0..split)?;
-                let mut trainer = Trainer::new(Algorithm::Rprop, &net)?;
-                let mut guard = Guard::new(GuardKind::None, &net);
-                for _ in 0..epochs {
-                    trainer.train_epoch(&mut net, &train, &mut guard);
-                }
-            }
-            let accuracy = if history.len() > split + lag {
-                let held_out = examples(split..history.len())?;
-                let right = (0..held_out.len())
-                    .filter(|&i| {
-                        let (x, t) = held_out.get(i);
-                        let y = net.forward_unchecked(x);
-                        (probability(y[0], y[1]) > 0.5) == (t[1] > 0.5)
-                    })
-                    .count();
-                right as f64 / held_out.len().max(1) as f64
-            } else {
-                0.5
-            };
-            weights.extend_from_slice(net.weights());
-            slices.push(slice);
-            vote_weights.push((2.0 * accuracy - 1.0).max(MIN_VOTE_WEIGHT));
-        }
-        Ok(Members {
-            stride,
-            nets: Nets {
-                lag,
-                channels,
-                weights,
-                slices,
-                ring: vec![0.0; (lag + 1) * channels],
-            },
-            vote_weights,
-            latest: vec![0.5; count],
-            samples_seen: 0,
-            evaluations: 0,
-        })
-    }
-
     /// Members in the swarm.
     pub fn len(&self) -> usize {
         self.nets.slices.len()
@@ -260,7 +170,7 @@ impl Members {
     /// the vote's sums over every member, added in member order.
     pub fn step(&mut self, values: &[f64]) -> VoteSums {
         let everyone = 0..self.len();
-        self.step_parts(values, everyone, &mut [])
+        self.step_parts(values, everyone, &mut [] as &mut [NoRemote])
             .expect("without remotes nothing can fail")
     }
 
@@ -272,7 +182,7 @@ impl Members {
         &mut self,
         values: &[f64],
         local: std::ops::Range<usize>,
-        remotes: &mut [RemoteShard],
+        remotes: &mut [impl RemotePart],
     ) -> Result<VoteSums, String> {
         if let Some(k) = self.push(values) {
             self.evaluations += self.due(k, 0..self.len()).len() as u64;
@@ -353,60 +263,6 @@ impl Members {
     }
 }
 
-impl Nets {
-    /// The view for evaluating members at sample `k`.
-    fn at(&self, k: u64) -> EvalContext<'_> {
-        EvalContext { nets: self, k }
-    }
-}
-
-/// What evaluating a member at one sample needs.
-struct EvalContext<'a> {
-    nets: &'a Nets,
-    k: u64,
-}
-
-impl EvalContext<'_> {
-    /// Evaluates members `start, start + stride, ...` into `out[0], out[stride], ...`.
-    fn eval_run(&self, start: usize, out: &mut [f64], stride: usize) {
-        for (offset, slot) in out.iter_mut().enumerate().step_by(stride) {
-            *slot = self.eval(start + offset);
-        }
-    }
-
-    /// Member `i`'s inputs at sample `k`, from the ring.
-    #[inline]
-    fn input(&self, i: usize) -> [f64; 4] {
-        let Nets {
-            ring,
-            channels,
-            lag,
-            slices,
-            ..
-        } = self.nets;
-        let k = self.k;
-        member_input(
-            |c, back| ring[((k - back as u64) % (*lag as u64 + 1)) as usize * channels + c],
-            slices[i],
-            *lag,
-        )
-    }
-
-    #[inline]
-    fn eval(&self, i: usize) -> f64 {
-        forward(
-            &self.nets.weights[i * MEMBER_WEIGHTS..][..MEMBER_WEIGHTS],
-            &self.input(i),
-        )
-    }
-}
-
-/// A member's input: `[a now, a lag ago, b now, b lag ago]`, reading `value(channel, back)`.
-#[inline]
-fn member_input(value: impl Fn(usize, usize) -> f64, [a, b]: [usize; 2], lag: usize) -> [f64; 4] {
-    [value(a, 0), value(a, lag), value(b, 0), value(b, lag)]
-}
-
 /// The two sigmoid outputs as a probability of regime 1.
 #[inline]
 pub fn probability(y0: f64, y1: f64) -> f64 {
@@ -418,56 +274,10 @@ pub fn probability(y0: f64, y1: f64) -> f64 {
     }
 }
 
-/// A member's forward pass, [`PackedNet::forward`]'s arithmetic for the fixed 4-8-2 shape
-/// (weights in ruv-fann's order: per neuron its inputs' weights, then its bias), as the
-/// probability of regime 1.
-#[inline]
-fn forward(w: &[f64], x: &[f64; 4]) -> f64 {
-    let mut hidden = [0.0; HIDDEN];
-    for (h, row) in hidden.iter_mut().zip(w[..5 * HIDDEN].chunks_exact(5)) {
-        *h = HIDDEN_ACTIVATION.apply(dot(&row[..4], x) + row[4], STEEPNESS);
-    }
-    let out = &w[5 * HIDDEN..];
-    let y0 = OUTPUT_ACTIVATION.apply(dot(&out[..HIDDEN], &hidden) + out[HIDDEN], STEEPNESS);
-    let y1 = OUTPUT_ACTIVATION.apply(
-        dot(&out[HIDDEN + 1..2 * HIDDEN + 1], &hidden) + out[2 * HIDDEN + 1],
-        STEEPNESS,
-    );
-    probability(y0, y1)
-}
-
-/// The throughput workload shared by the native benchmark (`benches/swarm.rs`) and the
-/// browser's (`worker/tests/bench_worker.rs`): `count` untrained members on a 16-channel stream,
-/// stride 1 (every member evaluated at every sample), and the stream to feed them.
-pub fn throughput_workload(count: usize) -> (Members, crate::swarm::stream::RegimeStream) {
-    use crate::swarm::stream::{RegimeStream, StreamSpec};
-    let spec = StreamSpec {
-        channels: 16,
-        dt: 1e-4,
-        shift_every: 0.5,
-        offset: 0.5,
-        clutter: 0.5,
-        sigma: 1.0,
-        drift: 0.02,
-        anomaly_rate: 2.0,
-    };
-    let config = MemberConfig {
-        count,
-        stride: 1,
-        lag: 3,
-        epochs: 0,
-    };
-    let history = History {
-        channels: 16,
-        ..History::default()
-    };
-    let members = Members::train(config, 16, &history, 1).expect("the member shape is valid");
-    (members, RegimeStream::new(spec, 1, Stream::StreamNoise))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::Stream;
     use crate::swarm::stream::{RegimeStream, StreamSpec};
 
     fn spec() -> StreamSpec {
