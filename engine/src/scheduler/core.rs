@@ -9,7 +9,7 @@
 //! - Cancellation is lazy: the slot's generation is bumped and its stale heap entry is skipped
 //!   when it reaches the top.
 
-use super::task::Task;
+use super::task::{Queue, Task};
 use super::{Priority, SchedulerError, TaskHandle, MAX_PERIOD};
 use crate::time::{TimePoint, TimeSpan};
 use rand_chacha::ChaCha8Rng;
@@ -167,5 +167,26 @@ impl<W> Core<W> {
             self.heap.pop();
         }
         None
+    }
+}
+
+impl<W> Queue<W> for Core<W> {
+    fn rng(&mut self) -> &mut ChaCha8Rng {
+        &mut self.rng
+    }
+
+    fn insert(
+        &mut self,
+        now: TimePoint,
+        due: TimePoint,
+        priority: Priority,
+        period: Option<TimeSpan>,
+        task: Box<dyn Task<W>>,
+    ) -> Result<TaskHandle, SchedulerError> {
+        Core::insert(self, now, due, priority, period, task)
+    }
+
+    fn cancel(&mut self, handle: TaskHandle) -> Result<(), SchedulerError> {
+        Core::cancel(self, handle)
     }
 }

@@ -1,6 +1,5 @@
 //! What the scheduler runs: the [`Task`] trait and the context a task sees while it runs.
 
-use super::core::Core;
 use super::{Priority, SchedulerError, TaskHandle};
 use crate::time::{TimePoint, TimeSpan};
 use rand_chacha::ChaCha8Rng;
@@ -31,11 +30,29 @@ where
     }
 }
 
+/// What a running task may change in the scheduler (the scheduler's core is one). A trait so
+/// that what a task is and what runs it need not know each other's insides.
+pub(super) trait Queue<W> {
+    /// The run's RNG.
+    fn rng(&mut self) -> &mut ChaCha8Rng;
+    /// Queues `task` at `due` (not before `now`), every `period` if given.
+    fn insert(
+        &mut self,
+        now: TimePoint,
+        due: TimePoint,
+        priority: Priority,
+        period: Option<TimeSpan>,
+        task: Box<dyn Task<W>>,
+    ) -> Result<TaskHandle, SchedulerError>;
+    /// Cancels a pending task.
+    fn cancel(&mut self, handle: TaskHandle) -> Result<(), SchedulerError>;
+}
+
 /// What a running task may see and do: the logical time, the run's seeded RNG, and the queue.
 pub struct TaskContext<'a, W> {
     pub(super) now: TimePoint,
     pub(super) me: TaskHandle,
-    pub(super) core: &'a mut Core<W>,
+    pub(super) core: &'a mut dyn Queue<W>,
 }
 
 impl<W> TaskContext<'_, W> {
@@ -52,7 +69,7 @@ impl<W> TaskContext<'_, W> {
     /// The run's RNG. It is seeded once per run and drawn from in logical order, so draws are
     /// reproducible across platforms.
     pub fn rng(&mut self) -> &mut ChaCha8Rng {
-        &mut self.core.rng
+        self.core.rng()
     }
 
     /// Schedules a one-off task at `due` (not before now).
