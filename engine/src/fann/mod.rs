@@ -14,6 +14,7 @@ pub mod c_fann;
 mod file;
 mod guard;
 mod packed;
+mod recovery;
 mod recurrent;
 mod spec;
 mod stream;
@@ -25,6 +26,7 @@ pub use file::{export_network, import_network, MAX_NETWORK_FILE_BYTES};
 pub use guard::{spectral_norm, Guard, GuardKind, LipschitzEstimate};
 pub(crate) use packed::dot;
 pub use packed::{check_vector, PackedNet};
+pub use recovery::Recovery;
 pub use recurrent::Recurrent;
 pub use spec::{
     validate_sizes, weight_count, NetError, NetSpec, MAX_LAYERS, MAX_LAYER_SIZE, MAX_WEIGHTS,

@@ -7,100 +7,28 @@
 //! and weights) is taken at every window close with no alarm since the previous one. The state
 //! recorded for the windows is always one the watchdog accepted.
 
-use super::{choice_spec, inconsistent, spec};
+use super::inconsistent;
 use crate::fann::{
     Action, Alarm, Algorithm, Examples, Guard, GuardKind, LipschitzEstimate, NetError, NetSpec,
-    PackedNet, Recurrent, Trainer, Watchdog, WatchdogConfig,
+    PackedNet, Recovery, Recurrent, Trainer, Watchdog, WatchdogConfig,
 };
 use crate::models::temporal::TemporalNetwork;
-use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::params::{ParamError, ParamValues};
 use crate::rng::{self, Stream};
 use crate::simulation::{Model, Report};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
+use panels::Figures;
+use params::guard_and_watchdog;
+pub(super) use params::{algorithm, GUARD_AND_WATCHDOG_PARAMS, TRAINER_PARAM};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::collections::VecDeque;
-use tempora_protocol::panel::{
-    Axis, EventMarker, Panel, PerWindow, Plot, Readout, Trace, WindowContent,
-};
+use tempora_protocol::panel::{EventMarker, Readout, WindowContent};
 use tempora_protocol::WindowSummary;
 
-/// Parameters every network preset has: guard, watchdog and budget.
-pub(super) const GUARD_AND_WATCHDOG_PARAMS: [ParamSpec; 5] = [
-    choice_spec(
-        "guard",
-        0,
-        GuardKind::NAMES,
-        "Lipschitz guard applied after every weight update: none, clip (each weight to +-bound) or spectral (each layer's spectral norm to <= bound).",
-    ),
-    spec(
-        "guard_bound",
-        Unit::Dimensionless,
-        0.95,
-        1e-3,
-        1e3,
-        "The guard's bound: largest |weight| for clip, largest layer spectral norm for spectral.",
-    ),
-    choice_spec(
-        "watchdog_action",
-        0,
-        Action::NAMES,
-        "On NaN/Inf, a state norm past norm_bound or a sustained oscillation: pause (keep the last good state), rollback to it and go on, or reset to the start.",
-    ),
-    spec(
-        "norm_bound",
-        Unit::Dimensionless,
-        1e6,
-        1e-3,
-        1e300,
-        "State norm the watchdog treats as divergence.",
-    ),
-    spec(
-        "max_evaluations",
-        Unit::Count,
-        1e6,
-        1.0,
-        1e9,
-        "Most network evaluations between two window closes (a hop); the rest are skipped and reported.",
-    ),
-];
-
-/// The `trainer` parameter of the training presets (see [`algorithm`]).
-pub(super) const TRAINER_PARAM: ParamSpec = choice_spec(
-    "trainer",
-    0,
-    Algorithm::NAMES,
-    "rprop: iRPROP- (batch, C FANN's constants); backprop: online gradient steps of learning_rate.",
-);
-
-/// Guard, watchdog and budget from the shared parameters.
-fn guard_and_watchdog(
-    values: &ParamValues,
-    oscillation_steps: usize,
-) -> (GuardKind, WatchdogConfig, u64) {
-    let guard = GuardKind::from_choice(values["guard"] as usize, values["guard_bound"])
-        .expect("range-checked choice");
-    let action = Action::from_choice(values["watchdog_action"] as usize).expect("range-checked");
-    let config = WatchdogConfig {
-        norm_bound: values["norm_bound"],
-        oscillation_steps,
-        oscillation_amplitude: values["norm_bound"].min(1.0),
-        action,
-    };
-    (guard, config, values["max_evaluations"] as u64)
-}
-
-/// The trainer the `trainer` and `learning_rate` parameters choose.
-pub(super) fn algorithm(values: &ParamValues) -> Algorithm {
-    if values["trainer"] == 0.0 {
-        Algorithm::Rprop
-    } else {
-        Algorithm::Backprop {
-            rate: values["learning_rate"],
-        }
-    }
-}
+mod panels;
+mod params;
 
 /// How a network preset's network is wired and trained.
 pub(super) struct NetSetup {
@@ -211,12 +139,6 @@ struct Evaluation {
     ratio: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-struct Snapshot {
-    state: Vec<f64>,
-    weights: Vec<f64>,
-}
-
 /// One alarm of the watchdog and what was done (the run's report lists them).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 struct WatchdogEvent {
@@ -237,38 +159,6 @@ impl WatchdogEvent {
     }
 }
 
-/// Output samples a window carries, at most (evenly spaced).
-const MAX_SAMPLES: usize = 400;
-/// Output samples shown in the output plot (the newest).
-const OUTPUT_SAMPLES_SHOWN: usize = 150;
-
-/// The ids of the network presets' panels.
-pub(super) mod panels {
-    /// Output 0 against its target.
-    pub const OUTPUT: &str = "output-plot";
-    /// Prediction error per window.
-    pub const ERROR: &str = "error-plot";
-    /// Lipschitz estimate and bound per window.
-    pub const LIPSCHITZ: &str = "lipschitz-plot";
-    /// State norm per window.
-    pub const STATE_NORM: &str = "state-norm-plot";
-    /// Classification accuracy per window.
-    pub const ACCURACY: &str = "accuracy-plot";
-    /// Training-set error per window.
-    pub const TRAINING: &str = "training-plot";
-}
-
-/// A window's figures, for its panels.
-#[derive(Debug, Clone, Copy)]
-struct Figures {
-    rmse: Option<f64>,
-    baseline_rmse: Option<f64>,
-    accuracy: Option<f64>,
-    estimate: Option<f64>,
-    bound: f64,
-    state_norm: f64,
-}
-
 /// The most watchdog events kept for the run's report.
 const MAX_REPORTED_EVENTS: usize = 1000;
 
@@ -279,9 +169,7 @@ pub(super) struct NetCore {
     lipschitz: LipschitzEstimate,
     watchdog: Watchdog,
     trainer: Option<Trainer>,
-    initial: Snapshot,
-    snapshot: Snapshot,
-    alarm_since_snapshot: bool,
+    recovery: Recovery,
     halted: bool,
     budget: u64,
     used_in_hop: u64,
@@ -310,20 +198,15 @@ impl NetCore {
         let mut guard = Guard::new(guard, net.net());
         guard.project(net.net_mut());
         let trainer = trainer.map(|a| Trainer::new(a, net.net())).transpose()?;
-        let initial = Snapshot {
-            state: net.state().to_vec(),
-            weights: net.net().weights().to_vec(),
-        };
         let (n_in, n_out) = (net.net().inputs(), net.net().outputs());
+        let recovery = Recovery::new(&net);
         Ok(NetCore {
             net,
             guard,
             lipschitz: LipschitzEstimate::new(0.05, n_in, n_out),
             watchdog: Watchdog::new(watchdog),
             trainer,
-            snapshot: initial.clone(),
-            initial,
-            alarm_since_snapshot: false,
+            recovery,
             halted: false,
             budget,
             used_in_hop: 0,
@@ -418,24 +301,12 @@ impl NetCore {
     fn act(&mut self, t: TimePoint, alarm: Alarm, value: f64) {
         let action = self.watchdog.config().action;
         self.raise(t, alarm, value, action);
-        self.alarm_since_snapshot = true;
-        let target = match action {
-            Action::Reset => self.initial.clone(),
-            _ => self.snapshot.clone(),
-        };
-        self.net.set_state(&target.state);
-        self.net
-            .net_mut()
-            .set_weights(&target.weights)
-            .expect("snapshots hold finite weights of the right count");
+        self.halted |= self.recovery.recover(action, &mut self.net);
         if let Some(trainer) = self.trainer.as_mut() {
             trainer.reset();
         }
         self.watchdog.forget();
         self.lipschitz.forget_previous();
-        if action == Action::Pause {
-            self.halted = true;
-        }
     }
 
     fn raise(&mut self, t: TimePoint, alarm: Alarm, value: f64, action: Action) {
@@ -592,13 +463,7 @@ impl NetCore {
         self.records.release(bounds, &self.window);
         self.events.release(bounds, &self.window);
         self.used_in_hop = 0;
-        if !self.alarm_since_snapshot {
-            self.snapshot = Snapshot {
-                state: self.net.state().to_vec(),
-                weights: self.net.net().weights().to_vec(),
-            };
-        }
-        self.alarm_since_snapshot = false;
+        self.recovery.window_closed(&self.net);
         self.closed.push_back(WindowSummary {
             index: bounds.index,
             start_ns: bounds.start.0,
@@ -606,96 +471,6 @@ impl NetCore {
             data: content,
             timing: None,
         });
-    }
-
-    /// The window's plots: output against target, and per window the errors, Lipschitz
-    /// constant, state norm, accuracy and training error where the preset has them.
-    fn panels(&self, records: &[&(TimePoint, Evaluation)], figures: &Figures) -> Vec<Panel> {
-        let Figures {
-            rmse,
-            baseline_rmse,
-            accuracy,
-            estimate,
-            bound,
-            state_norm,
-        } = *figures;
-        let stride = records.len().div_ceil(MAX_SAMPLES).max(1);
-        let sampled: Vec<&&(TimePoint, Evaluation)> = records.iter().step_by(stride).collect();
-        let output: Vec<[f64; 2]> = sampled
-            .iter()
-            .map(|(t, e)| [t.as_secs_f64(), e.output])
-            .collect();
-        let target: Vec<[f64; 2]> = sampled
-            .iter()
-            .filter_map(|(t, e)| e.target.map(|target| [t.as_secs_f64(), target]))
-            .collect();
-        let mut lines = vec![("output".to_string(), output)];
-        if !target.is_empty() {
-            lines.push(("target".to_string(), target));
-        }
-        let mut outputs = Trace::lines(Axis::new("output", "a.u."), lines);
-        outputs.newest = Some(OUTPUT_SAMPLES_SHOWN);
-        outputs.markers = true;
-        let mut panels = vec![Panel::new(
-            panels::OUTPUT,
-            "Network output 0 against its target, newest samples (red lines: watchdog events)",
-            Plot::Trace(outputs),
-        )
-        .wide()];
-        if rmse.is_some() {
-            let mut errors = vec![("network", rmse)];
-            if baseline_rmse.is_some() {
-                errors.push(("baseline: last sample", baseline_rmse));
-            }
-            panels.push(Panel::new(
-                panels::ERROR,
-                "Prediction error per window",
-                Plot::PerWindow(PerWindow::lines(Axis::new("RMS error", "a.u."), &errors)),
-            ));
-        }
-        let mut lipschitz = PerWindow::lines(
-            Axis::new("|dy| / |dx|", "").logarithmic(),
-            &[
-                ("estimate", estimate),
-                ("bound (product of layer norms)", Some(bound)),
-            ],
-        );
-        lipschitz.markers = true;
-        let mut norm = PerWindow::single(Axis::new("|y|", "").logarithmic(), Some(state_norm));
-        norm.markers = true;
-        panels.extend([
-            Panel::new(
-                panels::LIPSCHITZ,
-                "Lipschitz constant: online estimate and layer bound",
-                Plot::PerWindow(lipschitz),
-            ),
-            Panel::new(
-                panels::STATE_NORM,
-                "State norm at each window's end",
-                Plot::PerWindow(norm),
-            ),
-        ]);
-        if let Some(accuracy) = accuracy {
-            panels.push(Panel::new(
-                panels::ACCURACY,
-                "Outputs with the target's sign per window",
-                Plot::PerWindow(PerWindow::single(
-                    Axis::new("accuracy", "%").with_range(0.0, 105.0),
-                    Some(accuracy * 100.0),
-                )),
-            ));
-        }
-        if self.trainer.is_some() {
-            panels.push(Panel::new(
-                panels::TRAINING,
-                "Training-set RMS error by prediction",
-                Plot::PerWindow(PerWindow::single(
-                    Axis::new("RMS error", "a.u."),
-                    self.training_rmse,
-                )),
-            ));
-        }
-        panels
     }
 
     /// The oldest closed window not yet taken.
@@ -753,8 +528,7 @@ impl NetCore {
             .net_mut()
             .set_weights(&weights)
             .expect("same shape, finite weights");
-        self.initial.weights = weights.clone();
-        self.snapshot.weights = weights;
+        self.recovery.replace_weights(&weights);
         Ok(())
     }
 
