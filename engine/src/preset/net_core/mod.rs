@@ -24,7 +24,6 @@ pub(super) use params::{algorithm, GUARD_AND_WATCHDOG_PARAMS, TRAINER_PARAM};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::collections::VecDeque;
-use tempora_protocol::panel::{EventMarker, Readout, WindowContent};
 use tempora_protocol::WindowSummary;
 
 mod panels;
@@ -350,115 +349,19 @@ impl NetCore {
         let state_norm = libm::sqrt(self.net.state().iter().map(|v| v * v).sum());
         let estimate = self.lipschitz.estimate();
 
-        let mut content = WindowContent::default();
-        content.readouts.push(Readout::count(
-            "evaluations",
-            "evaluations",
-            records.len() as u64,
-        ));
-        if let Some(rmse) = rmse {
-            content
-                .readouts
-                .push(Readout::number("rmse", "RMS error", Some(rmse), "", 4));
-        }
-        if let Some(baseline) = baseline_rmse {
-            content.readouts.push(Readout::number(
-                "baseline_rmse",
-                "baseline",
-                Some(baseline),
-                "",
-                4,
-            ));
-        }
-        if let Some(accuracy) = accuracy {
-            content.readouts.push(Readout::number(
-                "accuracy_pct",
-                "accuracy",
-                Some(accuracy * 100.0),
-                "%",
-                1,
-            ));
-        }
+        let figures = Figures {
+            rmse,
+            baseline_rmse,
+            accuracy,
+            estimate,
+            bound,
+            state_norm,
+            max_ratio,
+        };
+        let content = self.content(&records, &figures, &events, &layer_norms);
         if let Some(tr) = &self.trainer {
-            content.readouts.extend([
-                Readout::count("training_epochs", "epochs trained", tr.epochs()),
-                Readout::text(
-                    "training_algorithm",
-                    "training algorithm",
-                    tr.algorithm().name(),
-                ),
-                Readout::number(
-                    "training_rmse",
-                    "training RMS error",
-                    self.training_rmse,
-                    "",
-                    4,
-                ),
-            ]);
-            content.readouts.push(Readout::count(
-                "training_epochs_in_window",
-                "epochs in the window",
-                tr.epochs() - self.epochs_at_close,
-            ));
             self.epochs_at_close = tr.epochs();
         }
-        content.readouts.extend([
-            Readout::number("lipschitz_estimate", "Lipschitz estimate", estimate, "", 3),
-            Readout::number("lipschitz_bound", "Lipschitz bound", Some(bound), "", 3),
-            Readout::number(
-                "lipschitz_max_ratio",
-                "largest ratio in the window",
-                max_ratio,
-                "",
-                3,
-            ),
-            Readout::text("guard", "guard", self.guard.kind().name()),
-            Readout::number("state_norm", "state norm", Some(state_norm), "", 4),
-            Readout::count("watchdog_events", "watchdog events", events.len() as u64),
-        ]);
-        content
-            .readouts
-            .extend(layer_norms.iter().enumerate().map(|(i, norm)| {
-                Readout::number(
-                    &format!("layer_norm_{}", i + 1),
-                    &format!("layer {} spectral norm", i + 1),
-                    Some(*norm),
-                    "",
-                    3,
-                )
-            }));
-        if let Some(first) = events.first() {
-            content.readouts.push(Readout::text(
-                "watchdog_first",
-                "first alarm",
-                format!("{} at {:.6} s", first.describe(), first.t_s),
-            ));
-        }
-        if self.halted {
-            content.readouts.push(Readout::text(
-                "watchdog_state",
-                "network",
-                "PAUSED by the watchdog (Reset to resume)",
-            ));
-        }
-        content.events = events
-            .iter()
-            .map(|e| EventMarker {
-                t_s: e.t_s,
-                label: e.describe(),
-            })
-            .collect();
-        content.panels = self.panels(
-            &records,
-            &Figures {
-                rmse,
-                baseline_rmse,
-                accuracy,
-                estimate,
-                bound,
-                state_norm,
-            },
-        );
 
         self.records.release(bounds, &self.window);
         self.events.release(bounds, &self.window);
