@@ -1,0 +1,438 @@
+//! Scenario tests of the session: every command's effect, live changes, flow control,
+//! durations, refusals that change nothing.
+
+use super::*;
+use crate::clock::ManualClock;
+use tempora_protocol::{WindowContent, WindowSummary};
+
+/// A session running the `random-walk` preset at its defaults (the tests' timings assume it).
+fn tick_session() -> Session {
+    let mut s = Session::new();
+    let events = s.handle(Command::Configure {
+        preset: "random-walk".into(),
+        seed: DEFAULT_SEED,
+        params: ParamValues::new(),
+    });
+    assert!(matches!(events[0], Event::Status(_)), "{events:?}");
+    s
+}
+
+fn windows(events: &[Event]) -> Vec<&WindowSummary> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Window(w) => Some(w.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn state(events: &[Event]) -> Option<RunState> {
+    events.iter().rev().find_map(|e| match e {
+        Event::Status(s) => Some(s.state),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_model_that_halts_itself_finishes_the_run_and_says_why() {
+    let mut s = Session::new();
+    s.handle(Command::Configure {
+        preset: "divergence".into(),
+        seed: 3,
+        params: ParamValues::new(),
+    });
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    s.handle(Command::Start);
+    let clock = ManualClock::at(0);
+    let mut all = Vec::new();
+    for _ in 0..10 {
+        if !s.is_running() {
+            break;
+        }
+        all.extend(s.run_slice(&clock, u64::MAX).1);
+    }
+    assert_eq!(s.status().state, RunState::Finished);
+    assert_eq!(
+        s.status().now_ns,
+        10_000_000,
+        "ends at the first window's close"
+    );
+    let said = all.iter().find_map(|e| match e {
+        Event::Error { message, .. } => Some(message.as_str()),
+        _ => None,
+    });
+    assert!(
+        said.is_some_and(|m| m.starts_with("the watchdog paused the network at t = ")),
+        "{said:?}"
+    );
+}
+
+#[test]
+fn a_ping_is_answered_with_its_id_alone_and_changes_nothing() {
+    let mut s = tick_session();
+    s.handle(Command::Start);
+    let before = s.status();
+    assert_eq!(
+        s.handle(Command::Ping { id: 41 }),
+        vec![Event::Pong { id: 41 }]
+    );
+    assert_eq!(s.status(), before);
+}
+
+#[test]
+fn with_a_window_credit_a_ui_that_does_not_ack_gets_no_more_windows_until_it_does() {
+    let mut s = Session::new().with_window_credit(3);
+    s.handle(Command::Configure {
+        preset: "random-walk".into(),
+        seed: 1,
+        params: [("window".to_string(), 0.01), ("hop".to_string(), 0.01)].into(),
+    });
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    s.handle(Command::Start);
+    let clock = ManualClock::at(0);
+    let mut sent = Vec::new();
+    // One window per slice (the budget ends each slice at a window with stop_after_window).
+    let slice = |s: &mut Session| {
+        s.stepping = true;
+        s.state = RunState::Running;
+        windows(&s.run_slice(&clock, u64::MAX).1)
+            .iter()
+            .map(|w| w.index)
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..6 {
+        sent.extend(slice(&mut s));
+    }
+    assert_eq!(sent, vec![0, 1, 2], "three in flight, then nothing");
+    // An ack of another run changes nothing; the right one frees two places.
+    assert!(s
+        .handle(Command::Ack {
+            run_id: 99,
+            index: 2
+        })
+        .is_empty());
+    assert!(slice(&mut s).is_empty());
+    let run_id = s.status().run_id;
+    s.handle(Command::Ack { run_id, index: 1 });
+    let more: Vec<u64> = (0..4).flat_map(|_| slice(&mut s)).collect();
+    // Windows 3..=6 closed without credit and stay skipped; 7 and 8 use the two places.
+    assert_eq!(more, vec![7, 8]);
+    // A new run starts with full credit.
+    s.handle(Command::Reset);
+    s.handle(Command::Start);
+    assert_eq!(slice(&mut s), vec![0]);
+}
+
+fn live(params: &[(&str, f64)]) -> Command {
+    Command::SetLiveParams {
+        params: params.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+    }
+}
+
+#[test]
+fn live_changes_land_at_the_next_window_boundary() {
+    let clock = ManualClock::at(0);
+    let mut s = tick_session();
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    s.handle(Command::SetDuration {
+        duration_s: Some(0.4),
+    });
+    s.handle(Command::Step); // window 0 closes at 100 ms
+    s.run_slice(&clock, u64::MAX);
+    let events = s.handle(live(&[("step", 0.0)]));
+    let Event::Status(status) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(status.pending_live["step"], 0.0);
+    assert_eq!(status.params["step"], 1.0, "not yet applied");
+    // Step window by window (a free run would send only the newest window of each slice).
+    let mut windows = Vec::new();
+    let mut applied_at = None;
+    while s.status().state != RunState::Finished {
+        s.handle(Command::Step);
+        for e in s.run_slice(&clock, u64::MAX).1 {
+            match e {
+                Event::Window(w) => windows.push(*w),
+                Event::Status(st) if st.params["step"] == 0.0 && applied_at.is_none() => {
+                    applied_at = Some(st.now_ns);
+                    assert!(st.pending_live.is_empty());
+                }
+                _ => {}
+            }
+        }
+    }
+    // Applied when window 1 closed (150 ms): every later sample is the same value.
+    assert_eq!(applied_at, Some(150_000_000));
+    let after: Vec<f64> = windows
+        .iter()
+        .flat_map(|w| w.data.trace("trace-plot").unwrap().lines[0].points.clone())
+        .filter(|p| p[0] >= 0.15)
+        .map(|p| p[1])
+        .collect();
+    assert!(after.len() > 100);
+    assert!(after.windows(2).all(|p| p[0] == p[1]), "the walk stopped");
+    assert_eq!(s.status().run_id, 1, "no new run");
+}
+
+/// The windows a session sends while it steps `count` windows, as fast as possible.
+fn step_windows(s: &mut Session, clock: &ManualClock, count: usize) -> Vec<WindowContent> {
+    let mut windows = Vec::new();
+    for _ in 0..count {
+        s.handle(Command::Step);
+        let events = s.run_slice(clock, u64::MAX).1;
+        windows.extend(events.into_iter().filter_map(|e| match e {
+            Event::Window(w) => Some(w.data),
+            _ => None,
+        }));
+    }
+    windows
+}
+
+/// A valid value of `spec` other than its default.
+fn changed(spec: &crate::params::ParamSpec) -> f64 {
+    if !spec.choices.is_empty() {
+        ((spec.default as usize + 1) % spec.choices.len()) as f64
+    } else if spec.default != spec.min {
+        (spec.default + spec.min) / 2.0
+    } else {
+        (spec.default + spec.max) / 2.0
+    }
+}
+
+/// Each live parameter of each preset, changed alone after the first window, leaves that
+/// window as it was and changes what a later one shows (a preset that ignored the change
+/// would fail here), and the pending list empties at the boundary.
+#[test]
+fn every_live_parameter_applies_at_the_next_boundary_in_every_preset() {
+    /// Windows stepped after the change: enough for the swarm's prior to meet an escalation.
+    const AFTER: usize = 40;
+    let clock = ManualClock::at(0);
+    let session = |preset: &str| {
+        // phase-lock's target phase only matters with its bias rule on, a learning rate
+        // only with backprop (rprop adapts its own steps), and the unguarded divergence
+        // net is paused by its watchdog in the first window.
+        let params: ParamValues = match preset {
+            "phase-lock" => [("bias_rate".to_string(), 2e-4)].into_iter().collect(),
+            "xor" | "predict" => [("trainer".to_string(), 1.0)].into_iter().collect(),
+            "divergence" => [("guard".to_string(), 2.0)].into_iter().collect(),
+            _ => ParamValues::new(),
+        };
+        let mut s = Session::new();
+        let events = s.handle(Command::Configure {
+            preset: preset.into(),
+            seed: 2,
+            params,
+        });
+        assert!(matches!(events[..], [Event::Status(_)]), "{events:?}");
+        s.handle(Command::SetPacing {
+            pacing: Pacing::AsFastAsPossible,
+        });
+        s
+    };
+    for preset in crate::preset::all() {
+        if preset.live.is_empty() {
+            continue;
+        }
+        let mut baseline = session(preset.name);
+        let reference = step_windows(&mut baseline, &clock, 1 + AFTER);
+        for name in preset.live {
+            let spec = crate::params::find_spec(preset.params, name).unwrap();
+            let mut s = session(preset.name);
+            let first = step_windows(&mut s, &clock, 1);
+            assert_eq!(first[..], reference[..1], "{}: same start", preset.name);
+            let events = s.handle(live(&[(name, changed(spec))]));
+            assert!(
+                matches!(events[..], [Event::Status(_)]),
+                "{}.{name}: {events:?}",
+                preset.name
+            );
+            assert_eq!(s.status().pending_live.len(), 1);
+            let later = step_windows(&mut s, &clock, AFTER);
+            assert!(s.status().pending_live.is_empty(), "{}.{name}", preset.name);
+            assert!(
+                later.iter().zip(&reference[1..]).any(|(a, b)| a != b),
+                "{}.{name}: no window changed",
+                preset.name
+            );
+        }
+    }
+}
+
+#[test]
+fn live_changes_that_cannot_apply_are_refused_and_change_nothing() {
+    let mut s = tick_session();
+    let before = s.status();
+    let refused = |events: Vec<Event>| match &events[0] {
+        Event::Error { message, param } => (message.clone(), param.clone()),
+        other => panic!("{other:?}"),
+    };
+    let (message, param) = refused(s.handle(live(&[("tick_period", 0.01)])));
+    assert_eq!(param.as_deref(), Some("tick_period"));
+    assert!(message.contains("cannot change during a run (live parameters of random-walk: step)"));
+    let (_, param) = refused(s.handle(live(&[("step", -1.0)])));
+    assert_eq!(param.as_deref(), Some("step"));
+    let (_, param) = refused(s.handle(live(&[("nope", 1.0)])));
+    assert_eq!(param.as_deref(), Some("nope"));
+    assert_eq!(s.status(), before);
+}
+
+#[test]
+fn step_runs_exactly_one_window_then_pauses() {
+    let mut s = tick_session();
+    let clock = ManualClock::at(0);
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    assert_eq!(state(&s.handle(Command::Step)), Some(RunState::Running));
+    let (end, events) = s.run_slice(&clock, u64::MAX);
+    assert_eq!(end, SliceEnd::WindowClosed);
+    let w = windows(&events);
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].index, 0);
+    assert_eq!(state(&events), Some(RunState::Paused));
+    let (_, events) = s.run_slice(&clock, u64::MAX);
+    assert!(events.is_empty(), "paused: nothing runs");
+    s.handle(Command::Step);
+    let (_, events) = s.run_slice(&clock, u64::MAX);
+    assert_eq!(windows(&events)[0].index, 1);
+}
+
+#[test]
+fn real_time_waits_for_the_clock() {
+    let mut s = tick_session();
+    let clock = ManualClock::at(1_000);
+    s.handle(Command::Start);
+    // t = 0 runs at once; the next tick (1 ms) must wait for the wall clock.
+    let (end, _) = s.run_slice(&clock, 5_000_000);
+    assert_eq!(end, SliceEnd::WaitUntil(1_000 + 1_000_000));
+    clock.advance(100_000_000);
+    let (_, events) = s.run_slice(&clock, u64::MAX);
+    // 100 ms of wall time: the first window (0..100 ms) closed; its ticks ran late, in order.
+    let w = windows(&events);
+    assert_eq!(w.len(), 1);
+    let timing = w[0].timing.as_ref().unwrap();
+    assert!(timing.lateness.max >= 99_000_000, "{timing:?}");
+    assert_eq!(timing.reanchor_events, 0);
+}
+
+#[test]
+fn a_refused_configure_changes_nothing() {
+    let mut s = tick_session();
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    s.handle(Command::Step);
+    let clock = ManualClock::at(0);
+    s.run_slice(&clock, u64::MAX);
+    let before = s.status();
+
+    let mut params = ParamValues::new();
+    params.insert("hop".into(), 5.0);
+    let events = s.handle(Command::Configure {
+        preset: "random-walk".into(),
+        seed: 9,
+        params,
+    });
+    assert_eq!(
+        events,
+        vec![Event::Error {
+            message: "parameter `hop`: window hop (5 s) must not exceed the window length (100 ms)"
+                .into(),
+            param: Some("hop".into()),
+        }]
+    );
+    let events = s.handle(Command::Configure {
+        preset: "nope".into(),
+        seed: 9,
+        params: ParamValues::new(),
+    });
+    assert!(
+        matches!(&events[0], Event::Error { message, param: None } if message.contains("unknown preset `nope`"))
+    );
+    let events = s.handle(Command::SetPacing {
+        pacing: Pacing::RealTime { speed: -1.0 },
+    });
+    assert!(matches!(&events[0], Event::Error { param: Some(p), .. } if p == "speed"));
+    assert_eq!(s.status(), before);
+}
+
+#[test]
+fn reset_replays_the_same_run() {
+    let clock = ManualClock::at(0);
+    let mut s = tick_session();
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    s.handle(Command::Step);
+    let (_, first) = s.run_slice(&clock, u64::MAX);
+    s.handle(Command::Step);
+    s.run_slice(&clock, u64::MAX);
+    let events = s.handle(Command::Reset);
+    assert!(
+        matches!(&events[0], Event::Status(st) if st.now_ns == 0 && st.state == RunState::Paused)
+    );
+    s.handle(Command::Step);
+    let (_, again) = s.run_slice(&clock, u64::MAX);
+    assert_eq!(windows(&first)[0].data, windows(&again)[0].data);
+}
+
+#[test]
+fn a_set_duration_finishes_the_run_there_and_survives_reset() {
+    let clock = ManualClock::at(0);
+    let mut s = tick_session();
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    let events = s.handle(Command::SetDuration {
+        duration_s: Some(0.25),
+    });
+    assert!(matches!(&events[0], Event::Status(st) if st.stop_at_ns == Some(250_000_000)));
+    s.handle(Command::Start);
+    let mut windows = Vec::new();
+    while s.is_running() {
+        let (_, events) = s.run_slice(&clock, u64::MAX);
+        windows.extend(events.into_iter().filter_map(|e| match e {
+            Event::Window(w) => Some(w.end_ns),
+            _ => None,
+        }));
+    }
+    // Windows of 100 ms every 50 ms: the last one closes at 250 ms. The clock never moves,
+    // so all four close in one slice, which sends only the newest MAX_WINDOWS_PER_SLICE.
+    assert_eq!(MAX_WINDOWS_PER_SLICE, 1);
+    assert_eq!(windows, vec![250_000_000]);
+    assert_eq!(s.status().state, RunState::Finished);
+    assert_eq!(s.status().now_ns, 250_000_000);
+    assert!(
+        matches!(&s.handle(Command::Start)[0], Event::Error { param: Some(p), .. } if p == "duration")
+    );
+    // A longer duration lets it go on; a bad one is refused and changes nothing.
+    s.handle(Command::SetDuration {
+        duration_s: Some(0.5),
+    });
+    assert_eq!(s.status().state, RunState::Paused);
+    assert!(matches!(
+        &s.handle(Command::SetDuration { duration_s: Some(-1.0) })[0],
+        Event::Error { param: Some(p), .. } if p == "duration"
+    ));
+    assert_eq!(s.status().stop_at_ns, Some(500_000_000));
+    s.handle(Command::Reset);
+    assert_eq!(s.status().stop_at_ns, Some(500_000_000));
+}
+
+#[test]
+fn oversized_seeds_are_refused() {
+    let mut s = tick_session();
+    let events = s.handle(Command::Configure {
+        preset: "random-walk".into(),
+        seed: MAX_SEED + 1,
+        params: ParamValues::new(),
+    });
+    assert!(matches!(&events[0], Event::Error { param: Some(p), .. } if p == "seed"));
+}
