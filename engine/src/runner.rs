@@ -17,12 +17,11 @@
 //! - A slice stops when its wall budget is spent, so a worker stays responsive to commands.
 
 use crate::clock::Clock;
-use crate::metrics::{Distribution, KindMetrics};
+use crate::metrics::WindowTiming;
 use crate::simulation::Simulation;
 use crate::time::TimePoint;
-use std::collections::BTreeMap;
+use tempora_protocol::Pacing;
 use tempora_protocol::WindowSummary;
-use tempora_protocol::{KindReport, Pacing, TimingReport};
 
 /// Lag (ns) below which a task counts as on time for catch-up accounting.
 const ON_TIME_TOLERANCE_NS: u64 = 1_000_000;
@@ -85,18 +84,9 @@ pub struct Runner {
     catch_up_bound_ns: u64,
     anchor: Option<Anchor>,
     behind: bool,
-    // Metrics since the last window closed.
-    kinds: BTreeMap<&'static str, KindMetrics>,
-    all_lateness: Distribution,
-    tasks: u64,
-    busy_ns: u64,
-    since_wall_ns: Option<u64>,
-    catch_up_events: u64,
-    reanchor_events: u64,
-    skipped_wall_ns: u64,
-    clock_jumps_back: u64,
     last_wall_ns: u64,
-    run_lateness: Distribution,
+    /// Timing of the slices since the last window closed.
+    timing: WindowTiming,
     #[cfg(feature = "profiling")]
     spans: Vec<TaskSpan>,
     #[cfg(feature = "profiling")]
@@ -111,17 +101,8 @@ impl Runner {
             catch_up_bound_ns,
             anchor: None,
             behind: false,
-            kinds: BTreeMap::new(),
-            all_lateness: Distribution::default(),
-            tasks: 0,
-            busy_ns: 0,
-            since_wall_ns: None,
-            catch_up_events: 0,
-            reanchor_events: 0,
-            skipped_wall_ns: 0,
-            clock_jumps_back: 0,
             last_wall_ns: 0,
-            run_lateness: Distribution::default(),
+            timing: WindowTiming::default(),
             #[cfg(feature = "profiling")]
             spans: Vec::with_capacity(MAX_SPANS),
             #[cfg(feature = "profiling")]
@@ -164,7 +145,7 @@ impl Runner {
     pub fn set_pacing(&mut self, pacing: Pacing) {
         self.pacing = pacing;
         self.anchor = None;
-        self.run_lateness.clear();
+        self.timing.new_pacing();
     }
 
     /// Forgets the anchor (call after a pause, so the paused time is not counted as lag).
@@ -192,11 +173,11 @@ impl Runner {
         let slice_start = clock.now_ns();
         if slice_start < self.last_wall_ns {
             // The clock went backwards between slices: forget the anchor (counted in read_clock).
-            self.clock_jumps_back += 1;
+            self.timing.clock_jumped_back();
             self.anchor = None;
         }
         self.last_wall_ns = slice_start;
-        self.since_wall_ns.get_or_insert(slice_start);
+        self.timing.start(slice_start);
         let mut wall = slice_start;
         let mut busy_from = slice_start;
         let mut since_read = 0u32;
@@ -234,30 +215,28 @@ impl Runner {
                 break SliceEnd::Finished;
             };
             since_read += 1;
-            self.tasks += 1;
+            self.timing.dispatched();
             // Per-kind metrics only when there is something to record: as fast as possible,
             // the dispatch loop does no map lookup at all.
             if timed {
                 wall = clock.now_ns();
-                let metrics = self.kinds.entry(done.kind).or_default();
-                metrics.duration.record(wall.saturating_sub(before));
-                if paced {
-                    metrics.lateness.record(lateness);
-                    self.all_lateness.record(lateness);
-                    self.run_lateness.record(lateness);
-                }
+                self.timing.record(
+                    done.kind,
+                    wall.saturating_sub(before),
+                    paced.then_some(lateness),
+                );
                 #[cfg(feature = "profiling")]
                 self.record_span(done, before, wall);
             }
             if let Some(summary) = sim.take_window() {
                 let now = clock.now_ns();
-                self.busy_ns += now.saturating_sub(busy_from);
+                self.timing.busy(now.saturating_sub(busy_from));
                 busy_from = now;
                 out.push(WindowSummary {
-                    timing: Some(self.report(now)),
+                    timing: Some(self.timing.report(now)),
                     ..summary
                 });
-                self.reset_metrics(now);
+                self.timing.window_closed(now);
                 if sim.halted().is_some() {
                     break SliceEnd::Finished;
                 }
@@ -266,7 +245,7 @@ impl Runner {
                 }
             }
         };
-        self.busy_ns += clock.now_ns().saturating_sub(busy_from);
+        self.timing.busy(clock.now_ns().saturating_sub(busy_from));
         end
     }
 
@@ -299,7 +278,7 @@ impl Runner {
     fn read_clock(&mut self, clock: &dyn Clock, due: TimePoint) -> u64 {
         let wall = clock.now_ns();
         if wall < self.last_wall_ns {
-            self.clock_jumps_back += 1;
+            self.timing.clock_jumped_back();
             self.anchor = Some(Anchor {
                 wall_ns: wall,
                 logical: due,
@@ -313,8 +292,7 @@ impl Runner {
     fn account_lag(&mut self, lateness: u64, wall: u64, due: TimePoint) {
         // Below the on-time tolerance nothing is dropped, even with a zero bound.
         if lateness > self.catch_up_bound_ns.max(ON_TIME_TOLERANCE_NS) {
-            self.reanchor_events += 1;
-            self.skipped_wall_ns += lateness;
+            self.timing.reanchored(lateness);
             self.anchor = Some(Anchor {
                 wall_ns: wall,
                 logical: due,
@@ -322,47 +300,12 @@ impl Runner {
             self.behind = false;
         } else if lateness > ON_TIME_TOLERANCE_NS {
             if !self.behind {
-                self.catch_up_events += 1;
+                self.timing.caught_up();
                 self.behind = true;
             }
         } else {
             self.behind = false;
         }
-    }
-
-    fn report(&self, now: u64) -> TimingReport {
-        let elapsed = now.saturating_sub(self.since_wall_ns.unwrap_or(now)).max(1);
-        TimingReport {
-            kinds: self
-                .kinds
-                .iter()
-                .map(|(kind, m)| KindReport {
-                    kind: kind.to_string(),
-                    lateness: m.lateness.stats(),
-                    duration: m.duration.stats(),
-                })
-                .collect(),
-            lateness: self.all_lateness.stats(),
-            lateness_buckets: self.all_lateness.log2_buckets(),
-            tasks_per_s: self.tasks as f64 * 1e9 / elapsed as f64,
-            slice_load: (self.busy_ns as f64 / elapsed as f64).min(1.0),
-            catch_up_events: self.catch_up_events,
-            reanchor_events: self.reanchor_events,
-            skipped_wall_ns: self.skipped_wall_ns,
-            clock_jumps_back: self.clock_jumps_back,
-            run_lateness: self.run_lateness.stats(),
-        }
-    }
-
-    fn reset_metrics(&mut self, now: u64) {
-        for m in self.kinds.values_mut() {
-            m.lateness.clear();
-            m.duration.clear();
-        }
-        self.all_lateness.clear();
-        self.tasks = 0;
-        self.busy_ns = 0;
-        self.since_wall_ns = Some(now);
     }
 }
 

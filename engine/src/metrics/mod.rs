@@ -4,6 +4,10 @@
 use hdrhistogram::Histogram;
 use tempora_protocol::Stats;
 
+mod window;
+
+pub use window::WindowTiming;
+
 /// The largest value a histogram records; larger values are clamped to it (1 hour in ns).
 const MAX_TRACKED_NS: u64 = 3_600_000_000_000;
 
