@@ -52,12 +52,12 @@ pub enum Command {
     /// that many windows ahead of these acknowledgements, so a page that cannot keep up gets
     /// fewer windows (skipped, counted as "not sent") instead of an unbounded message queue.
     Ack {
-        /// The run the window belongs to ([`Status::run_id`]); acks of older runs are ignored.
+        /// The run the window belongs to ([`crate::Status::run_id`]); acks of older runs are ignored.
         run_id: u64,
         /// The window's index.
         index: u64,
     },
-    /// Are you alive? Answered with [`Event::Pong`] carrying the same `id`, and nothing else
+    /// Are you alive? Answered with [`crate::Event::Pong`] carrying the same `id`, and nothing else
     /// (the UI's heartbeat: a worker that stops answering is reported dead).
     Ping {
         /// Echoed back.

@@ -35,11 +35,11 @@ pub enum Event {
         /// The parameter it is about, if any (the UI shows the message next to that field).
         param: Option<String>,
     },
-    /// The worker starts building a run (for a command that [`Command::builds_a_run`]):
+    /// The worker starts building a run (for a command that [`crate::Command::builds_a_run`]):
     /// training can take seconds, during which it cannot answer pings. The reply to the
     /// command (a status or an error) ends it.
     Building,
-    /// The answer to [`Command::Ping`].
+    /// The answer to [`crate::Command::Ping`].
     Pong {
         /// The ping's `id`.
         id: u64,

@@ -292,7 +292,7 @@ fn require_resolved(values: &ParamValues, taus: &[&str]) -> Result<(), ParamErro
 /// scripts keep working.
 const ALIASES: &[(&str, &str)] = &[("tick", "random-walk"), ("seed-example", "multirate-stdp")];
 
-/// The preset named `name` (or once named so, see [`ALIASES`]).
+/// The preset named `name`, or once named so (`tick`, `seed-example`).
 pub fn find(name: &str) -> Result<&'static Preset, PresetError> {
     let name = ALIASES
         .iter()

@@ -7,7 +7,7 @@
 //!   The order therefore depends only on what was scheduled, never on the platform or its timers.
 //! - Same seed and same schedule give the same event log: the only randomness is the run's
 //!   ChaCha8 RNG, drawn in dispatch order.
-//! - Steady-state dispatch does not allocate (see [`core`]).
+//! - Steady-state dispatch does not allocate (see `core`).
 
 mod core;
 mod task;

@@ -2,7 +2,7 @@
 //! workers (see [`crate::swarm::shards`]), with a bounded channel for the ring.
 //!
 //! Each part gets its own thread, which builds its runner (training its members in parallel
-//! with the coordinator's build) and fills blocks up to [`AHEAD`] ahead of the coordinator.
+//! with the coordinator's build) and fills blocks up to `AHEAD` ahead of the coordinator.
 //! Why not rayon's per-sample split: joining the parts at every sample cost a few microseconds
 //! against tens of microseconds of work, and scaled 1.18x on two cores; a part that runs a
 //! block of samples ahead meets the coordinator once per block.

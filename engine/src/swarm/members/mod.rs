@@ -9,7 +9,7 @@
 //! Layout: struct of arrays. Every member's weights sit in one flat vector (ruv-fann's order
 //! per member, [`MEMBER_WEIGHTS`] each), so the hot loop walks memory in order and allocates
 //! nothing. Each member is built and trained as a ruv-fann network through [`PackedNet`] and
-//! [`Trainer`] (iRPROP-), then packed in; [`Members::eval`] computes exactly what
+//! [`crate::fann::Trainer`] (iRPROP-), then packed in; the kernel (`eval`) computes exactly what
 //! [`PackedNet::forward`] computes (same dot product, same activations; tested).
 //!
 //! Parts: a member's answer depends only on its weights and the stream, so contiguous parts
