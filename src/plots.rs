@@ -273,13 +273,7 @@ fn draw_trace(
         let end = first.last().map_or(span, |p| p.0.max(span));
         (end - span, end)
     });
-    let others: Vec<(&str, &[(f64, f64)])> = trace
-        .lines
-        .iter()
-        .zip(&lines)
-        .skip(1)
-        .map(|(line, points)| (line.label.as_str(), &points[..]))
-        .collect();
+    let others = after_first(trace.lines.iter().map(|l| l.label.as_str()), &lines);
     draw_line(
         canvas,
         &LinePlot {
@@ -321,13 +315,7 @@ fn draw_per_window(
     } else {
         Vec::new()
     };
-    let others: Vec<(&str, &[(f64, f64)])> = values
-        .lines
-        .iter()
-        .zip(&lines)
-        .skip(1)
-        .map(|(line, points)| (line.label.as_str(), &points[..]))
-        .collect();
+    let others = after_first(values.lines.iter().map(|l| l.label.as_str()), &lines);
     draw_line(
         canvas,
         &LinePlot {
@@ -343,6 +331,18 @@ fn draw_per_window(
             ..Default::default()
         },
     )
+}
+
+/// The lines after the first, with their legend labels: the plot's further series.
+fn after_first<'a>(
+    labels: impl Iterator<Item = &'a str>,
+    lines: &'a [Series],
+) -> Vec<(&'a str, &'a [(f64, f64)])> {
+    labels
+        .zip(lines)
+        .skip(1)
+        .map(|(label, points)| (label, &points[..]))
+        .collect()
 }
 
 /// log10, floored so that 0 stays drawable.

@@ -16,11 +16,14 @@ mod swarm;
 mod xor;
 
 use crate::params::{self, ParamError, ParamSpec, ParamValues, Unit};
-use crate::simulation::Simulation;
+use crate::scheduler::{Priority, Scheduler, Task};
+use crate::simulation::{Model, Sim, Simulation};
 use crate::swarm::shards::Spawn;
 #[cfg(not(target_arch = "wasm32"))]
 use crate::swarm::threads::ThreadHelpers;
+use crate::time::TimePoint;
 use crate::time::TimeSpan;
+use crate::window::schedule_windows;
 use crate::window::WindowConfig;
 use std::rc::Rc;
 use tempora_protocol::{ParamInfo, PresetInfo};
@@ -269,6 +272,24 @@ fn require_below(values: &ParamValues, a: &str, b: &str) -> Result<(), ParamErro
             format!("{a} ({}) must be below {b} ({})", values[a], values[b]),
         ))
     }
+}
+
+/// A run whose one model task steps every `dt` from t = 0, with windows on `window` (the
+/// single-neuron spiking presets). The step's period is `dt`'s, the grid `window`'s: a
+/// scheduling error is theirs.
+fn stepped_run<W: Model + 'static>(
+    seed: u64,
+    dt: TimeSpan,
+    task: Box<dyn Task<W>>,
+    window: WindowConfig,
+    world: W,
+) -> Result<Box<dyn Simulation>, ParamError> {
+    let mut scheduler = Scheduler::new(seed);
+    scheduler
+        .schedule_every(TimePoint::ZERO, dt, Priority::MODEL, task)
+        .map_err(|e| inconsistent("dt", e.to_string()))?;
+    schedule_windows(&mut scheduler, window).map_err(|e| inconsistent("window", e.to_string()))?;
+    Ok(Box::new(Sim::new(scheduler, world)))
 }
 
 /// Requires the step `dt` to resolve every time constant in `taus` (dt <= tau / 10).

@@ -13,16 +13,15 @@
 
 use super::spiking::{Oscillation, SpikeRecorder, NEURON_AND_STDP_PARAMS};
 use super::{
-    hop_spec, inconsistent, require_below, require_resolved, span, spec, window_config,
-    window_spec, BuildContext, Preset,
+    hop_spec, inconsistent, require_below, require_resolved, span, spec, stepped_run,
+    window_config, window_spec, BuildContext, Preset,
 };
 use crate::models::lif::{CurrentLif, LifParams};
 use crate::models::phase::{phase_at, PhaseBias, PhaseStats};
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
-use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
-use crate::simulation::{Model, Report, Sim, Simulation};
-use crate::time::TimePoint;
-use crate::window::{schedule_windows, WindowBounds, WindowSink};
+use crate::scheduler::{Task, TaskContext};
+use crate::simulation::{Model, Report, Simulation};
+use crate::window::{WindowBounds, WindowSink};
 use std::f64::consts::TAU;
 use tempora_protocol::WindowSummary;
 
@@ -134,19 +133,10 @@ fn build(
             }),
         ),
     };
-    let mut scheduler = Scheduler::new(0);
-    scheduler
-        .schedule_every(
-            TimePoint::ZERO,
-            dt,
-            Priority::MODEL,
-            Box::new(StepTask {
-                dt_ns: dt.as_nanos(),
-            }),
-        )
-        .and_then(|_| schedule_windows(&mut scheduler, window))
-        .map_err(|e| inconsistent("dt", e.to_string()))?;
-    Ok(Box::new(Sim::new(scheduler, world)))
+    let task = Box::new(StepTask {
+        dt_ns: dt.as_nanos(),
+    });
+    stepped_run(0, dt, task, window, world)
 }
 
 struct PhaseLockWorld {
@@ -276,6 +266,7 @@ impl Model for PhaseLockWorld {
 mod tests {
     use super::*;
     use crate::simulation::run_to;
+    use crate::time::TimePoint;
 
     fn run(pairs: &[(&str, f64)], seconds: u64) -> (Report, ParamValues) {
         let o: ParamValues = pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect();

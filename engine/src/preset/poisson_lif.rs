@@ -16,17 +16,16 @@
 
 use super::spiking::SpikeRecorder;
 use super::{
-    hop_spec, inconsistent, require_below, span, spec, window_on_grid, window_spec, BuildContext,
-    Preset,
+    hop_spec, inconsistent, require_below, span, spec, stepped_run, window_on_grid, window_spec,
+    BuildContext, Preset,
 };
 use crate::models::lif::{CurrentLif, LifParams};
 use crate::models::poisson::PoissonGroup;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::rng::{self, Stream};
-use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
-use crate::simulation::{Model, Report, Sim, Simulation};
-use crate::time::TimePoint;
-use crate::window::{schedule_windows, WindowBounds, WindowSink};
+use crate::scheduler::{Task, TaskContext};
+use crate::simulation::{Model, Report, Simulation};
+use crate::window::{WindowBounds, WindowSink};
 use rand_chacha::ChaCha8Rng;
 use tempora_protocol::panel::Readout;
 use tempora_protocol::WindowSummary;
@@ -138,19 +137,10 @@ fn build(
         output_spikes: 0,
         reported: None,
     };
-    let mut scheduler = Scheduler::new(seed);
-    scheduler
-        .schedule_every(
-            TimePoint::ZERO,
-            dt,
-            Priority::MODEL,
-            Box::new(StepTask {
-                dt_ns: dt.as_nanos(),
-            }),
-        )
-        .and_then(|_| schedule_windows(&mut scheduler, window))
-        .map_err(|e| inconsistent("dt", e.to_string()))?;
-    Ok(Box::new(Sim::new(scheduler, world)))
+    let task = Box::new(StepTask {
+        dt_ns: dt.as_nanos(),
+    });
+    stepped_run(seed, dt, task, window, world)
 }
 
 struct PoissonLifWorld {
@@ -286,6 +276,7 @@ impl Model for PoissonLifWorld {
 mod tests {
     use super::*;
     use crate::simulation::run_to;
+    use crate::time::TimePoint;
 
     fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
         let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();

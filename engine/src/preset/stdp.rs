@@ -13,18 +13,17 @@
 
 use super::spiking::{lif_params, stdp_params, SpikeRecorder, NEURON_AND_STDP_PARAMS};
 use super::{
-    hop_spec, inconsistent, require_below, require_resolved, span, spec, window_on_grid,
-    window_spec, BuildContext, Preset,
+    hop_spec, inconsistent, require_below, require_resolved, span, spec, stepped_run,
+    window_on_grid, window_spec, BuildContext, Preset,
 };
 use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
 use crate::models::stdp::StdpSynapses;
 use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
 use crate::rng::{self, Stream};
-use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
-use crate::simulation::{Model, Report, Sim, Simulation};
-use crate::time::TimePoint;
-use crate::window::{schedule_windows, WindowBounds, WindowSink};
+use crate::scheduler::{Task, TaskContext};
+use crate::simulation::{Model, Report, Simulation};
+use crate::window::{WindowBounds, WindowSink};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use tempora_protocol::WindowSummary;
@@ -115,19 +114,10 @@ fn build(
         recorder: SpikeRecorder::new(window, n, 1, dt.as_nanos(), None),
         input_spikes: 0,
     };
-    let mut scheduler = Scheduler::new(seed);
-    scheduler
-        .schedule_every(
-            TimePoint::ZERO,
-            dt,
-            Priority::MODEL,
-            Box::new(StepTask {
-                dt_ns: dt.as_nanos(),
-            }),
-        )
-        .and_then(|_| schedule_windows(&mut scheduler, window))
-        .map_err(|e| inconsistent("dt", e.to_string()))?;
-    Ok(Box::new(Sim::new(scheduler, world)))
+    let task = Box::new(StepTask {
+        dt_ns: dt.as_nanos(),
+    });
+    stepped_run(seed, dt, task, window, world)
 }
 
 struct StdpWorld {
@@ -218,6 +208,7 @@ impl Model for StdpWorld {
 mod tests {
     use super::*;
     use crate::simulation::run_to;
+    use crate::time::TimePoint;
     use tempora_protocol::WindowContent;
 
     fn overrides(pairs: &[(&str, f64)]) -> ParamValues {
