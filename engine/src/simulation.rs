@@ -8,6 +8,7 @@ use crate::time::TimePoint;
 use crate::window::WindowSink;
 use sha2::{Digest, Sha256};
 use tempora_protocol::WindowSummary;
+use thiserror::Error;
 
 /// Preset-specific results of a whole run (e.g. final weights), for the CLI's JSON.
 pub type Report = serde_json::Map<String, serde_json::Value>;
@@ -33,9 +34,32 @@ pub trait Model: WindowSink {
     }
     /// Replaces the model's network (same shape and activations) before the run starts, or
     /// says why not; a refusal changes nothing.
-    fn replace_network(&mut self, _net: PackedNet) -> Result<(), String> {
-        Err("this preset has no network".into())
+    fn replace_network(&mut self, _net: PackedNet) -> Result<(), NetworkSwapError> {
+        Err(NetworkSwapError::NoNetwork)
     }
+}
+
+/// Why a network from a file cannot take the place of a run's network.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum NetworkSwapError {
+    /// The preset has no network.
+    #[error("this preset has no network")]
+    NoNetwork,
+    /// The run has started: its network is in use.
+    #[error("a network can only be replaced before the run starts")]
+    Started,
+    /// The file's network has another shape or other activations.
+    #[error("the file's network has layers {found:?} and activations {found_activations}; this run needs layers {needed:?} and activations {needed_activations}")]
+    Shape {
+        /// The file's layer sizes.
+        found: Vec<usize>,
+        /// The file's activations, per layer.
+        found_activations: String,
+        /// The run's layer sizes.
+        needed: Vec<usize>,
+        /// The run's activations, per layer.
+        needed_activations: String,
+    },
 }
 
 /// A preset's scheduler and world, stepped one task at a time.
@@ -57,7 +81,7 @@ pub trait Simulation {
     /// The model's network as it is now, if it has one.
     fn network(&self) -> Option<PackedNet>;
     /// Replaces the model's network (same shape) before the run starts, or says why not.
-    fn replace_network(&mut self, net: PackedNet) -> Result<(), String>;
+    fn replace_network(&mut self, net: PackedNet) -> Result<(), NetworkSwapError>;
 }
 
 /// The one implementation of [`Simulation`]: a scheduler over a world.
@@ -111,9 +135,9 @@ impl<W: Model> Simulation for Sim<W> {
         self.world.network()
     }
 
-    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
+    fn replace_network(&mut self, net: PackedNet) -> Result<(), NetworkSwapError> {
         if self.scheduler.now() != TimePoint::ZERO {
-            return Err("a network can only be replaced before the run starts".into());
+            return Err(NetworkSwapError::Started);
         }
         self.world.replace_network(net)
     }

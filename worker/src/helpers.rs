@@ -21,7 +21,7 @@ use gloo_timers::future::TimeoutFuture;
 use js_sys::{Atomics, Float64Array, Int32Array, Reflect, SharedArrayBuffer};
 use std::cell::RefCell;
 use tempora_engine::preset::shard_runner;
-use tempora_engine::swarm::shards::{BlockLayout, BlockSource, ShardJob, Spawn};
+use tempora_engine::swarm::shards::{BlockLayout, BlockSource, PartError, ShardJob, Spawn};
 use tempora_protocol::js::{decode, encode};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -150,26 +150,30 @@ impl Spawn for HelperPool {
         helper: usize,
         job: &ShardJob,
         layout: BlockLayout,
-    ) -> Result<Box<dyn BlockSource>, String> {
+    ) -> Result<Box<dyn BlockSource>, PartError> {
+        let start = |reason: String| PartError::Start {
+            helper: helper + 1,
+            reason,
+        };
         let worker = self
             .helpers
             .get(helper)
-            .ok_or_else(|| format!("there is no helper worker {}", helper + 1))?;
+            .ok_or_else(|| start("there is no such helper worker".to_string()))?;
         let control = SharedArrayBuffer::new(4 * CONTROL_CELLS);
         let data = SharedArrayBuffer::new((8 * layout.len() as u64 * RING_BLOCKS) as u32);
         let message = js_sys::Object::new();
         for (key, value) in [
-            ("job", encode(job).map_err(|e| e.to_string())?),
+            ("job", encode(job).map_err(|e| start(e.to_string()))?),
             ("control", control.clone().into()),
             ("data", data.clone().into()),
             ("samples", (layout.samples as f64).into()),
             ("slot", (layout.slot as f64).into()),
         ] {
-            Reflect::set(&message, &key.into(), &value).map_err(|e| format!("{e:?}"))?;
+            Reflect::set(&message, &key.into(), &value).map_err(|e| start(format!("{e:?}")))?;
         }
         worker
             .post_message(&message)
-            .map_err(|e| format!("cannot reach helper worker {}: {e:?}", helper + 1))?;
+            .map_err(|e| start(format!("cannot post to it: {e:?}")))?;
         Ok(Box::new(Ring {
             helper: helper + 1,
             control: Int32Array::new(&control),
@@ -206,28 +210,31 @@ fn ring_offset(index: u64, layout: BlockLayout) -> u32 {
 }
 
 impl BlockSource for Ring {
-    fn next_block(&mut self, out: &mut [f64]) -> Result<(), String> {
+    fn next_block(&mut self, out: &mut [f64]) -> Result<(), PartError> {
         let mut waited = 0.0;
         loop {
             if load(&self.control, FAILED) != 0 {
-                return Err(format!(
-                    "helper worker {} failed (its message is in the browser's console)",
-                    self.helper
-                ));
+                return Err(PartError::Stopped {
+                    helper: self.helper,
+                    reason: "its worker failed (the message is in the browser's console)".into(),
+                });
             }
             let produced = load(&self.control, PRODUCED);
             if produced.wrapping_sub(self.taken as i32) > 0 {
                 break;
             }
             if waited >= ANSWER_TIMEOUT_MS {
-                return Err(format!(
-                    "helper worker {} gave no answers for {} s",
-                    self.helper,
-                    ANSWER_TIMEOUT_MS / 1e3
-                ));
+                return Err(PartError::Silent {
+                    helper: self.helper,
+                    seconds: ANSWER_TIMEOUT_MS / 1e3,
+                });
             }
-            Atomics::wait_with_timeout(&self.control, PRODUCED, produced, WAIT_SLICE_MS)
-                .map_err(|e| format!("cannot wait for helper worker {}: {e:?}", self.helper))?;
+            Atomics::wait_with_timeout(&self.control, PRODUCED, produced, WAIT_SLICE_MS).map_err(
+                |e| PartError::Stopped {
+                    helper: self.helper,
+                    reason: format!("cannot wait for its answers: {e:?}"),
+                },
+            )?;
             waited += WAIT_SLICE_MS;
         }
         let at = ring_offset(self.taken, self.layout);

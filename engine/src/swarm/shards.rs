@@ -18,6 +18,7 @@
 //! preset's build context; without them every member is evaluated by the coordinator.
 
 use crate::params::ParamValues;
+pub use crate::swarm::members::PartError;
 use crate::swarm::members::{Members, RemotePart};
 use crate::swarm::stream::RegimeStream;
 use serde::{Deserialize, Serialize};
@@ -138,7 +139,7 @@ impl ShardRunner {
 /// Where a remote part's blocks come from, in order.
 pub trait BlockSource {
     /// Writes the next block into `out` (`layout.len()` values), or says why it cannot.
-    fn next_block(&mut self, out: &mut [f64]) -> Result<(), String>;
+    fn next_block(&mut self, out: &mut [f64]) -> Result<(), PartError>;
 }
 
 /// The coordinator's view of a part that another worker evaluates.
@@ -172,12 +173,10 @@ impl RemotePart for RemoteShard {
 
     /// The answers of the part's members due at sample `k` (a full slot; the due members come
     /// first, in member order). Samples must be asked for in increasing order.
-    fn answers(&mut self, k: u64) -> Result<&[f64], String> {
+    fn answers(&mut self, k: u64) -> Result<&[f64], PartError> {
         let block = k / self.layout.samples as u64;
         if block + 1 < self.read {
-            return Err(format!(
-                "sample {k} was asked for after a later block had been read"
-            ));
+            return Err(PartError::OutOfOrder { k });
         }
         while self.read <= block {
             self.source.next_block(&mut self.block)?;
@@ -209,7 +208,7 @@ pub trait Spawn {
         helper: usize,
         job: &ShardJob,
         layout: BlockLayout,
-    ) -> Result<Box<dyn BlockSource>, String>;
+    ) -> Result<Box<dyn BlockSource>, PartError>;
 }
 
 #[cfg(test)]
@@ -247,7 +246,7 @@ mod tests {
     struct Counting(u64, Rc<RefCell<u64>>);
 
     impl BlockSource for Counting {
-        fn next_block(&mut self, out: &mut [f64]) -> Result<(), String> {
+        fn next_block(&mut self, out: &mut [f64]) -> Result<(), PartError> {
             *self.1.borrow_mut() += 1;
             out.fill(self.0 as f64);
             self.0 += 1;
@@ -269,20 +268,29 @@ mod tests {
         // Sample 9 is in block 2: block 1 is read and skipped.
         assert_eq!(remote.answers(9).unwrap(), &[2.0, 2.0]);
         assert_eq!(*reads.borrow(), 3);
-        assert!(remote.answers(2).unwrap_err().contains("sample 2"));
+        assert_eq!(
+            remote.answers(2).unwrap_err(),
+            PartError::OutOfOrder { k: 2 }
+        );
     }
 
     struct Failing;
 
     impl BlockSource for Failing {
-        fn next_block(&mut self, _out: &mut [f64]) -> Result<(), String> {
-            Err("helper 1 stopped answering".into())
+        fn next_block(&mut self, _out: &mut [f64]) -> Result<(), PartError> {
+            Err(PartError::Silent {
+                helper: 1,
+                seconds: 4.0,
+            })
         }
     }
 
     #[test]
     fn a_source_failure_reaches_the_coordinator() {
         let mut remote = RemoteShard::new(0..3, BlockLayout::new(3, 1), Box::new(Failing));
-        assert_eq!(remote.answers(0).unwrap_err(), "helper 1 stopped answering");
+        assert_eq!(
+            remote.answers(0).unwrap_err().to_string(),
+            "helper 1 gave no answers for 4 s"
+        );
     }
 }

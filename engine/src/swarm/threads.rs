@@ -7,7 +7,7 @@
 //! against tens of microseconds of work, and scaled 1.18x on two cores; a part that runs a
 //! block of samples ahead meets the coordinator once per block.
 
-use crate::swarm::shards::{BlockLayout, BlockSource, ShardJob, ShardRunner, Spawn};
+use crate::swarm::shards::{BlockLayout, BlockSource, PartError, ShardJob, ShardRunner, Spawn};
 use std::sync::mpsc::{sync_channel, Receiver};
 
 /// Blocks a helper thread may fill ahead of the coordinator.
@@ -42,7 +42,7 @@ impl Spawn for ThreadHelpers {
         helper: usize,
         job: &ShardJob,
         layout: BlockLayout,
-    ) -> Result<Box<dyn BlockSource>, String> {
+    ) -> Result<Box<dyn BlockSource>, PartError> {
         let (job, build) = (job.clone(), self.build);
         spawn_runner(helper + 1, layout, move || build(&job))
     }
@@ -54,19 +54,27 @@ pub fn spawn_runner(
     number: usize,
     layout: BlockLayout,
     build: impl FnOnce() -> Result<ShardRunner, String> + Send + 'static,
-) -> Result<Box<dyn BlockSource>, String> {
-    let (blocks, received) = sync_channel::<Result<Vec<f64>, String>>(AHEAD);
+) -> Result<Box<dyn BlockSource>, PartError> {
+    let (blocks, received) = sync_channel::<Result<Vec<f64>, PartError>>(AHEAD);
     std::thread::Builder::new()
         .name(format!("swarm-helper-{number}"))
         .spawn(move || {
             let mut runner = match build() {
                 Ok(runner) if runner.layout() == layout => runner,
                 Ok(runner) => {
-                    let why = format!("layout {:?}, not {layout:?}", runner.layout());
+                    let why = PartError::Layout {
+                        helper: number,
+                        found: format!("{:?}", runner.layout()),
+                        expected: format!("{layout:?}"),
+                    };
                     blocks.send(Err(why)).ok();
                     return;
                 }
-                Err(why) => {
+                Err(reason) => {
+                    let why = PartError::Build {
+                        helper: number,
+                        reason,
+                    };
                     blocks.send(Err(why)).ok();
                     return;
                 }
@@ -80,25 +88,31 @@ pub fn spawn_runner(
                 }
             }
         })
-        .map_err(|e| format!("cannot start helper thread {number}: {e}"))?;
+        .map_err(|e| PartError::Start {
+            helper: number,
+            reason: format!("no thread: {e}"),
+        })?;
     Ok(Box::new(ThreadSource { number, received }))
 }
 
 /// The coordinator's end of a helper thread.
 struct ThreadSource {
     number: usize,
-    received: Receiver<Result<Vec<f64>, String>>,
+    received: Receiver<Result<Vec<f64>, PartError>>,
 }
 
 impl BlockSource for ThreadSource {
-    fn next_block(&mut self, out: &mut [f64]) -> Result<(), String> {
+    fn next_block(&mut self, out: &mut [f64]) -> Result<(), PartError> {
         match self.received.recv() {
             Ok(Ok(block)) => {
                 out.copy_from_slice(&block);
                 Ok(())
             }
-            Ok(Err(why)) => Err(format!("helper thread {}: {why}", self.number)),
-            Err(_) => Err(format!("helper thread {} stopped", self.number)),
+            Ok(Err(why)) => Err(why),
+            Err(_) => Err(PartError::Stopped {
+                helper: self.number,
+                reason: "its thread ended".to_string(),
+            }),
         }
     }
 }
@@ -112,14 +126,22 @@ mod tests {
         let layout = BlockLayout::new(4, 1);
         let mut source = spawn_runner(3, layout, || Err("no such members".into())).unwrap();
         let mut out = vec![0.0; layout.len()];
+        let refused = source.next_block(&mut out).unwrap_err();
         assert_eq!(
-            source.next_block(&mut out).unwrap_err(),
-            "helper thread 3: no such members"
+            refused,
+            PartError::Build {
+                helper: 3,
+                reason: "no such members".into()
+            }
+        );
+        assert_eq!(
+            refused.to_string(),
+            "helper 3 cannot build its part: no such members"
         );
         // And then that it has stopped.
         assert_eq!(
-            source.next_block(&mut out).unwrap_err(),
-            "helper thread 3 stopped"
+            source.next_block(&mut out).unwrap_err().to_string(),
+            "helper 3 stopped: its thread ended"
         );
     }
 }

@@ -15,7 +15,7 @@ use crate::fann::{
 use crate::models::temporal::TemporalNetwork;
 use crate::params::{ParamError, ParamValues};
 use crate::rng::{self, Stream};
-use crate::simulation::{Model, Report};
+use crate::simulation::{Model, NetworkSwapError, Report};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
 use panels::Figures;
@@ -108,7 +108,7 @@ impl<T: NetWorld> Model for T {
         Some(self.core().net().net().clone())
     }
 
-    fn replace_network(&mut self, net: PackedNet) -> Result<(), String> {
+    fn replace_network(&mut self, net: PackedNet) -> Result<(), NetworkSwapError> {
         self.core_mut().replace_network(net)
     }
 }
@@ -411,19 +411,18 @@ impl NetCore {
 
     /// Replaces the network with `net` of the same shape and activations (e.g. one trained
     /// before and saved), and makes it the initial and snapshot network.
-    pub(super) fn replace_network(&mut self, mut net: PackedNet) -> Result<(), String> {
+    pub(super) fn replace_network(&mut self, mut net: PackedNet) -> Result<(), NetworkSwapError> {
         let ours = self.net.net();
         let same_activations = (0..ours.weight_layers()).all(|l| {
             l < net.weight_layers() && ours.layer_activation(l) == net.layer_activation(l)
         });
         if net.sizes() != ours.sizes() || !same_activations {
-            return Err(format!(
-                "the file's network has layers {:?} and activations {}; this run needs layers {:?} and activations {}",
-                net.sizes(),
-                describe_activations(&net),
-                ours.sizes(),
-                describe_activations(ours)
-            ));
+            return Err(NetworkSwapError::Shape {
+                found: net.sizes().to_vec(),
+                found_activations: describe_activations(&net),
+                needed: ours.sizes().to_vec(),
+                needed_activations: describe_activations(ours),
+            });
         }
         self.guard.project(&mut net);
         let weights = net.weights().to_vec();

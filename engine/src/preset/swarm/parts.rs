@@ -41,7 +41,7 @@ pub(super) fn spawn_parts(
         let layout = BlockLayout::new(range.len(), stride);
         let source = helpers
             .spawn(helper, &job, layout)
-            .map_err(|e| inconsistent("shards", e))?;
+            .map_err(|e| inconsistent("shards", e.to_string()))?;
         remotes.push(RemoteShard::new(range.clone(), layout, source));
     }
     Ok(Evaluation {

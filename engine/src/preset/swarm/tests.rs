@@ -117,7 +117,7 @@ struct InProcess {
 struct InProcessSource(ShardRunner);
 
 impl shards::BlockSource for InProcessSource {
-    fn next_block(&mut self, out: &mut [f64]) -> Result<(), String> {
+    fn next_block(&mut self, out: &mut [f64]) -> Result<(), shards::PartError> {
         self.0.fill_block(out);
         Ok(())
     }
@@ -133,9 +133,12 @@ impl shards::Spawn for InProcess {
         _helper: usize,
         job: &ShardJob,
         layout: BlockLayout,
-    ) -> Result<Box<dyn shards::BlockSource>, String> {
+    ) -> Result<Box<dyn shards::BlockSource>, shards::PartError> {
         self.jobs.borrow_mut().push(job.clone());
-        let runner = shard_runner(job).map_err(|e| e.to_string())?;
+        let runner = shard_runner(job).map_err(|e| shards::PartError::Build {
+            helper: 1,
+            reason: e.to_string(),
+        })?;
         assert_eq!(runner.layout(), layout);
         Ok(Box::new(InProcessSource(runner)))
     }
@@ -189,18 +192,24 @@ impl shards::Spawn for Dying {
         _helper: usize,
         job: &ShardJob,
         _layout: BlockLayout,
-    ) -> Result<Box<dyn shards::BlockSource>, String> {
+    ) -> Result<Box<dyn shards::BlockSource>, shards::PartError> {
         struct Once(Option<ShardRunner>);
         impl shards::BlockSource for Once {
-            fn next_block(&mut self, out: &mut [f64]) -> Result<(), String> {
-                let mut runner = self.0.take().ok_or("helper 1 stopped answering")?;
+            fn next_block(&mut self, out: &mut [f64]) -> Result<(), shards::PartError> {
+                let mut runner = self.0.take().ok_or(shards::PartError::Silent {
+                    helper: 1,
+                    seconds: 4.0,
+                })?;
                 runner.fill_block(out);
                 Ok(())
             }
         }
-        Ok(Box::new(Once(Some(
-            shard_runner(job).map_err(|e| e.to_string())?,
-        ))))
+        Ok(Box::new(Once(Some(shard_runner(job).map_err(|e| {
+            shards::PartError::Build {
+                helper: 1,
+                reason: e.to_string(),
+            }
+        })?))))
     }
 }
 
@@ -213,7 +222,10 @@ fn a_failed_helper_halts_the_run_and_says_why() {
     let (mut sim, _) = built.unwrap();
     let windows = run_to(sim.as_mut(), TimePoint(10_000_000_000));
     let halted = sim.halted().expect("the run halts");
-    assert!(halted.contains("helper 1 stopped answering"), "{halted}");
+    assert!(
+        halted.contains("a helper of the swarm failed: helper 1 gave no answers for 4 s"),
+        "{halted}"
+    );
     // It halts at the second block (1024 samples of 1 ms: about 1 s), not at the end.
     assert!(sim.now() < TimePoint(3_000_000_000), "{:?}", sim.now());
     assert!(!windows.is_empty());

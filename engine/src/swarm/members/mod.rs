@@ -21,6 +21,7 @@
 use crate::fann::{Activation, NetError, NetSpec, PackedNet};
 use crate::swarm::ensemble::VoteSums;
 use eval::{EvalContext, Nets};
+use thiserror::Error;
 
 mod eval;
 #[cfg(feature = "fixtures")]
@@ -30,6 +31,60 @@ mod train;
 #[cfg(feature = "fixtures")]
 pub use fixtures::throughput_workload;
 
+/// Why a part of the members could not be had from its helper (helpers are numbered from 1,
+/// as people count them).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum PartError {
+    /// The platform has no such helper, or could not start or reach it.
+    #[error("cannot start helper {helper}: {reason}")]
+    Start {
+        /// The helper.
+        helper: usize,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The helper refused its part (it checks the job as a run would be checked).
+    #[error("helper {helper} cannot build its part: {reason}")]
+    Build {
+        /// The helper.
+        helper: usize,
+        /// Why.
+        reason: String,
+    },
+    /// The helper built its part laid out otherwise than the coordinator reads it.
+    #[error("helper {helper} built its part as {found}, not {expected}")]
+    Layout {
+        /// The helper.
+        helper: usize,
+        /// The layout it built.
+        found: String,
+        /// The layout expected.
+        expected: String,
+    },
+    /// The helper failed or ended while running.
+    #[error("helper {helper} stopped: {reason}")]
+    Stopped {
+        /// The helper.
+        helper: usize,
+        /// What is known of why.
+        reason: String,
+    },
+    /// The helper gave no answers in time.
+    #[error("helper {helper} gave no answers for {seconds} s")]
+    Silent {
+        /// The helper.
+        helper: usize,
+        /// How long it was waited for.
+        seconds: f64,
+    },
+    /// A sample was asked for after a later block had been read (a bug in the reader).
+    #[error("sample {k} was asked for after a later block had been read")]
+    OutOfOrder {
+        /// The sample.
+        k: u64,
+    },
+}
+
 /// No part elsewhere: [`Members::step`] evaluates every member here.
 enum NoRemote {}
 
@@ -37,7 +92,7 @@ impl RemotePart for NoRemote {
     fn range(&self) -> std::ops::Range<usize> {
         match *self {}
     }
-    fn answers(&mut self, _: u64) -> Result<&[f64], String> {
+    fn answers(&mut self, _: u64) -> Result<&[f64], PartError> {
         match *self {}
     }
 }
@@ -49,7 +104,7 @@ pub trait RemotePart {
     fn range(&self) -> std::ops::Range<usize>;
     /// Its answers at sample `k`: the members of its range due at `k`, in member order. Fails
     /// when the part cannot answer.
-    fn answers(&mut self, k: u64) -> Result<&[f64], String>;
+    fn answers(&mut self, k: u64) -> Result<&[f64], PartError>;
 }
 
 /// A member's layer sizes.
@@ -183,7 +238,7 @@ impl Members {
         values: &[f64],
         local: std::ops::Range<usize>,
         remotes: &mut [impl RemotePart],
-    ) -> Result<VoteSums, String> {
+    ) -> Result<VoteSums, PartError> {
         if let Some(k) = self.push(values) {
             self.evaluations += self.due(k, 0..self.len()).len() as u64;
             let start = self.first_due(k, local.start);
@@ -369,7 +424,7 @@ mod tests {
     struct Runner(crate::swarm::shards::ShardRunner);
 
     impl crate::swarm::shards::BlockSource for Runner {
-        fn next_block(&mut self, out: &mut [f64]) -> Result<(), String> {
+        fn next_block(&mut self, out: &mut [f64]) -> Result<(), PartError> {
             self.0.fill_block(out);
             Ok(())
         }
