@@ -35,7 +35,10 @@ pub fn draw_raster(canvas: &HtmlCanvasElement, title: &str, raster: &Raster) -> 
         let series = chart.draw_series(cells(group, base, t0, t1, tick, colour));
         series
             .map_err(plot_error)?
-            .label(format!("{} ({} rows)", group.name, group.rows))
+            .label(match group.rows {
+                1 => format!("{} (1 row)", group.name),
+                rows => format!("{} ({rows} rows)", group.name),
+            })
             .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled()));
         base += group.rows as f64 + GROUP_GAP;
     }
