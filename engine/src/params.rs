@@ -110,6 +110,77 @@ pub fn resolve(specs: &[ParamSpec], overrides: &ParamValues) -> Result<ParamValu
     Ok(values)
 }
 
+/// Declares a model's parameters once: a struct with one `f64` field (SI units) per parameter,
+/// named as the parameter is in commands, links and the CLI; its spec table `SPECS` (unit,
+/// default, range, help); `from_values`, the fields of a full set of values that [`resolve`]
+/// checked; and `changes`, the fields of a partial set (live changes), each `None` if absent.
+/// A misspelt parameter in model code is then a compile error, not a panic at run time.
+///
+/// ```text
+/// model_params! {
+///     /// The walk's parameters.
+///     struct WalkParams / WalkChanges {
+///         step: Dimensionless = 1.0, [0.0, 1e6], "Each tick adds a uniform draw from [-step, step].";
+///     }
+/// }
+/// ```
+macro_rules! model_params {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident / $changes:ident {
+            $( $field:ident: $unit:ident = $default:expr, [$min:expr, $max:expr], $help:expr; )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[allow(non_snake_case)]
+        $vis struct $name {
+            $( pub $field: f64, )*
+        }
+
+        /// Changes to some of the parameters, each `None` if unchanged.
+        #[derive(Debug, Clone, Copy, Default, PartialEq)]
+        #[allow(non_snake_case, dead_code)]
+        $vis struct $changes {
+            $( pub $field: Option<f64>, )*
+        }
+
+        #[allow(dead_code)]
+        impl $name {
+            /// One spec per field, in order.
+            pub const SPECS: &'static [$crate::params::ParamSpec] = &[
+                $(
+                    $crate::params::ParamSpec {
+                        name: stringify!($field),
+                        unit: $crate::params::Unit::$unit,
+                        default: $default,
+                        min: $min,
+                        max: $max,
+                        help: $help,
+                        choices: &[],
+                    },
+                )*
+            ];
+
+            /// The fields of `values`, which [`resolve`](crate::params::resolve) completed and
+            /// checked against [`Self::SPECS`].
+            pub fn from_values(values: &$crate::params::ParamValues) -> Self {
+                $name {
+                    $( $field: values[stringify!($field)], )*
+                }
+            }
+
+            /// The fields present in `values` (live changes).
+            pub fn changes(values: &$crate::params::ParamValues) -> $changes {
+                $changes {
+                    $( $field: values.get(stringify!($field)).copied(), )*
+                }
+            }
+        }
+    };
+}
+pub(crate) use model_params;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +287,44 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("out of range"));
+    }
+
+    model_params! {
+        /// Two parameters, for the macro's test.
+        struct Pair / PairChanges {
+            taum: Seconds = 10e-3, [1e-4, 1.0], "membrane time constant";
+            N: Count = 1000.0, [1.0, 1e4], "inputs";
+        }
+    }
+
+    #[test]
+    fn declared_parameters_yield_their_specs_and_typed_values() {
+        assert_eq!(Pair::SPECS.len(), 2);
+        assert_eq!(
+            (
+                Pair::SPECS[0].name,
+                Pair::SPECS[0].unit,
+                Pair::SPECS[0].default
+            ),
+            ("taum", Unit::Seconds, 10e-3)
+        );
+        assert_eq!((Pair::SPECS[1].min, Pair::SPECS[1].max), (1.0, 1e4));
+        let mut o = ParamValues::new();
+        o.insert("N".into(), 20.0);
+        let values = resolve(Pair::SPECS, &o).unwrap();
+        assert_eq!(
+            Pair::from_values(&values),
+            Pair {
+                taum: 10e-3,
+                N: 20.0
+            }
+        );
+        assert_eq!(
+            Pair::changes(&o),
+            PairChanges {
+                taum: None,
+                N: Some(20.0)
+            }
+        );
     }
 }

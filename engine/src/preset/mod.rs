@@ -204,15 +204,24 @@ const fn choice_spec(
     }
 }
 
+/// The range of every preset's `window` and `hop`, s.
+const WINDOW_MIN_S: f64 = 1e-6;
+/// See [`WINDOW_MIN_S`].
+const WINDOW_MAX_S: f64 = 60.0;
+/// What `window` is, in every preset.
+const WINDOW_HELP: &str = "Length of a temporal window (one summary each).";
+/// What `hop` is, in every preset.
+const HOP_HELP: &str = "Logical time between window starts; overlap = window - hop.";
+
 /// The `window` parameter every preset has, with its own default (s).
 const fn window_spec(default: f64) -> ParamSpec {
     ParamSpec {
         name: "window",
         unit: Unit::Seconds,
         default,
-        min: 1e-6,
-        max: 60.0,
-        help: "Length of a temporal window (one summary each).",
+        min: WINDOW_MIN_S,
+        max: WINDOW_MAX_S,
+        help: WINDOW_HELP,
         choices: &[],
     }
 }
@@ -223,9 +232,9 @@ const fn hop_spec(default: f64) -> ParamSpec {
         name: "hop",
         unit: Unit::Seconds,
         default,
-        min: 1e-6,
-        max: 60.0,
-        help: "Logical time between window starts; overlap = window - hop.",
+        min: WINDOW_MIN_S,
+        max: WINDOW_MAX_S,
+        help: HOP_HELP,
         choices: &[],
     }
 }
@@ -240,18 +249,32 @@ fn inconsistent(name: &str, reason: impl Into<String>) -> ParamError {
 
 /// The parameter `name` (s) as a time span.
 fn span(values: &ParamValues, name: &str) -> Result<TimeSpan, ParamError> {
-    TimeSpan::from_secs_f64(values[name]).map_err(|e| inconsistent(name, e.to_string()))
+    span_of(name, values[name])
+}
+
+/// Parameter `name`'s `seconds` as logical time.
+fn span_of(name: &str, seconds: f64) -> Result<TimeSpan, ParamError> {
+    TimeSpan::from_secs_f64(seconds).map_err(|e| inconsistent(name, e.to_string()))
 }
 
 /// The window grid from `window` and `hop`.
 fn window_config(values: &ParamValues) -> Result<WindowConfig, ParamError> {
-    WindowConfig::new(span(values, "window")?, span(values, "hop")?)
+    window_grid(values["window"], values["hop"])
+}
+
+/// The window grid of `window` and `hop` seconds.
+fn window_grid(window: f64, hop: f64) -> Result<WindowConfig, ParamError> {
+    WindowConfig::new(span_of("window", window)?, span_of("hop", hop)?)
         .map_err(|e| inconsistent("hop", e.to_string()))
 }
 
 /// The window grid, required to fall on the model's step grid of `dt`.
 fn window_on_grid(values: &ParamValues, dt: TimeSpan) -> Result<WindowConfig, ParamError> {
-    let window = window_config(values)?;
+    grid_on_step(window_config(values)?, dt)
+}
+
+/// `window`, required to fall on the model's step grid of `dt`.
+fn grid_on_step(window: WindowConfig, dt: TimeSpan) -> Result<WindowConfig, ParamError> {
     let dt = dt.as_nanos().max(1);
     if window.hop().as_nanos() % dt != 0 || window.length().as_nanos() % dt != 0 {
         return Err(inconsistent(
@@ -264,12 +287,17 @@ fn window_on_grid(values: &ParamValues, dt: TimeSpan) -> Result<WindowConfig, Pa
 
 /// Requires `a < b`, naming `a` otherwise.
 fn require_below(values: &ParamValues, a: &str, b: &str) -> Result<(), ParamError> {
-    if values[a] < values[b] {
+    require_order((a, values[a]), (b, values[b]))
+}
+
+/// Requires parameter `a`'s value below `b`'s, naming `a` otherwise.
+fn require_order((a, low): (&str, f64), (b, high): (&str, f64)) -> Result<(), ParamError> {
+    if low < high {
         Ok(())
     } else {
         Err(inconsistent(
             a,
-            format!("{a} ({}) must be below {b} ({})", values[a], values[b]),
+            format!("{a} ({low}) must be below {b} ({high})"),
         ))
     }
 }

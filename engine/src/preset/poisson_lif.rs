@@ -16,12 +16,12 @@
 
 use super::spiking::SpikeRecorder;
 use super::{
-    hop_spec, inconsistent, require_below, span, spec, stepped_run, window_on_grid, window_spec,
-    BuildContext, Preset,
+    grid_on_step, inconsistent, require_order, span_of, stepped_run, window_grid, BuildContext,
+    Preset, HOP_HELP, WINDOW_HELP, WINDOW_MAX_S, WINDOW_MIN_S,
 };
 use crate::models::lif::{CurrentLif, LifParams};
 use crate::models::poisson::PoissonGroup;
-use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::params::{model_params, ParamError, ParamSpec, ParamValues};
 use crate::rng::{self, Stream};
 use crate::scheduler::{Task, TaskContext};
 use crate::simulation::{Model, Report, Simulation};
@@ -38,93 +38,57 @@ pub(super) const PRESET: Preset = Preset {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[
-    spec(
-        "N",
-        Unit::Count,
-        1000.0,
-        1.0,
-        100_000.0,
-        "Number of Poisson inputs.",
-    ),
-    spec(
-        "F",
-        Unit::Hertz,
-        10.0,
-        0.01,
-        1000.0,
-        "Firing rate of each input.",
-    ),
-    spec(
-        "w",
-        Unit::Volts,
-        1e-4,
-        -0.02,
-        0.02,
-        "Jump of the membrane per input spike (negative: inhibitory).",
-    ),
-    spec(
-        "taum",
-        Unit::Seconds,
-        0.02,
-        1e-4,
-        1.0,
-        "Membrane time constant.",
-    ),
-    spec(
-        "El",
-        Unit::Volts,
-        -0.07,
-        -0.1,
-        0.05,
-        "Leak reversal (resting) potential.",
-    ),
-    spec("vt", Unit::Volts, -0.05, -0.1, 0.05, "Spike threshold."),
-    spec("vr", Unit::Volts, -0.06, -0.1, 0.05, "Reset potential."),
-    spec(
-        "refractory",
-        Unit::Seconds,
-        2e-3,
-        0.0,
-        0.1,
-        "Refractory period: the membrane is held at vr.",
-    ),
-    spec("dt", Unit::Seconds, 1e-4, 1e-6, 1e-3, "Integration step."),
-    window_spec(0.5),
-    hop_spec(0.5),
-];
+model_params! {
+    /// The preset's parameters.
+    struct PoissonLifParams / PoissonLifChanges {
+        N: Count = 1000.0, [1.0, 100_000.0], "Number of Poisson inputs.";
+        F: Hertz = 10.0, [0.01, 1000.0], "Firing rate of each input.";
+        w: Volts = 1e-4, [-0.02, 0.02], "Jump of the membrane per input spike (negative: inhibitory).";
+        taum: Seconds = 0.02, [1e-4, 1.0], "Membrane time constant.";
+        El: Volts = -0.07, [-0.1, 0.05], "Leak reversal (resting) potential.";
+        vt: Volts = -0.05, [-0.1, 0.05], "Spike threshold.";
+        vr: Volts = -0.06, [-0.1, 0.05], "Reset potential.";
+        refractory: Seconds = 2e-3, [0.0, 0.1], "Refractory period: the membrane is held at vr.";
+        dt: Seconds = 1e-4, [1e-6, 1e-3], "Integration step.";
+        window: Seconds = 0.5, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
+        hop: Seconds = 0.5, [WINDOW_MIN_S, WINDOW_MAX_S], HOP_HELP;
+    }
+}
+
+const PARAMS: &[ParamSpec] = PoissonLifParams::SPECS;
 
 fn build(
     values: &ParamValues,
     seed: u64,
     _: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    require_below(values, "vr", "vt")?;
-    let (rate, dt_s) = (values["F"], values["dt"]);
+    let p = PoissonLifParams::from_values(values);
+    require_order(("vr", p.vr), ("vt", p.vt))?;
+    let (rate, dt_s) = (p.F, p.dt);
     if rate * dt_s >= 0.5 {
         return Err(inconsistent(
             "F",
             "F * dt must be below 0.5: at most one spike per input per step",
         ));
     }
-    let dt = span(values, "dt")?;
-    let window = window_on_grid(values, dt)?;
-    let n = values["N"] as u32;
+    let dt = span_of("dt", p.dt)?;
+    let window = grid_on_step(window_grid(p.window, p.hop)?, dt)?;
+    let n = p.N as u32;
     let mut rng = rng::rng(seed, Stream::InputSpikes);
     let inputs = PoissonGroup::new(n, rate, dt_s, &mut rng);
     let params = LifParams {
-        taum: values["taum"],
-        el: values["El"],
-        vt: values["vt"],
-        vr: values["vr"],
-        refractory: values["refractory"],
+        taum: p.taum,
+        el: p.El,
+        vt: p.vt,
+        vr: p.vr,
+        refractory: p.refractory,
     };
     let decay = libm::exp(-dt_s / params.taum);
     let world = PoissonLifWorld {
         neuron: CurrentLif::new(params),
         inputs,
         rng,
-        w: values["w"],
+        w: p.w,
         el: params.el,
         decay,
         dt_s,
@@ -250,7 +214,7 @@ impl Model for PoissonLifWorld {
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {
-        if let Some(&w) = values.get("w") {
+        if let Some(w) = PoissonLifParams::changes(values).w {
             self.w = w;
         }
     }

@@ -7,8 +7,11 @@
 //! so the weight of the past equals the fraction of the window it shares with the previous one
 //! (no overlap: no memory).
 
-use super::{hop_spec, inconsistent, span, window_config, window_spec, BuildContext, Preset};
-use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use super::{
+    inconsistent, span_of, window_grid, BuildContext, Preset, HOP_HELP, WINDOW_HELP, WINDOW_MAX_S,
+    WINDOW_MIN_S,
+};
+use crate::params::{model_params, ParamError, ParamSpec, ParamValues};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Sim, Simulation};
 use crate::time::TimePoint;
@@ -26,28 +29,17 @@ pub(super) const PRESET: Preset = Preset {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "tick_period",
-        unit: Unit::Seconds,
-        default: 1e-3,
-        min: 1e-6,
-        max: 1.0,
-        help: "Logical time between two steps of the walk.",
-        choices: &[],
-    },
-    ParamSpec {
-        name: "step",
-        unit: Unit::Dimensionless,
-        default: 1.0,
-        min: 0.0,
-        max: 1e6,
-        help: "Each tick adds a uniform draw from [-step, step].",
-        choices: &[],
-    },
-    window_spec(0.1),
-    hop_spec(0.05),
-];
+model_params! {
+    /// The random walk's parameters.
+    struct WalkParams / WalkChanges {
+        tick_period: Seconds = 1e-3, [1e-6, 1.0], "Logical time between two steps of the walk.";
+        step: Dimensionless = 1.0, [0.0, 1e6], "Each tick adds a uniform draw from [-step, step].";
+        window: Seconds = 0.1, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
+        hop: Seconds = 0.05, [WINDOW_MIN_S, WINDOW_MAX_S], HOP_HELP;
+    }
+}
+
+const PARAMS: &[ParamSpec] = WalkParams::SPECS;
 
 /// The most samples one window may hold, so summaries stay small.
 const MAX_SAMPLES_PER_WINDOW: f64 = 10_000.0;
@@ -57,19 +49,20 @@ fn build(
     seed: u64,
     _: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    let tick = span(values, "tick_period")?;
-    let window = window_config(values)?;
-    if values["window"] / values["tick_period"] > MAX_SAMPLES_PER_WINDOW {
+    let p = WalkParams::from_values(values);
+    let tick = span_of("tick_period", p.tick_period)?;
+    let window = window_grid(p.window, p.hop)?;
+    if p.window / p.tick_period > MAX_SAMPLES_PER_WINDOW {
         return Err(inconsistent(
             "tick_period",
             format!(
                 "a window of {} s would hold more than {MAX_SAMPLES_PER_WINDOW} ticks; lengthen tick_period or shorten window",
-                values["window"]
+                p.window
             ),
         ));
     }
     let mut scheduler = Scheduler::new(seed);
-    let step = values["step"];
+    let step = p.step;
     scheduler
         .schedule_every(TimePoint::ZERO, tick, Priority::MODEL, Box::new(TickTask))
         .and_then(|_| schedule_windows(&mut scheduler, window))
@@ -179,7 +172,7 @@ impl Model for Walk {
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {
-        if let Some(&step) = values.get("step") {
+        if let Some(step) = WalkParams::changes(values).step {
             self.step = step;
         }
     }
