@@ -276,7 +276,8 @@ fn window_on_grid(values: &ParamValues, dt: TimeSpan) -> Result<WindowConfig, Pa
 /// `window`, required to fall on the model's step grid of `dt`.
 fn grid_on_step(window: WindowConfig, dt: TimeSpan) -> Result<WindowConfig, ParamError> {
     let dt = dt.as_nanos().max(1);
-    if window.hop().as_nanos() % dt != 0 || window.length().as_nanos() % dt != 0 {
+    if !window.hop().as_nanos().is_multiple_of(dt) || !window.length().as_nanos().is_multiple_of(dt)
+    {
         return Err(inconsistent(
             "window",
             "window and hop must be whole multiples of dt",
