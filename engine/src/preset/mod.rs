@@ -324,16 +324,22 @@ fn stepped_run<W: Model + 'static>(
 /// Requires the step `dt` to resolve every time constant in `taus` (dt <= tau / 10).
 fn require_resolved(values: &ParamValues, taus: &[&str]) -> Result<(), ParamError> {
     for &tau in taus {
-        if values["dt"] > values[tau] / 10.0 {
-            return Err(inconsistent(
-                "dt",
-                format!(
-                    "dt ({} s) must be at most {tau} / 10 ({} s) to resolve {tau}",
-                    values["dt"],
-                    values[tau] / 10.0
-                ),
-            ));
-        }
+        require_step_resolves(values["dt"], (tau, values[tau]))?;
+    }
+    Ok(())
+}
+
+/// Requires the step of `dt` seconds to resolve the time constant `(name, seconds)`
+/// (dt <= tau / 10), naming `dt` otherwise.
+fn require_step_resolves(dt: f64, (tau, value): (&str, f64)) -> Result<(), ParamError> {
+    if dt > value / 10.0 {
+        return Err(inconsistent(
+            "dt",
+            format!(
+                "dt ({dt} s) must be at most {tau} / 10 ({} s) to resolve {tau}",
+                value / 10.0
+            ),
+        ));
     }
     Ok(())
 }

@@ -11,14 +11,14 @@
 //! extra spikes in a cycle lower `I0` (see `models::phase::PhaseBias`). The reachable targets
 //! with one spike per cycle lie between the free phase and the peak of `v_p`.
 
-use super::spiking::{Oscillation, SpikeRecorder, NEURON_AND_STDP_PARAMS};
+use super::spiking::{Oscillation, SpikeRecorder};
 use super::{
-    hop_spec, inconsistent, require_below, require_resolved, span, spec, stepped_run,
-    window_config, window_spec, BuildContext, Preset,
+    inconsistent, require_order, require_step_resolves, span_of, stepped_run, window_grid,
+    BuildContext, Preset, HOP_HELP, WINDOW_HELP, WINDOW_MAX_S, WINDOW_MIN_S,
 };
 use crate::models::lif::{CurrentLif, LifParams};
 use crate::models::phase::{phase_at, PhaseBias, PhaseStats};
-use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::params::{model_params, ParamError, ParamSpec, ParamValues};
 use crate::scheduler::{Task, TaskContext};
 use crate::simulation::{Model, Report, Simulation};
 use crate::window::{WindowBounds, WindowSink};
@@ -33,94 +33,65 @@ pub(super) const PRESET: Preset = Preset {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[
-    NEURON_AND_STDP_PARAMS[0], // taum
-    spec("El", Unit::Volts, -70e-3, -0.1, 0.05, "Resting potential."),
-    spec("vt", Unit::Volts, -50e-3, -0.1, 0.05, "Spike threshold."),
-    spec("vr", Unit::Volts, -70e-3, -0.1, 0.05, "Reset potential."),
-    spec("I0", Unit::Volts, 10e-3, -0.1, 0.1, "Constant drive R*I0."),
-    spec(
-        "I1",
-        Unit::Volts,
-        15e-3,
-        0.0,
-        0.1,
-        "Amplitude of the sinusoidal drive R*I1.",
-    ),
-    spec(
-        "f",
-        Unit::Hertz,
-        10.0,
-        0.01,
-        1000.0,
-        "Frequency of the drive (and of the phase reference).",
-    ),
-    spec(
-        "dt",
-        Unit::Seconds,
-        1e-4,
-        1e-7,
-        1e-3,
-        "Integration step (spike times are on this grid).",
-    ),
-    spec(
-        "target_phase",
-        Unit::Degrees,
-        100.0,
-        0.0,
-        360.0,
-        "Phase the bias rule pulls toward.",
-    ),
-    spec(
-        "bias_rate",
-        Unit::Volts,
-        0.0,
-        0.0,
-        0.01,
-        "Drive change per spike at 90 degrees of phase error; 0 turns the bias off.",
-    ),
-    window_spec(1.0),
-    hop_spec(0.5),
-];
+model_params! {
+    /// The preset's parameters.
+    struct PhaseLockParams / PhaseLockChanges {
+        taum: Seconds = 10e-3, [1e-4, 1.0], "Membrane time constant.";
+        El: Volts = -70e-3, [-0.1, 0.05], "Resting potential.";
+        vt: Volts = -50e-3, [-0.1, 0.05], "Spike threshold.";
+        vr: Volts = -70e-3, [-0.1, 0.05], "Reset potential.";
+        I0: Volts = 10e-3, [-0.1, 0.1], "Constant drive R*I0.";
+        I1: Volts = 15e-3, [0.0, 0.1], "Amplitude of the sinusoidal drive R*I1.";
+        f: Hertz = 10.0, [0.01, 1000.0], "Frequency of the drive (and of the phase reference).";
+        dt: Seconds = 1e-4, [1e-7, 1e-3], "Integration step (spike times are on this grid).";
+        target_phase: Degrees = 100.0, [0.0, 360.0], "Phase the bias rule pulls toward.";
+        bias_rate: Volts = 0.0, [0.0, 0.01], "Drive change per spike at 90 degrees of phase error; 0 turns the bias off.";
+        window: Seconds = 1.0, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
+        hop: Seconds = 0.5, [WINDOW_MIN_S, WINDOW_MAX_S], HOP_HELP;
+    }
+}
+
+const PARAMS: &[ParamSpec] = PhaseLockParams::SPECS;
 
 fn build(
     values: &ParamValues,
     _seed: u64,
     _: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    require_below(values, "vr", "vt")?;
-    require_resolved(values, &["taum"])?;
-    if values["dt"] * values["f"] > 0.01 {
+    let p = PhaseLockParams::from_values(values);
+    require_order(("vr", p.vr), ("vt", p.vt))?;
+    require_step_resolves(p.dt, ("taum", p.taum))?;
+    if p.dt * p.f > 0.01 {
         return Err(inconsistent(
             "dt",
             "dt must be at most 1/100 of the drive's period 1/f",
         ));
     }
-    let window = window_config(values)?;
-    let dt = span(values, "dt")?;
+    let window = window_grid(p.window, p.hop)?;
+    let dt = span_of("dt", p.dt)?;
     let params = LifParams {
-        taum: values["taum"],
-        el: values["El"],
-        vt: values["vt"],
-        vr: values["vr"],
+        taum: p.taum,
+        el: p.El,
+        vt: p.vt,
+        vr: p.vr,
         refractory: 0.0,
     };
-    let omega = TAU * values["f"];
+    let omega = TAU * p.f;
     let wt = omega * params.taum;
-    let bias = (values["bias_rate"] > 0.0)
-        .then(|| PhaseBias::new(values["target_phase"].to_radians(), values["bias_rate"]));
+    let bias =
+        (p.bias_rate > 0.0).then(|| PhaseBias::new(p.target_phase.to_radians(), p.bias_rate));
     let world = PhaseLockWorld {
         neuron: CurrentLif::new(params),
         el: params.el,
-        i0: values["I0"],
-        amplitude: values["I1"] / libm::sqrt(1.0 + wt * wt),
+        i0: p.I0,
+        amplitude: p.I1 / libm::sqrt(1.0 + wt * wt),
         lag: libm::atan(wt),
         omega,
-        frequency: values["f"],
+        frequency: p.f,
         dt_s: dt.as_secs_f64(),
         decay: libm::exp(-dt.as_secs_f64() / params.taum),
         bias,
-        bias_settings: (values["target_phase"].to_radians(), values["bias_rate"]),
+        bias_settings: (p.target_phase.to_radians(), p.bias_rate),
         phases: Vec::new(),
         recorder: SpikeRecorder::new(
             window,
@@ -128,7 +99,7 @@ fn build(
             1,
             dt.as_nanos(),
             Some(Oscillation {
-                frequency: values["f"],
+                frequency: p.f,
                 target_deg: bias.map(|b| b.target.to_degrees()),
             }),
         ),
@@ -205,15 +176,16 @@ impl Model for PhaseLockWorld {
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {
-        if let Some(&i1) = values.get("I1") {
+        let changes = PhaseLockParams::changes(values);
+        if let Some(i1) = changes.I1 {
             // amplitude = I1 / sqrt(1 + (w taum)^2) = I1 cos(lag), with lag = atan(w taum).
             self.amplitude = i1 * libm::cos(self.lag);
         }
         let (mut target, mut rate) = self.bias_settings;
-        if let Some(&deg) = values.get("target_phase") {
+        if let Some(deg) = changes.target_phase {
             target = deg.to_radians();
         }
-        if let Some(&r) = values.get("bias_rate") {
+        if let Some(r) = changes.bias_rate {
             rate = r;
         }
         self.bias_settings = (target, rate);
