@@ -110,6 +110,33 @@ pub fn resolve(specs: &[ParamSpec], overrides: &ParamValues) -> Result<ParamValu
     Ok(values)
 }
 
+/// The specs of `parts`, in order, as one table of `N` (their total): a model's own parameters
+/// and the blocks it shares with others, composed at compile time.
+pub const fn concat_specs<const N: usize>(parts: &[&[ParamSpec]]) -> [ParamSpec; N] {
+    const NONE: ParamSpec = ParamSpec {
+        name: "",
+        unit: Unit::Dimensionless,
+        default: 0.0,
+        min: 0.0,
+        max: 0.0,
+        help: "",
+        choices: &[],
+    };
+    let mut table = [NONE; N];
+    let (mut k, mut p) = (0, 0);
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            table[k] = parts[p][i];
+            k += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    assert!(k == N, "N must be the parts' total length");
+    table
+}
+
 /// Declares a model's parameters once: a struct with one `f64` field (SI units) per parameter,
 /// named as the parameter is in commands, links and the CLI; its spec table `SPECS` (unit,
 /// default, range, help); `from_values`, the fields of a full set of values that [`resolve`]
@@ -295,6 +322,14 @@ mod tests {
             taum: Seconds = 10e-3, [1e-4, 1.0], "membrane time constant";
             N: Count = 1000.0, [1.0, 1e4], "inputs";
         }
+    }
+
+    #[test]
+    fn composed_tables_keep_every_spec_in_order() {
+        const BOTH: [ParamSpec; 6] = concat_specs(&[Pair::SPECS, SPECS]);
+        let names: Vec<&str> = BOTH.iter().map(|s| s.name).collect();
+        assert_eq!(names, ["taum", "N", "taum", "N", "El", "guard"]);
+        assert_eq!(BOTH[4], SPECS[2]);
     }
 
     #[test]

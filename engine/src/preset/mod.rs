@@ -268,11 +268,6 @@ fn window_grid(window: f64, hop: f64) -> Result<WindowConfig, ParamError> {
         .map_err(|e| inconsistent("hop", e.to_string()))
 }
 
-/// The window grid, required to fall on the model's step grid of `dt`.
-fn window_on_grid(values: &ParamValues, dt: TimeSpan) -> Result<WindowConfig, ParamError> {
-    grid_on_step(window_config(values)?, dt)
-}
-
 /// `window`, required to fall on the model's step grid of `dt`.
 fn grid_on_step(window: WindowConfig, dt: TimeSpan) -> Result<WindowConfig, ParamError> {
     let dt = dt.as_nanos().max(1);
@@ -284,11 +279,6 @@ fn grid_on_step(window: WindowConfig, dt: TimeSpan) -> Result<WindowConfig, Para
         ));
     }
     Ok(window)
-}
-
-/// Requires `a < b`, naming `a` otherwise.
-fn require_below(values: &ParamValues, a: &str, b: &str) -> Result<(), ParamError> {
-    require_order((a, values[a]), (b, values[b]))
 }
 
 /// Requires parameter `a`'s value below `b`'s, naming `a` otherwise.
@@ -319,14 +309,6 @@ fn stepped_run<W: Model + 'static>(
         .map_err(|e| inconsistent("dt", e.to_string()))?;
     schedule_windows(&mut scheduler, window).map_err(|e| inconsistent("window", e.to_string()))?;
     Ok(Box::new(Sim::new(scheduler, world)))
-}
-
-/// Requires the step `dt` to resolve every time constant in `taus` (dt <= tau / 10).
-fn require_resolved(values: &ParamValues, taus: &[&str]) -> Result<(), ParamError> {
-    for &tau in taus {
-        require_step_resolves(values["dt"], (tau, values[tau]))?;
-    }
-    Ok(())
 }
 
 /// Requires the step of `dt` seconds to resolve the time constant `(name, seconds)`

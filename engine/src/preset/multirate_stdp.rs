@@ -12,15 +12,15 @@
 //!   uses a weight that may lack the last < `stdp_period` of updates;
 //! - the window task; output spikes are tagged with the oscillation's phase.
 
-use super::spiking::{lif_params, stdp_params, Oscillation, SpikeRecorder, NEURON_AND_STDP_PARAMS};
+use super::spiking::{NeuronStdp, Oscillation, SpikeRecorder};
 use super::{
-    hop_spec, inconsistent, require_below, require_resolved, span, spec, window_on_grid,
-    window_spec, BuildContext, Preset,
+    grid_on_step, inconsistent, require_order, span_of, window_grid, BuildContext, Preset,
+    HOP_HELP, WINDOW_HELP, WINDOW_MAX_S, WINDOW_MIN_S,
 };
 use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
 use crate::models::stdp::StdpSynapses;
-use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
 use crate::rng::{self, Stream};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Report, Sim, Simulation};
@@ -39,111 +39,73 @@ pub(super) const PRESET: Preset = Preset {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[
-    spec("N_in", Unit::Count, 32.0, 1.0, 10_000.0, "Poisson inputs."),
-    spec(
-        "N_out",
-        Unit::Count,
-        4.0,
-        1.0,
-        64.0,
-        "Output LIF neurons (each receives every input).",
-    ),
-    spec("F", Unit::Hertz, 40.0, 0.1, 1000.0, "Mean input rate."),
-    spec(
-        "m",
-        Unit::Dimensionless,
-        0.8,
-        0.0,
-        1.0,
-        "Depth of the oscillation's modulation of the input rate.",
-    ),
-    spec(
-        "f_osc",
-        Unit::Hertz,
-        100.0,
-        0.1,
-        10_000.0,
-        "Oscillation frequency (phase reference).",
-    ),
-    spec(
-        "dt",
-        Unit::Seconds,
-        1e-6,
-        1e-7,
-        1e-4,
-        "Inference period (integration step).",
-    ),
-    spec(
-        "stdp_period",
-        Unit::Seconds,
-        1e-5,
-        1e-7,
-        1e-2,
-        "Plasticity task period.",
-    ),
-    NEURON_AND_STDP_PARAMS[0],
-    NEURON_AND_STDP_PARAMS[1],
-    NEURON_AND_STDP_PARAMS[2],
-    NEURON_AND_STDP_PARAMS[3],
-    NEURON_AND_STDP_PARAMS[4],
-    NEURON_AND_STDP_PARAMS[5],
-    NEURON_AND_STDP_PARAMS[6],
-    NEURON_AND_STDP_PARAMS[7],
-    spec(
-        "gmax",
-        Unit::Dimensionless,
-        0.1,
-        1e-6,
-        10.0,
-        "Maximum weight.",
-    ),
-    NEURON_AND_STDP_PARAMS[8],
-    NEURON_AND_STDP_PARAMS[9],
-    window_spec(0.05),
-    hop_spec(0.05),
-];
+model_params! {
+    /// The preset's own parameters (beside the neuron and STDP block, [`NeuronStdp`]).
+    struct MultirateOwn / MultirateChanges {
+        N_in: Count = 32.0, [1.0, 10_000.0], "Poisson inputs.";
+        N_out: Count = 4.0, [1.0, 64.0], "Output LIF neurons (each receives every input).";
+        F: Hertz = 40.0, [0.1, 1000.0], "Mean input rate.";
+        m: Dimensionless = 0.8, [0.0, 1.0], "Depth of the oscillation's modulation of the input rate.";
+        f_osc: Hertz = 100.0, [0.1, 10_000.0], "Oscillation frequency (phase reference).";
+        dt: Seconds = 1e-6, [1e-7, 1e-4], "Inference period (integration step).";
+        stdp_period: Seconds = 1e-5, [1e-7, 1e-2], "Plasticity task period.";
+        gmax: Dimensionless = 0.1, [1e-6, 10.0], "Maximum weight.";
+        window: Seconds = 0.05, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
+        hop: Seconds = 0.05, [WINDOW_MIN_S, WINDOW_MAX_S], HOP_HELP;
+    }
+}
+
+/// The inputs, drive and cadences first, then the neuron and STDP, then the weights' bound and
+/// the windows.
+const OWN: (&[ParamSpec], &[ParamSpec]) = MultirateOwn::SPECS.split_at(7);
+const TABLE: [ParamSpec; MultirateOwn::SPECS.len() + NeuronStdp::SPECS.len()] =
+    concat_specs(&[OWN.0, NeuronStdp::SPECS, OWN.1]);
+const PARAMS: &[ParamSpec] = &TABLE;
 
 fn build(
     values: &ParamValues,
     seed: u64,
     _: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    require_below(values, "vr", "vt")?;
-    if values["stdp_period"] < values["dt"] {
+    let (p, neuron) = (
+        MultirateOwn::from_values(values),
+        NeuronStdp::from_values(values),
+    );
+    require_order(("vr", neuron.vr), ("vt", neuron.vt))?;
+    if p.stdp_period < p.dt {
         return Err(inconsistent(
             "stdp_period",
             "stdp_period must be at least dt",
         ));
     }
-    require_resolved(values, &["taum", "taue", "taupre", "taupost"])?;
-    let peak = values["F"] * (1.0 + values["m"]);
-    if peak * values["dt"] >= 0.5 {
+    neuron.check(p.dt)?;
+    let peak = p.F * (1.0 + p.m);
+    if peak * p.dt >= 0.5 {
         return Err(inconsistent("F", "F * (1 + m) * dt must be below 0.5"));
     }
-    if values["f_osc"] * values["dt"] > 0.01 {
+    if p.f_osc * p.dt > 0.01 {
         return Err(inconsistent(
             "dt",
             "dt must be at most 1/100 of the oscillation period",
         ));
     }
-    let dt = span(values, "dt")?;
-    let stdp_period = span(values, "stdp_period")?;
+    let dt = span_of("dt", p.dt)?;
+    let stdp_period = span_of("stdp_period", p.stdp_period)?;
     if stdp_period.as_nanos() % dt.as_nanos() != 0 {
         return Err(inconsistent(
             "stdp_period",
             "stdp_period must be a whole multiple of dt",
         ));
     }
-    let window = window_on_grid(values, dt)?;
-    let (n_in, n_out) = (values["N_in"] as u32, values["N_out"] as u32);
-    let gmax = values["gmax"];
+    let window = grid_on_step(window_grid(p.window, p.hop)?, dt)?;
+    let (n_in, n_out) = (p.N_in as u32, p.N_out as u32);
+    let gmax = p.gmax;
     let dt_s = dt.as_secs_f64();
 
     let mut initial = rng::rng(seed, Stream::InitialWeights);
     let mut rng = rng::rng(seed, Stream::InputSpikes);
-    let lif = lif_params(values);
-    let stdp = stdp_params(values);
+    let lif = neuron.lif();
+    let stdp = neuron.stdp(gmax);
     let synapses: Vec<StdpSynapses> = (0..n_out)
         .map(|_| {
             let w = (0..n_in).map(|_| initial.random::<f64>() * gmax).collect();
@@ -152,16 +114,16 @@ fn build(
         .collect();
     let world = SeedWorld {
         neurons: (0..n_out)
-            .map(|_| ConductanceLif::new(lif, values["Ee"], values["taue"]))
+            .map(|_| ConductanceLif::new(lif, neuron.Ee, neuron.taue))
             .collect(),
         synapses,
         inputs: PoissonGroup::new(n_in, peak, dt_s, &mut rng),
         rng,
         dt_ns: dt.as_nanos(),
         dt_s,
-        ge_decay: libm::exp(-dt_s / values["taue"]),
-        omega: TAU * values["f_osc"],
-        depth: values["m"],
+        ge_decay: libm::exp(-dt_s / neuron.taue),
+        omega: TAU * p.f_osc,
+        depth: p.m,
         gmax,
         pending: Vec::new(),
         recorder: SpikeRecorder::new(
@@ -170,7 +132,7 @@ fn build(
             n_out,
             dt.as_nanos(),
             Some(Oscillation {
-                frequency: values["f_osc"],
+                frequency: p.f_osc,
                 target_deg: None,
             }),
         ),
@@ -314,7 +276,7 @@ impl Model for SeedWorld {
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {
-        if let Some(&m) = values.get("m") {
+        if let Some(m) = MultirateOwn::changes(values).m {
             self.depth = m;
         }
     }

@@ -1,11 +1,11 @@
 //! What spiking presets share: recording spikes, membrane samples and phases for their windows,
 //! and turning them into window content: a raster, the membrane, rates, weights and phases.
 
-use super::spec;
+use super::{require_order, require_step_resolves};
 use crate::models::lif::LifParams;
 use crate::models::phase::{phase_at, phase_histogram, PhaseStats};
 use crate::models::stdp::StdpParams;
-use crate::params::{ParamSpec, ParamValues, Unit};
+use crate::params::{model_params, ParamError};
 use crate::time::TimePoint;
 use crate::window::{Recent, WindowBounds, WindowConfig};
 use std::collections::VecDeque;
@@ -28,98 +28,59 @@ pub const HISTOGRAM_BINS: usize = 36;
 /// Output spike times kept for the run's report; later ones are counted only.
 pub const MAX_REPORTED_SPIKES: usize = 1_000_000;
 
-/// Parameters of the conductance-based neuron and its STDP synapses, shared by `stdp` and
-/// `multirate-stdp`, with the defaults (and names) of Brian2's `STDP.py`.
-pub const NEURON_AND_STDP_PARAMS: [ParamSpec; 10] = [
-    spec(
-        "taum",
-        Unit::Seconds,
-        10e-3,
-        1e-4,
-        1.0,
-        "Membrane time constant.",
-    ),
-    spec(
-        "taupre",
-        Unit::Seconds,
-        20e-3,
-        1e-4,
-        1.0,
-        "Presynaptic STDP trace time constant.",
-    ),
-    spec(
-        "taupost",
-        Unit::Seconds,
-        20e-3,
-        1e-4,
-        1.0,
-        "Postsynaptic STDP trace time constant.",
-    ),
-    spec(
-        "taue",
-        Unit::Seconds,
-        5e-3,
-        1e-4,
-        1.0,
-        "Excitatory conductance decay time constant.",
-    ),
-    spec(
-        "Ee",
-        Unit::Volts,
-        0.0,
-        -0.1,
-        0.1,
-        "Excitatory reversal potential.",
-    ),
-    spec("vt", Unit::Volts, -54e-3, -0.1, 0.05, "Spike threshold."),
-    spec("vr", Unit::Volts, -60e-3, -0.1, 0.05, "Reset potential."),
-    spec(
-        "El",
-        Unit::Volts,
-        -74e-3,
-        -0.1,
-        0.05,
-        "Leak reversal (resting) potential.",
-    ),
-    spec(
-        "dApre",
-        Unit::Dimensionless,
-        0.01,
-        0.0,
-        1.0,
-        "Potentiation per pair, as a fraction of gmax.",
-    ),
-    spec(
-        "dApost",
-        Unit::Dimensionless,
-        -0.0105,
-        -1.0,
-        0.0,
-        "Depression per pair, as a fraction of gmax (STDP.py: -dApre * taupre / taupost * 1.05).",
-    ),
-];
-
-/// The neuron's parameters from [`NEURON_AND_STDP_PARAMS`] values.
-pub fn lif_params(values: &ParamValues) -> LifParams {
-    LifParams {
-        taum: values["taum"],
-        el: values["El"],
-        vt: values["vt"],
-        vr: values["vr"],
-        refractory: 0.0,
+model_params! {
+    /// Parameters of the conductance-based neuron and its STDP synapses, shared by `stdp` and
+    /// `multirate-stdp`, with the defaults (and names) of Brian2's `STDP.py`.
+    pub struct NeuronStdp / NeuronStdpChanges {
+        taum: Seconds = 10e-3, [1e-4, 1.0], "Membrane time constant.";
+        taupre: Seconds = 20e-3, [1e-4, 1.0], "Presynaptic STDP trace time constant.";
+        taupost: Seconds = 20e-3, [1e-4, 1.0], "Postsynaptic STDP trace time constant.";
+        taue: Seconds = 5e-3, [1e-4, 1.0], "Excitatory conductance decay time constant.";
+        Ee: Volts = 0.0, [-0.1, 0.1], "Excitatory reversal potential.";
+        vt: Volts = -54e-3, [-0.1, 0.05], "Spike threshold.";
+        vr: Volts = -60e-3, [-0.1, 0.05], "Reset potential.";
+        El: Volts = -74e-3, [-0.1, 0.05], "Leak reversal (resting) potential.";
+        dApre: Dimensionless = 0.01, [0.0, 1.0], "Potentiation per pair, as a fraction of gmax.";
+        dApost: Dimensionless = -0.0105, [-1.0, 0.0], "Depression per pair, as a fraction of gmax (STDP.py: -dApre * taupre / taupost * 1.05).";
     }
 }
 
-/// The STDP rule from [`NEURON_AND_STDP_PARAMS`] values, amplitudes scaled by `gmax` as
-/// `STDP.py` does.
-pub fn stdp_params(values: &ParamValues) -> StdpParams {
-    let gmax = values["gmax"];
-    StdpParams {
-        taupre: values["taupre"],
-        taupost: values["taupost"],
-        dapre: values["dApre"] * gmax,
-        dapost: values["dApost"] * gmax,
-        wmax: gmax,
+impl NeuronStdp {
+    /// The neuron's parameters.
+    pub fn lif(&self) -> LifParams {
+        LifParams {
+            taum: self.taum,
+            el: self.El,
+            vt: self.vt,
+            vr: self.vr,
+            refractory: 0.0,
+        }
+    }
+
+    /// The STDP rule, amplitudes scaled by `gmax` as `STDP.py` does.
+    pub fn stdp(&self, gmax: f64) -> StdpParams {
+        StdpParams {
+            taupre: self.taupre,
+            taupost: self.taupost,
+            dapre: self.dApre * gmax,
+            dapost: self.dApost * gmax,
+            wmax: gmax,
+        }
+    }
+
+    /// The checks that span its values: the reset below the threshold, and the step `dt`
+    /// resolving every time constant.
+    pub fn check(&self, dt: f64) -> Result<(), ParamError> {
+        require_order(("vr", self.vr), ("vt", self.vt))?;
+        for tau in [
+            ("taum", self.taum),
+            ("taue", self.taue),
+            ("taupre", self.taupre),
+            ("taupost", self.taupost),
+        ] {
+            require_step_resolves(dt, tau)?;
+        }
+        Ok(())
     }
 }
 

@@ -11,15 +11,15 @@
 //! `dApre` and `dApost` are given as in `STDP.py` before its scaling by gmax, which this preset
 //! applies. Initial weights are uniform in [0, gmax] (`S.w = 'rand() * gmax'`).
 
-use super::spiking::{lif_params, stdp_params, SpikeRecorder, NEURON_AND_STDP_PARAMS};
+use super::spiking::{NeuronStdp, SpikeRecorder};
 use super::{
-    hop_spec, inconsistent, require_below, require_resolved, span, spec, stepped_run,
-    window_on_grid, window_spec, BuildContext, Preset,
+    grid_on_step, inconsistent, span_of, stepped_run, window_grid, BuildContext, Preset, HOP_HELP,
+    WINDOW_HELP, WINDOW_MAX_S, WINDOW_MIN_S,
 };
 use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
 use crate::models::stdp::StdpSynapses;
-use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
 use crate::rng::{self, Stream};
 use crate::scheduler::{Task, TaskContext};
 use crate::simulation::{Model, Report, Simulation};
@@ -36,80 +36,60 @@ pub(super) const PRESET: Preset = Preset {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[
-    spec(
-        "N",
-        Unit::Count,
-        1000.0,
-        1.0,
-        100_000.0,
-        "Number of Poisson inputs.",
-    ),
-    spec(
-        "F",
-        Unit::Hertz,
-        15.0,
-        0.01,
-        1000.0,
-        "Firing rate of each input.",
-    ),
-    NEURON_AND_STDP_PARAMS[0],
-    NEURON_AND_STDP_PARAMS[1],
-    NEURON_AND_STDP_PARAMS[2],
-    NEURON_AND_STDP_PARAMS[3],
-    NEURON_AND_STDP_PARAMS[4],
-    NEURON_AND_STDP_PARAMS[5],
-    NEURON_AND_STDP_PARAMS[6],
-    NEURON_AND_STDP_PARAMS[7],
-    spec(
-        "gmax",
-        Unit::Dimensionless,
-        0.01,
-        1e-6,
-        10.0,
-        "Maximum synaptic weight (conductance, in units of the leak).",
-    ),
-    NEURON_AND_STDP_PARAMS[8],
-    NEURON_AND_STDP_PARAMS[9],
-    spec("dt", Unit::Seconds, 1e-4, 1e-6, 1e-3, "Integration step."),
-    window_spec(1.0),
-    hop_spec(1.0),
-];
+model_params! {
+    /// The preset's own parameters (beside the neuron and STDP block, [`NeuronStdp`]).
+    struct StdpOwn / StdpOwnChanges {
+        N: Count = 1000.0, [1.0, 100_000.0], "Number of Poisson inputs.";
+        F: Hertz = 15.0, [0.01, 1000.0], "Firing rate of each input.";
+        gmax: Dimensionless = 0.01, [1e-6, 10.0], "Maximum synaptic weight (conductance, in units of the leak).";
+        dt: Seconds = 1e-4, [1e-6, 1e-3], "Integration step.";
+        window: Seconds = 1.0, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
+        hop: Seconds = 1.0, [WINDOW_MIN_S, WINDOW_MAX_S], HOP_HELP;
+    }
+}
+
+/// The inputs first, then the neuron and STDP (as in Brian2's `STDP.py`), then the windows.
+const OWN: (&[ParamSpec], &[ParamSpec]) = StdpOwn::SPECS.split_at(4);
+const TABLE: [ParamSpec; StdpOwn::SPECS.len() + NeuronStdp::SPECS.len()] =
+    concat_specs(&[OWN.0, NeuronStdp::SPECS, OWN.1]);
+const PARAMS: &[ParamSpec] = &TABLE;
 
 fn build(
     values: &ParamValues,
     seed: u64,
     _: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    require_below(values, "vr", "vt")?;
-    require_resolved(values, &["taum", "taue", "taupre", "taupost"])?;
-    if values["F"] * values["dt"] >= 0.5 {
+    let (p, neuron) = (
+        StdpOwn::from_values(values),
+        NeuronStdp::from_values(values),
+    );
+    neuron.check(p.dt)?;
+    if p.F * p.dt >= 0.5 {
         return Err(inconsistent(
             "F",
             "F * dt must be below 0.5: at most one spike per input per step",
         ));
     }
-    let dt = span(values, "dt")?;
-    let window = window_on_grid(values, dt)?;
-    let n = values["N"] as u32;
-    let gmax = values["gmax"];
+    let dt = span_of("dt", p.dt)?;
+    let window = grid_on_step(window_grid(p.window, p.hop)?, dt)?;
+    let n = p.N as u32;
+    let gmax = p.gmax;
     let dt_s = dt.as_secs_f64();
 
     let mut initial = rng::rng(seed, Stream::InitialWeights);
     let weights: Vec<f64> = (0..n).map(|_| initial.random::<f64>() * gmax).collect();
     let mut rng = rng::rng(seed, Stream::InputSpikes);
-    let inputs = PoissonGroup::new(n, values["F"], dt_s, &mut rng);
+    let inputs = PoissonGroup::new(n, p.F, dt_s, &mut rng);
     // STDP.py sets no initial v, so Brian starts it at 0 V and it spikes at once; the neuron
     // starts at El instead (the same steady state, without that spurious first spike).
-    let neuron = ConductanceLif::new(lif_params(values), values["Ee"], values["taue"]);
-    let synapses = StdpSynapses::new(stdp_params(values), weights, dt_s);
+    let synapses = StdpSynapses::new(neuron.stdp(gmax), weights, dt_s);
     let world = StdpWorld {
-        neuron,
+        neuron: ConductanceLif::new(neuron.lif(), neuron.Ee, neuron.taue),
         synapses,
         inputs,
         rng,
         dt_s,
-        ge_decay: libm::exp(-dt_s / values["taue"]),
+        ge_decay: libm::exp(-dt_s / neuron.taue),
         gmax,
         recorder: SpikeRecorder::new(window, n, 1, dt.as_nanos(), None),
         input_spikes: 0,
@@ -182,9 +162,9 @@ impl Model for StdpWorld {
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {
-        let p = self.synapses.params();
-        let dapre = values.get("dApre").map_or(p.dapre, |v| v * self.gmax);
-        let dapost = values.get("dApost").map_or(p.dapost, |v| v * self.gmax);
+        let (p, changes) = (self.synapses.params(), NeuronStdp::changes(values));
+        let dapre = changes.dApre.map_or(p.dapre, |v| v * self.gmax);
+        let dapost = changes.dApost.map_or(p.dapost, |v| v * self.gmax);
         self.synapses.set_amplitudes(dapre, dapost);
     }
 
