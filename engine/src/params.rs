@@ -141,6 +141,7 @@ pub const fn concat_specs<const N: usize>(parts: &[&[ParamSpec]]) -> [ParamSpec;
 /// named as the parameter is in commands, links and the CLI; its spec table `SPECS` (unit,
 /// default, range, help); `from_values`, the fields of a full set of values that [`resolve`]
 /// checked; and `changes`, the fields of a partial set (live changes), each `None` if absent.
+/// A choice among named options is a `Count` field (the option's index) with `, choices NAMES`.
 /// A misspelt parameter in model code is then a compile error, not a panic at run time.
 ///
 /// ```text
@@ -152,10 +153,15 @@ pub const fn concat_specs<const N: usize>(parts: &[&[ParamSpec]]) -> [ParamSpec;
 /// }
 /// ```
 macro_rules! model_params {
+    (@choices) => { &[] };
+    (@choices $choices:expr) => { $choices };
     (
         $(#[$meta:meta])*
         $vis:vis struct $name:ident / $changes:ident {
-            $( $field:ident: $unit:ident = $default:expr, [$min:expr, $max:expr], $help:expr; )*
+            $(
+                $field:ident: $unit:ident = $default:expr, [$min:expr, $max:expr], $help:expr
+                $(, choices $choices:expr)?;
+            )*
         }
     ) => {
         $(#[$meta])*
@@ -184,7 +190,7 @@ macro_rules! model_params {
                         min: $min,
                         max: $max,
                         help: $help,
-                        choices: &[],
+                        choices: model_params!(@choices $($choices)?),
                     },
                 )*
             ];

@@ -6,13 +6,13 @@
 //!
 //! `fault_at` injects NaN into the state at a time, to see the watchdog's reaction.
 
-use super::net_core::{build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS};
+use super::net_core::{build_core, GuardWatchdog, NetCore, NetSetup, NetWorld};
 use super::{
-    choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, BuildContext,
-    Preset,
+    inconsistent, span_of, window_grid, BuildContext, Preset, HOP_HELP, WINDOW_HELP, WINDOW_MAX_S,
+    WINDOW_MIN_S,
 };
 use crate::fann::{Activation, NetSpec};
-use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Sim, Simulation};
 use crate::time::{TimePoint, TimeSpan};
@@ -27,49 +27,41 @@ pub(super) const PRESET: Preset = Preset {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[
-    spec("state", Unit::Count, 4.0, 1.0, 64.0, "Outputs fed back as inputs (the state's size)."),
-    spec("hidden", Unit::Count, 16.0, 1.0, 256.0, "Hidden neurons."),
-    choice_spec(
-        "hidden_activation",
-        5,
-        Activation::NAMES,
-        "Activation of the hidden layer (the output is linear).",
-    ),
-    spec("init_scale", Unit::Dimensionless, 0.9, 0.0, 100.0, "Weights are uniform in [-init_scale, init_scale]."),
-    spec("step_period", Unit::Seconds, 1e-5, 1e-7, 1.0, "Logical time between steps."),
-    spec("drive_amplitude", Unit::Dimensionless, 0.1, 0.0, 100.0, "Amplitude of the sine drive u."),
-    spec("drive_frequency", Unit::Hertz, 50.0, 0.0, 1e6, "Frequency of the drive."),
-    spec(
-        "oscillation_steps",
-        Unit::Count,
-        32.0,
-        0.0,
-        10_000.0,
-        "Steps of alternation (with a swing over min(1, norm_bound)) the watchdog calls an oscillation; 0: off.",
-    ),
-    spec("fault_at", Unit::Seconds, 0.0, 0.0, 1e6, "Inject NaN into the state at this time (0: never)."),
-    GUARD_AND_WATCHDOG_PARAMS[0],
-    GUARD_AND_WATCHDOG_PARAMS[1],
-    GUARD_AND_WATCHDOG_PARAMS[2],
-    GUARD_AND_WATCHDOG_PARAMS[3],
-    GUARD_AND_WATCHDOG_PARAMS[4],
-    window_spec(0.01),
-    hop_spec(0.005),
-];
+model_params! {
+    /// The preset's own parameters (beside the shared [`GuardWatchdog`] block).
+    struct DivergenceOwn / DivergenceChanges {
+        state: Count = 4.0, [1.0, 64.0], "Outputs fed back as inputs (the state's size).";
+        hidden: Count = 16.0, [1.0, 256.0], "Hidden neurons.";
+        hidden_activation: Count = 5.0, [0.0, (Activation::NAMES.len() - 1) as f64], "Activation of the hidden layer (the output is linear).", choices Activation::NAMES;
+        init_scale: Dimensionless = 0.9, [0.0, 100.0], "Weights are uniform in [-init_scale, init_scale].";
+        step_period: Seconds = 1e-5, [1e-7, 1.0], "Logical time between steps.";
+        drive_amplitude: Dimensionless = 0.1, [0.0, 100.0], "Amplitude of the sine drive u.";
+        drive_frequency: Hertz = 50.0, [0.0, 1e6], "Frequency of the drive.";
+        oscillation_steps: Count = 32.0, [0.0, 10_000.0], "Steps of alternation (with a swing over min(1, norm_bound)) the watchdog calls an oscillation; 0: off.";
+        fault_at: Seconds = 0.0, [0.0, 1e6], "Inject NaN into the state at this time (0: never).";
+        window: Seconds = 0.01, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
+        hop: Seconds = 0.005, [WINDOW_MIN_S, WINDOW_MAX_S], HOP_HELP;
+    }
+}
+
+/// The model first, then the guard and watchdog, then the windows.
+const OWN: (&[ParamSpec], &[ParamSpec]) = DivergenceOwn::SPECS.split_at(9);
+const TABLE: [ParamSpec; DivergenceOwn::SPECS.len() + GuardWatchdog::SPECS.len()] =
+    concat_specs(&[OWN.0, GuardWatchdog::SPECS, OWN.1]);
+const PARAMS: &[ParamSpec] = &TABLE;
 
 fn build(
     values: &ParamValues,
     seed: u64,
     _: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    let window = window_config(values)?;
-    let period = span(values, "step_period")?;
-    let k = values["state"] as usize;
+    let p = DivergenceOwn::from_values(values);
+    let window = window_grid(p.window, p.hop)?;
+    let period = span_of("step_period", p.step_period)?;
+    let k = p.state as usize;
     let spec = NetSpec {
-        layers: vec![k + 1, values["hidden"] as usize, k],
-        hidden: Activation::from_index(values["hidden_activation"] as usize)
-            .expect("range-checked"),
+        layers: vec![k + 1, p.hidden as usize, k],
+        hidden: Activation::from_index(p.hidden_activation as usize).expect("range-checked"),
         output: Activation::Linear,
         steepness: 1.0,
     };
@@ -79,17 +71,19 @@ fn build(
         // Start off the origin so an expansive map has something to expand.
         initial_state: (0..k).map(|i| 0.1 * (1.0 + i as f64 / k as f64)).collect(),
         trainer: None,
-        oscillation_steps: values["oscillation_steps"] as usize,
+        oscillation_steps: p.oscillation_steps as usize,
+        init_scale: p.init_scale,
+        guard: GuardWatchdog::from_values(values),
     };
-    let (core, _) = build_core(values, seed, setup, window)?;
-    let fault_at = (values["fault_at"] > 0.0)
-        .then(|| span(values, "fault_at").map(|s| TimePoint(s.as_nanos())))
+    let (core, _) = build_core(seed, setup, window)?;
+    let fault_at = (p.fault_at > 0.0)
+        .then(|| span_of("fault_at", p.fault_at).map(|s| TimePoint(s.as_nanos())))
         .transpose()?;
     let world = DivergenceWorld {
         core,
         period,
-        omega: TAU * values["drive_frequency"],
-        amplitude: values["drive_amplitude"],
+        omega: TAU * p.drive_frequency,
+        amplitude: p.drive_amplitude,
     };
     let mut scheduler = Scheduler::new(seed);
     scheduler
@@ -152,10 +146,11 @@ impl NetWorld for DivergenceWorld {
     /// A new drive frequency restarts the drive's phase from `omega t` (a jump, like a new
     /// signal generator setting).
     fn set_live(&mut self, values: &ParamValues) {
-        if let Some(&a) = values.get("drive_amplitude") {
+        let changes = DivergenceOwn::changes(values);
+        if let Some(a) = changes.drive_amplitude {
             self.amplitude = a;
         }
-        if let Some(&f) = values.get("drive_frequency") {
+        if let Some(f) = changes.drive_frequency {
             self.omega = TAU * f;
         }
     }

@@ -186,24 +186,6 @@ const fn spec(
     }
 }
 
-/// A choice among named options; the value is the option's index.
-const fn choice_spec(
-    name: &'static str,
-    default: usize,
-    choices: &'static [&'static str],
-    help: &'static str,
-) -> ParamSpec {
-    ParamSpec {
-        name,
-        unit: Unit::Count,
-        default: default as f64,
-        min: 0.0,
-        max: (choices.len() - 1) as f64,
-        help,
-        choices,
-    }
-}
-
 /// The range of every preset's `window` and `hop`, s.
 const WINDOW_MIN_S: f64 = 1e-6;
 /// See [`WINDOW_MIN_S`].
@@ -245,11 +227,6 @@ fn inconsistent(name: &str, reason: impl Into<String>) -> ParamError {
         name: name.to_string(),
         reason: reason.into(),
     }
-}
-
-/// The parameter `name` (s) as a time span.
-fn span(values: &ParamValues, name: &str) -> Result<TimeSpan, ParamError> {
-    span_of(name, values[name])
 }
 
 /// Parameter `name`'s `seconds` as logical time.

@@ -9,14 +9,14 @@
 //! with the baseline that predicts "the same as the last sample".
 
 use super::net_core::{
-    algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS, TRAINER_PARAM,
+    algorithm, build_core, GuardWatchdog, NetCore, NetSetup, NetWorld, TRAINER_HELP,
 };
 use super::{
-    choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, BuildContext,
-    Preset,
+    inconsistent, span_of, window_grid, BuildContext, Preset, HOP_HELP, WINDOW_HELP, WINDOW_MAX_S,
+    WINDOW_MIN_S,
 };
-use crate::fann::{Activation, Examples, NetSpec, RegimeShift, Sine, SineStream};
-use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::fann::{Activation, Algorithm, Examples, NetSpec, RegimeShift, Sine, SineStream};
+use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
 use crate::rng::{self, Stream};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Sim, Simulation};
@@ -32,111 +32,33 @@ pub(super) const PRESET: Preset = Preset {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[
-    spec(
-        "taps",
-        Unit::Count,
-        8.0,
-        1.0,
-        64.0,
-        "Past samples the network sees.",
-    ),
-    spec("hidden", Unit::Count, 8.0, 1.0, 128.0, "Hidden neurons."),
-    choice_spec(
-        "hidden_activation",
-        2,
-        Activation::NAMES,
-        "Activation of the hidden layer (the output is linear).",
-    ),
-    spec(
-        "steepness",
-        Unit::Dimensionless,
-        1.0,
-        0.05,
-        10.0,
-        "Activation steepness s.",
-    ),
-    spec(
-        "sample_period",
-        Unit::Seconds,
-        0.02,
-        1e-6,
-        1.0,
-        "Logical time between samples.",
-    ),
-    spec(
-        "frequency",
-        Unit::Hertz,
-        2.0,
-        1e-3,
-        1e5,
-        "Frequency f of the main sine.",
-    ),
-    spec(
-        "noise",
-        Unit::Dimensionless,
-        0.05,
-        0.0,
-        10.0,
-        "Standard deviation of the noise.",
-    ),
-    spec(
-        "shift_at",
-        Unit::Seconds,
-        6.0,
-        0.0,
-        1e6,
-        "When the frequencies change (0: never).",
-    ),
-    spec(
-        "shift_factor",
-        Unit::Dimensionless,
-        1.7,
-        0.01,
-        100.0,
-        "Factor on every frequency after the shift.",
-    ),
-    TRAINER_PARAM,
-    spec(
-        "learning_rate",
-        Unit::Dimensionless,
-        0.01,
-        1e-6,
-        100.0,
-        "Step size of backprop (rprop adapts its own).",
-    ),
-    spec(
-        "epochs_per_sample",
-        Unit::Count,
-        4.0,
-        0.0,
-        1000.0,
-        "Training epochs after each sample.",
-    ),
-    spec(
-        "buffer",
-        Unit::Count,
-        64.0,
-        1.0,
-        10_000.0,
-        "Most recent examples trained on.",
-    ),
-    spec(
-        "init_scale",
-        Unit::Dimensionless,
-        0.3,
-        0.0,
-        100.0,
-        "Initial weights are uniform in [-init_scale, init_scale].",
-    ),
-    GUARD_AND_WATCHDOG_PARAMS[0],
-    GUARD_AND_WATCHDOG_PARAMS[1],
-    GUARD_AND_WATCHDOG_PARAMS[2],
-    GUARD_AND_WATCHDOG_PARAMS[3],
-    GUARD_AND_WATCHDOG_PARAMS[4],
-    window_spec(0.5),
-    hop_spec(0.25),
-];
+model_params! {
+    /// The preset's own parameters (beside the shared [`GuardWatchdog`] block).
+    struct PredictOwn / PredictChanges {
+        taps: Count = 8.0, [1.0, 64.0], "Past samples the network sees.";
+        hidden: Count = 8.0, [1.0, 128.0], "Hidden neurons.";
+        hidden_activation: Count = 2.0, [0.0, (Activation::NAMES.len() - 1) as f64], "Activation of the hidden layer (the output is linear).", choices Activation::NAMES;
+        steepness: Dimensionless = 1.0, [0.05, 10.0], "Activation steepness s.";
+        sample_period: Seconds = 0.02, [1e-6, 1.0], "Logical time between samples.";
+        frequency: Hertz = 2.0, [1e-3, 1e5], "Frequency f of the main sine.";
+        noise: Dimensionless = 0.05, [0.0, 10.0], "Standard deviation of the noise.";
+        shift_at: Seconds = 6.0, [0.0, 1e6], "When the frequencies change (0: never).";
+        shift_factor: Dimensionless = 1.7, [0.01, 100.0], "Factor on every frequency after the shift.";
+        trainer: Count = 0.0, [0.0, (Algorithm::NAMES.len() - 1) as f64], TRAINER_HELP, choices Algorithm::NAMES;
+        learning_rate: Dimensionless = 0.01, [1e-6, 100.0], "Step size of backprop (rprop adapts its own).";
+        epochs_per_sample: Count = 4.0, [0.0, 1000.0], "Training epochs after each sample.";
+        buffer: Count = 64.0, [1.0, 10_000.0], "Most recent examples trained on.";
+        init_scale: Dimensionless = 0.3, [0.0, 100.0], "Initial weights are uniform in [-init_scale, init_scale].";
+        window: Seconds = 0.5, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
+        hop: Seconds = 0.25, [WINDOW_MIN_S, WINDOW_MAX_S], HOP_HELP;
+    }
+}
+
+/// The signal and the network first, then the guard and watchdog, then the windows.
+const OWN: (&[ParamSpec], &[ParamSpec]) = PredictOwn::SPECS.split_at(14);
+const TABLE: [ParamSpec; PredictOwn::SPECS.len() + GuardWatchdog::SPECS.len()] =
+    concat_specs(&[OWN.0, GuardWatchdog::SPECS, OWN.1]);
+const PARAMS: &[ParamSpec] = &TABLE;
 
 /// Relative frequency and amplitude of the second sine.
 const SECOND_SINE: (f64, f64) = (2.3, 0.4);
@@ -146,38 +68,40 @@ fn build(
     seed: u64,
     _: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    let window = window_config(values)?;
-    let period = span(values, "sample_period")?;
-    let fastest = values["frequency"] * SECOND_SINE.0 * values["shift_factor"].max(1.0);
-    if fastest * values["sample_period"] >= 0.5 {
+    let p = PredictOwn::from_values(values);
+    let window = window_grid(p.window, p.hop)?;
+    let period = span_of("sample_period", p.sample_period)?;
+    let fastest = p.frequency * SECOND_SINE.0 * p.shift_factor.max(1.0);
+    if fastest * p.sample_period >= 0.5 {
         return Err(inconsistent(
             "frequency",
             format!(
                 "the fastest component ({fastest} Hz) must stay below the Nyquist frequency 1 / (2 sample_period) = {} Hz",
-                0.5 / values["sample_period"]
+                0.5 / p.sample_period
             ),
         ));
     }
-    let taps = values["taps"] as usize;
+    let taps = p.taps as usize;
     let spec = NetSpec {
-        layers: vec![taps, values["hidden"] as usize, 1],
-        hidden: Activation::from_index(values["hidden_activation"] as usize)
-            .expect("range-checked"),
+        layers: vec![taps, p.hidden as usize, 1],
+        hidden: Activation::from_index(p.hidden_activation as usize).expect("range-checked"),
         output: Activation::Linear,
-        steepness: values["steepness"],
+        steepness: p.steepness,
     };
     let setup = NetSetup {
         spec,
         feedback: 0,
         initial_state: vec![0.0],
-        trainer: Some(algorithm(values)),
+        trainer: Some(algorithm(p.trainer, p.learning_rate)),
         oscillation_steps: 0,
+        init_scale: p.init_scale,
+        guard: GuardWatchdog::from_values(values),
     };
-    let (core, _) = build_core(values, seed, setup, window)?;
-    let f = values["frequency"];
-    let shift = (values["shift_at"] > 0.0).then(|| RegimeShift {
-        at_s: values["shift_at"],
-        frequency_factor: values["shift_factor"],
+    let (core, _) = build_core(seed, setup, window)?;
+    let f = p.frequency;
+    let shift = (p.shift_at > 0.0).then_some(RegimeShift {
+        at_s: p.shift_at,
+        frequency_factor: p.shift_factor,
         amplitude_factor: 1.0,
     });
     let noise_rng = rng::rng(seed, Stream::InputNoise);
@@ -192,7 +116,7 @@ fn build(
                 frequency_hz: f * SECOND_SINE.0,
             },
         ],
-        values["noise"],
+        p.noise,
         shift,
         noise_rng,
     );
@@ -202,8 +126,8 @@ fn build(
         history: VecDeque::with_capacity(taps + 1),
         taps,
         buffer: VecDeque::new(),
-        buffer_len: values["buffer"] as usize,
-        epochs: values["epochs_per_sample"] as u32,
+        buffer_len: p.buffer as usize,
+        epochs: p.epochs_per_sample as u32,
         period,
     };
     let mut scheduler = Scheduler::new(seed);
@@ -301,13 +225,14 @@ impl NetWorld for PredictWorld {
     }
 
     fn set_live(&mut self, values: &ParamValues) {
-        if let Some(&noise) = values.get("noise") {
+        let changes = PredictOwn::changes(values);
+        if let Some(noise) = changes.noise {
             self.stream.set_noise(noise);
         }
-        if let Some(&rate) = values.get("learning_rate") {
+        if let Some(rate) = changes.learning_rate {
             self.core.set_learning_rate(rate);
         }
-        if let Some(&epochs) = values.get("epochs_per_sample") {
+        if let Some(epochs) = changes.epochs_per_sample {
             self.epochs = epochs as u32;
         }
     }

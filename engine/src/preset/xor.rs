@@ -7,14 +7,14 @@
 //! as right when it has the target's sign.
 
 use super::net_core::{
-    algorithm, build_core, NetCore, NetSetup, NetWorld, GUARD_AND_WATCHDOG_PARAMS, TRAINER_PARAM,
+    algorithm, build_core, GuardWatchdog, NetCore, NetSetup, NetWorld, TRAINER_HELP,
 };
 use super::{
-    choice_spec, hop_spec, inconsistent, span, spec, window_config, window_spec, BuildContext,
-    Preset,
+    inconsistent, span_of, window_grid, BuildContext, Preset, HOP_HELP, WINDOW_HELP, WINDOW_MAX_S,
+    WINDOW_MIN_S,
 };
-use crate::fann::{standard_normal, Activation, Examples, NetSpec};
-use crate::params::{ParamError, ParamSpec, ParamValues, Unit};
+use crate::fann::{standard_normal, Activation, Algorithm, Examples, NetSpec};
+use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Report, Sim, Simulation};
 use crate::time::{TimePoint, TimeSpan};
@@ -30,79 +30,29 @@ pub(super) const PRESET: Preset = Preset {
     build,
 };
 
-const PARAMS: &[ParamSpec] = &[
-    spec("hidden", Unit::Count, 4.0, 1.0, 64.0, "Hidden neurons."),
-    choice_spec(
-        "hidden_activation",
-        2,
-        Activation::NAMES,
-        "Activation of the hidden layer (the output is sigmoid_symmetric).",
-    ),
-    spec(
-        "steepness",
-        Unit::Dimensionless,
-        1.0,
-        0.05,
-        10.0,
-        "Activation steepness s.",
-    ),
-    TRAINER_PARAM,
-    spec(
-        "learning_rate",
-        Unit::Dimensionless,
-        0.2,
-        1e-6,
-        100.0,
-        "Step size of backprop (rprop adapts its own).",
-    ),
-    spec(
-        "epochs",
-        Unit::Count,
-        300.0,
-        0.0,
-        1e6,
-        "Training epochs, one per train_period.",
-    ),
-    spec(
-        "train_period",
-        Unit::Seconds,
-        1e-3,
-        1e-6,
-        1.0,
-        "Logical time between training epochs.",
-    ),
-    spec(
-        "infer_period",
-        Unit::Seconds,
-        1e-6,
-        1e-7,
-        1.0,
-        "Logical time between inferences.",
-    ),
-    spec(
-        "input_noise",
-        Unit::Dimensionless,
-        0.1,
-        0.0,
-        10.0,
-        "Standard deviation of Gaussian noise on the +-1 inputs at inference.",
-    ),
-    spec(
-        "init_scale",
-        Unit::Dimensionless,
-        0.5,
-        0.0,
-        100.0,
-        "Initial weights are uniform in [-init_scale, init_scale].",
-    ),
-    GUARD_AND_WATCHDOG_PARAMS[0],
-    GUARD_AND_WATCHDOG_PARAMS[1],
-    GUARD_AND_WATCHDOG_PARAMS[2],
-    GUARD_AND_WATCHDOG_PARAMS[3],
-    GUARD_AND_WATCHDOG_PARAMS[4],
-    window_spec(0.05),
-    hop_spec(0.025),
-];
+model_params! {
+    /// The preset's own parameters (beside the shared [`GuardWatchdog`] block).
+    struct XorOwn / XorChanges {
+        hidden: Count = 4.0, [1.0, 64.0], "Hidden neurons.";
+        hidden_activation: Count = 2.0, [0.0, (Activation::NAMES.len() - 1) as f64], "Activation of the hidden layer (the output is sigmoid_symmetric).", choices Activation::NAMES;
+        steepness: Dimensionless = 1.0, [0.05, 10.0], "Activation steepness s.";
+        trainer: Count = 0.0, [0.0, (Algorithm::NAMES.len() - 1) as f64], TRAINER_HELP, choices Algorithm::NAMES;
+        learning_rate: Dimensionless = 0.2, [1e-6, 100.0], "Step size of backprop (rprop adapts its own).";
+        epochs: Count = 300.0, [0.0, 1e6], "Training epochs, one per train_period.";
+        train_period: Seconds = 1e-3, [1e-6, 1.0], "Logical time between training epochs.";
+        infer_period: Seconds = 1e-6, [1e-7, 1.0], "Logical time between inferences.";
+        input_noise: Dimensionless = 0.1, [0.0, 10.0], "Standard deviation of Gaussian noise on the +-1 inputs at inference.";
+        init_scale: Dimensionless = 0.5, [0.0, 100.0], "Initial weights are uniform in [-init_scale, init_scale].";
+        window: Seconds = 0.05, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
+        hop: Seconds = 0.025, [WINDOW_MIN_S, WINDOW_MAX_S], HOP_HELP;
+    }
+}
+
+/// The network and its training first, then the guard and watchdog, then the windows.
+const OWN: (&[ParamSpec], &[ParamSpec]) = XorOwn::SPECS.split_at(10);
+const TABLE: [ParamSpec; XorOwn::SPECS.len() + GuardWatchdog::SPECS.len()] =
+    concat_specs(&[OWN.0, GuardWatchdog::SPECS, OWN.1]);
+const PARAMS: &[ParamSpec] = &TABLE;
 
 const PATTERNS: [([f64; 2], f64); 4] = [
     ([-1.0, -1.0], -1.0),
@@ -125,30 +75,32 @@ fn build(
     seed: u64,
     _: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    let window = window_config(values)?;
-    let infer = span(values, "infer_period")?;
-    let train = span(values, "train_period")?;
+    let p = XorOwn::from_values(values);
+    let window = window_grid(p.window, p.hop)?;
+    let infer = span_of("infer_period", p.infer_period)?;
+    let train = span_of("train_period", p.train_period)?;
     let spec = NetSpec {
-        layers: vec![2, values["hidden"] as usize, 1],
-        hidden: Activation::from_index(values["hidden_activation"] as usize)
-            .expect("range-checked"),
+        layers: vec![2, p.hidden as usize, 1],
+        hidden: Activation::from_index(p.hidden_activation as usize).expect("range-checked"),
         output: Activation::SigmoidSymmetric,
-        steepness: values["steepness"],
+        steepness: p.steepness,
     };
     let setup = NetSetup {
         spec,
         feedback: 0,
         initial_state: vec![0.0],
-        trainer: Some(algorithm(values)),
+        trainer: Some(algorithm(p.trainer, p.learning_rate)),
         oscillation_steps: 0,
+        init_scale: p.init_scale,
+        guard: GuardWatchdog::from_values(values),
     };
-    let (core, rng) = build_core(values, seed, setup, window)?;
+    let (core, rng) = build_core(seed, setup, window)?;
     let core = core.classifying();
     let world = XorWorld {
         core,
         data: xor_examples(),
-        epochs_left: values["epochs"] as u64,
-        noise: values["input_noise"],
+        epochs_left: p.epochs as u64,
+        noise: p.input_noise,
         rng,
         infer,
     };
@@ -227,10 +179,11 @@ impl NetWorld for XorWorld {
     }
 
     fn set_live(&mut self, values: &ParamValues) {
-        if let Some(&noise) = values.get("input_noise") {
+        let changes = XorOwn::changes(values);
+        if let Some(noise) = changes.input_noise {
             self.noise = noise;
         }
-        if let Some(&rate) = values.get("learning_rate") {
+        if let Some(rate) = changes.learning_rate {
             self.core.set_learning_rate(rate);
         }
     }

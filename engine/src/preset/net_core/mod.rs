@@ -19,8 +19,7 @@ use crate::simulation::{Model, NetworkSwapError, Report};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
 use panels::Figures;
-use params::guard_and_watchdog;
-pub(super) use params::{algorithm, GUARD_AND_WATCHDOG_PARAMS, TRAINER_PARAM};
+pub(super) use params::{algorithm, GuardWatchdog, TRAINER_HELP};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -41,13 +40,16 @@ pub(super) struct NetSetup {
     pub trainer: Option<Algorithm>,
     /// Steps of alternation the watchdog calls an oscillation (0: off).
     pub oscillation_steps: usize,
+    /// Initial weights are uniform in `[-init_scale, init_scale]`.
+    pub init_scale: f64,
+    /// Guard, watchdog and budget.
+    pub guard: GuardWatchdog,
 }
 
 /// Builds the network with weights uniform in `[-init_scale, init_scale]` drawn from the model's
 /// RNG (the seed's [`Stream::InitialWeights`]), under the shared guard, watchdog and budget
 /// parameters; also returns the seed's [`Stream::InputNoise`] for the preset's own draws.
 pub(super) fn build_core(
-    values: &ParamValues,
     seed: u64,
     setup: NetSetup,
     window: WindowConfig,
@@ -55,12 +57,12 @@ pub(super) fn build_core(
     let mut initial = rng::rng(seed, Stream::InitialWeights);
     let network = setup
         .spec
-        .build(values["init_scale"], &mut initial)
+        .build(setup.init_scale, &mut initial)
         .map_err(|e| net_param_error("hidden", e))?;
     let net = PackedNet::from_network(&network).map_err(|e| net_param_error("hidden", e))?;
     let net = Recurrent::new(net, setup.feedback, setup.initial_state)
         .map_err(|e| net_param_error("hidden", e))?;
-    let (guard, watchdog, budget) = guard_and_watchdog(values, setup.oscillation_steps);
+    let (guard, watchdog, budget) = setup.guard.build(setup.oscillation_steps);
     let core = NetCore::new(net, guard, watchdog, budget, setup.trainer, window)
         .map_err(|e| net_param_error("learning_rate", e))?;
     Ok((core, rng::rng(seed, Stream::InputNoise)))
