@@ -15,7 +15,7 @@ mod stdp;
 mod swarm;
 mod xor;
 
-use crate::params::{self, ParamError, ParamSpec, ParamValues, Unit};
+use crate::params::{self, ParamError, ParamSpec, ParamValues};
 use crate::scheduler::{Priority, Scheduler, Task};
 use crate::simulation::{Model, Sim, Simulation};
 use crate::swarm::shards::Spawn;
@@ -166,26 +166,6 @@ pub fn all() -> &'static [Preset] {
     ]
 }
 
-/// A parameter spec, in one line of a preset's table.
-const fn spec(
-    name: &'static str,
-    unit: Unit,
-    default: f64,
-    min: f64,
-    max: f64,
-    help: &'static str,
-) -> ParamSpec {
-    ParamSpec {
-        name,
-        unit,
-        default,
-        min,
-        max,
-        help,
-        choices: &[],
-    }
-}
-
 /// The range of every preset's `window` and `hop`, s.
 const WINDOW_MIN_S: f64 = 1e-6;
 /// See [`WINDOW_MIN_S`].
@@ -194,32 +174,6 @@ const WINDOW_MAX_S: f64 = 60.0;
 const WINDOW_HELP: &str = "Length of a temporal window (one summary each).";
 /// What `hop` is, in every preset.
 const HOP_HELP: &str = "Logical time between window starts; overlap = window - hop.";
-
-/// The `window` parameter every preset has, with its own default (s).
-const fn window_spec(default: f64) -> ParamSpec {
-    ParamSpec {
-        name: "window",
-        unit: Unit::Seconds,
-        default,
-        min: WINDOW_MIN_S,
-        max: WINDOW_MAX_S,
-        help: WINDOW_HELP,
-        choices: &[],
-    }
-}
-
-/// The `hop` parameter every preset has, with its own default (s).
-const fn hop_spec(default: f64) -> ParamSpec {
-    ParamSpec {
-        name: "hop",
-        unit: Unit::Seconds,
-        default,
-        min: WINDOW_MIN_S,
-        max: WINDOW_MAX_S,
-        help: HOP_HELP,
-        choices: &[],
-    }
-}
 
 /// An error about `name` for values that are valid alone but not together.
 fn inconsistent(name: &str, reason: impl Into<String>) -> ParamError {
@@ -232,11 +186,6 @@ fn inconsistent(name: &str, reason: impl Into<String>) -> ParamError {
 /// Parameter `name`'s `seconds` as logical time.
 fn span_of(name: &str, seconds: f64) -> Result<TimeSpan, ParamError> {
     TimeSpan::from_secs_f64(seconds).map_err(|e| inconsistent(name, e.to_string()))
-}
-
-/// The window grid from `window` and `hop`.
-fn window_config(values: &ParamValues) -> Result<WindowConfig, ParamError> {
-    window_grid(values["window"], values["hop"])
 }
 
 /// The window grid of `window` and `hop` seconds.

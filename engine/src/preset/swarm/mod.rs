@@ -18,7 +18,7 @@ use crate::swarm::stream::{RegimeStream, StreamSpec};
 use crate::time::{TimePoint, TimeSpan};
 use crate::window::schedule_windows;
 use hdrhistogram::Histogram;
-use params::{check, count, PARAMS};
+use params::{check, SwarmParams, PARAMS};
 pub use parts::shard_runner;
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) use parts::shard_runner_for_threads;
@@ -48,18 +48,19 @@ pub(super) fn build(
     seed: u64,
     context: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    let window = check(values)?;
-    let dt = values["dt"];
-    let evaluation = spawn_parts(values, seed, context)?;
-    let setup = setup(values, seed);
+    let p = SwarmParams::from_values(values);
+    let window = check(&p)?;
+    let dt = p.dt;
+    let evaluation = spawn_parts(values, &p, seed, context)?;
+    let setup = setup(&p, seed);
     let members = Members::train(setup.config, setup.stream.channels, &setup.history, seed)
         .map_err(|e| inconsistent("members", e.to_string()))?;
     let lag = setup.config.lag;
     let backstop = Backstop::train(
         &setup.history,
         lag,
-        count(values, "backstop_hidden"),
-        values["backstop_epochs"] as u32,
+        p.backstop_hidden as usize,
+        p.backstop_epochs as u32,
         seed,
     )
     .map_err(|e| inconsistent("backstop_hidden", e.to_string()))?;
@@ -78,11 +79,11 @@ pub(super) fn build(
         stream: run_stream(setup.stream, seed),
         members,
         backstop,
-        governor: Governor::new(policy(values)),
+        governor: Governor::new(policy(&p)),
         evaluation,
         failure: None,
         window,
-        backstop_latency_ns: (values["backstop_latency"] * 1e9).round() as u64,
+        backstop_latency_ns: (p.backstop_latency * 1e9).round() as u64,
         recent: VecDeque::new(),
         recent_values: VecDeque::new(),
         totals: Totals::default(),
@@ -102,27 +103,23 @@ pub(super) struct Setup {
     history: History,
 }
 
-pub(super) fn setup(values: &ParamValues, seed: u64) -> Setup {
+fn setup(p: &SwarmParams, seed: u64) -> Setup {
     let stream = StreamSpec {
-        channels: count(values, "channels"),
-        dt: values["dt"],
-        shift_every: values["shift_every"],
-        offset: values["offset"],
-        clutter: values["clutter"],
-        sigma: values["sigma"],
-        drift: values["drift"],
-        anomaly_rate: values["anomaly_rate"],
+        channels: p.channels as usize,
+        dt: p.dt,
+        shift_every: p.shift_every,
+        offset: p.offset,
+        clutter: p.clutter,
+        sigma: p.sigma,
+        drift: p.drift,
+        anomaly_rate: p.anomaly_rate,
     };
-    let history = training_history(
-        &stream,
-        seed,
-        (values["train_time"] / values["dt"]) as usize,
-    );
+    let history = training_history(&stream, seed, (p.train_time / p.dt) as usize);
     let config = MemberConfig {
-        count: count(values, "members"),
-        stride: count(values, "stride"),
-        lag: count(values, "lag"),
-        epochs: values["epochs"] as u32,
+        count: p.members as usize,
+        stride: p.stride as usize,
+        lag: p.lag as usize,
+        epochs: p.epochs as u32,
     };
     Setup {
         stream,
@@ -136,12 +133,12 @@ pub(super) fn run_stream(spec: StreamSpec, seed: u64) -> RegimeStream {
     RegimeStream::new(spec, seed, Stream::StreamNoise)
 }
 
-pub(super) fn policy(values: &ParamValues) -> Policy {
+fn policy(p: &SwarmParams) -> Policy {
     Policy {
-        confidence_min: values["confidence_min"],
-        jsd_max: values["jsd_max"],
-        prior_weight: values["prior_weight"],
-        prior_decay: values["prior_decay"],
+        confidence_min: p.confidence_min,
+        jsd_max: p.jsd_max,
+        prior_weight: p.prior_weight,
+        prior_decay: p.prior_decay,
     }
 }
 

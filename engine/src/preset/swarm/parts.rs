@@ -3,7 +3,7 @@
 //! browser; see [`crate::swarm::shards`]); and how a helper builds its part.
 
 use super::super::{inconsistent, BuildContext, PresetError};
-use super::params::{check, count};
+use super::params::{check, SwarmParams};
 use super::{run_stream, setup, PRESET};
 use crate::params::{ParamError, ParamValues};
 use crate::swarm::members::Members;
@@ -14,11 +14,11 @@ use crate::swarm::shards::{member_ranges, BlockLayout, RemoteShard, ShardJob, Sh
 /// [`crate::swarm::shards`]), which start on them at once.
 pub(super) fn spawn_parts(
     values: &ParamValues,
+    p: &SwarmParams,
     seed: u64,
     context: &BuildContext,
 ) -> Result<Evaluation, ParamError> {
-    let shards = count(values, "shards");
-    let members = count(values, "members");
+    let (shards, members) = (p.shards as usize, p.members as usize);
     let helpers = match &context.helpers {
         Some(spawner) if shards > 1 && spawner.helpers() > 0 => spawner,
         _ => {
@@ -29,7 +29,7 @@ pub(super) fn spawn_parts(
         }
     };
     let ranges = member_ranges(members, shards.min(helpers.helpers() + 1));
-    let stride = count(values, "stride");
+    let stride = p.stride as usize;
     let mut remotes = Vec::with_capacity(ranges.len() - 1);
     for (helper, range) in ranges[1..].iter().enumerate() {
         let job = ShardJob {
@@ -61,8 +61,9 @@ pub(in crate::preset) fn shard_runner_for_threads(job: &ShardJob) -> Result<Shar
 /// them.
 pub fn shard_runner(job: &ShardJob) -> Result<ShardRunner, PresetError> {
     let values = crate::params::resolve(PRESET.params, &job.params)?;
-    check(&values)?;
-    let members = count(&values, "members");
+    let p = SwarmParams::from_values(&values);
+    check(&p)?;
+    let members = p.members as usize;
     if job.first >= job.end || job.end > members {
         return Err(PresetError::Param(inconsistent(
             "shards",
@@ -72,7 +73,7 @@ pub fn shard_runner(job: &ShardJob) -> Result<ShardRunner, PresetError> {
             ),
         )));
     }
-    let setup = setup(&values, job.seed);
+    let setup = setup(&p, job.seed);
     let trained = Members::train_part(
         setup.config,
         setup.stream.channels,

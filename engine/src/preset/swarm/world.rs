@@ -2,6 +2,7 @@
 //! by sample, and each window's decision.
 
 use super::panels::{Sample, SwarmWindow, MAX_SAMPLES};
+use super::params::SwarmParams;
 use super::parts::Evaluation;
 use super::totals::Totals;
 use crate::params::ParamValues;
@@ -234,14 +235,15 @@ impl Model for SwarmWorld {
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {
+        let changes = SwarmParams::changes(values);
         let p = &mut self.governor.policy;
-        for (name, slot) in [
-            ("confidence_min", &mut p.confidence_min),
-            ("jsd_max", &mut p.jsd_max),
-            ("prior_weight", &mut p.prior_weight),
-            ("prior_decay", &mut p.prior_decay),
+        for (change, slot) in [
+            (changes.confidence_min, &mut p.confidence_min),
+            (changes.jsd_max, &mut p.jsd_max),
+            (changes.prior_weight, &mut p.prior_weight),
+            (changes.prior_decay, &mut p.prior_decay),
         ] {
-            if let Some(&v) = values.get(name) {
+            if let Some(v) = change {
                 *slot = v;
             }
         }
