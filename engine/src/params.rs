@@ -137,6 +137,19 @@ pub const fn concat_specs<const N: usize>(parts: &[&[ParamSpec]]) -> [ParamSpec;
     table
 }
 
+/// A preset's spec table: the first `head` specs of its own parameters, then a shared block's,
+/// then the rest of its own (its windows), composed at compile time.
+macro_rules! spec_table {
+    ($own:ty, $head:expr, $block:ty) => {{
+        const OWN: (&[$crate::params::ParamSpec], &[$crate::params::ParamSpec]) =
+            <$own>::SPECS.split_at($head);
+        const TABLE: [$crate::params::ParamSpec; <$own>::SPECS.len() + <$block>::SPECS.len()] =
+            $crate::params::concat_specs(&[OWN.0, <$block>::SPECS, OWN.1]);
+        &TABLE
+    }};
+}
+pub(crate) use spec_table;
+
 /// Declares a model's parameters once: a struct with one `f64` field (SI units) per parameter,
 /// named as the parameter is in commands, links and the CLI; its spec table `SPECS` (unit,
 /// default, range, help); `from_values`, the fields of a full set of values that [`resolve`]

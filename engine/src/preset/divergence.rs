@@ -12,7 +12,7 @@ use super::{
     WINDOW_MIN_S,
 };
 use crate::fann::{Activation, NetSpec};
-use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
+use crate::params::{model_params, spec_table, ParamError, ParamSpec, ParamValues};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Sim, Simulation};
 use crate::time::{TimePoint, TimeSpan};
@@ -45,10 +45,7 @@ model_params! {
 }
 
 /// The model first, then the guard and watchdog, then the windows.
-const OWN: (&[ParamSpec], &[ParamSpec]) = DivergenceOwn::SPECS.split_at(9);
-const TABLE: [ParamSpec; DivergenceOwn::SPECS.len() + GuardWatchdog::SPECS.len()] =
-    concat_specs(&[OWN.0, GuardWatchdog::SPECS, OWN.1]);
-const PARAMS: &[ParamSpec] = &TABLE;
+const PARAMS: &[ParamSpec] = spec_table!(DivergenceOwn, 9, GuardWatchdog);
 
 fn build(
     values: &ParamValues,

@@ -20,7 +20,7 @@ use super::{
 use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
 use crate::models::stdp::StdpSynapses;
-use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
+use crate::params::{model_params, spec_table, ParamError, ParamSpec, ParamValues};
 use crate::rng::{self, Stream};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Model, Report, Sim, Simulation};
@@ -57,10 +57,7 @@ model_params! {
 
 /// The inputs, drive and cadences first, then the neuron and STDP, then the weights' bound and
 /// the windows.
-const OWN: (&[ParamSpec], &[ParamSpec]) = MultirateOwn::SPECS.split_at(7);
-const TABLE: [ParamSpec; MultirateOwn::SPECS.len() + NeuronStdp::SPECS.len()] =
-    concat_specs(&[OWN.0, NeuronStdp::SPECS, OWN.1]);
-const PARAMS: &[ParamSpec] = &TABLE;
+const PARAMS: &[ParamSpec] = spec_table!(MultirateOwn, 7, NeuronStdp);
 
 fn build(
     values: &ParamValues,

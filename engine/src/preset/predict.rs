@@ -16,7 +16,7 @@ use super::{
     WINDOW_MIN_S,
 };
 use crate::fann::{Activation, Algorithm, Examples, NetSpec, RegimeShift, Sine, SineStream};
-use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
+use crate::params::{model_params, spec_table, ParamError, ParamSpec, ParamValues};
 use crate::rng::{self, Stream};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Sim, Simulation};
@@ -55,10 +55,7 @@ model_params! {
 }
 
 /// The signal and the network first, then the guard and watchdog, then the windows.
-const OWN: (&[ParamSpec], &[ParamSpec]) = PredictOwn::SPECS.split_at(14);
-const TABLE: [ParamSpec; PredictOwn::SPECS.len() + GuardWatchdog::SPECS.len()] =
-    concat_specs(&[OWN.0, GuardWatchdog::SPECS, OWN.1]);
-const PARAMS: &[ParamSpec] = &TABLE;
+const PARAMS: &[ParamSpec] = spec_table!(PredictOwn, 14, GuardWatchdog);
 
 /// Relative frequency and amplitude of the second sine.
 const SECOND_SINE: (f64, f64) = (2.3, 0.4);

@@ -19,7 +19,7 @@ use super::{
 use crate::models::lif::ConductanceLif;
 use crate::models::poisson::PoissonGroup;
 use crate::models::stdp::StdpSynapses;
-use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
+use crate::params::{model_params, spec_table, ParamError, ParamSpec, ParamValues};
 use crate::rng::{self, Stream};
 use crate::scheduler::{Task, TaskContext};
 use crate::simulation::{Model, Report, Simulation};
@@ -49,10 +49,7 @@ model_params! {
 }
 
 /// The inputs first, then the neuron and STDP (as in Brian2's `STDP.py`), then the windows.
-const OWN: (&[ParamSpec], &[ParamSpec]) = StdpOwn::SPECS.split_at(4);
-const TABLE: [ParamSpec; StdpOwn::SPECS.len() + NeuronStdp::SPECS.len()] =
-    concat_specs(&[OWN.0, NeuronStdp::SPECS, OWN.1]);
-const PARAMS: &[ParamSpec] = &TABLE;
+const PARAMS: &[ParamSpec] = spec_table!(StdpOwn, 4, NeuronStdp);
 
 fn build(
     values: &ParamValues,

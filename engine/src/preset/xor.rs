@@ -14,7 +14,7 @@ use super::{
     WINDOW_MIN_S,
 };
 use crate::fann::{standard_normal, Activation, Algorithm, Examples, NetSpec};
-use crate::params::{concat_specs, model_params, ParamError, ParamSpec, ParamValues};
+use crate::params::{model_params, spec_table, ParamError, ParamSpec, ParamValues};
 use crate::scheduler::{Priority, Scheduler, Task, TaskContext};
 use crate::simulation::{Report, Sim, Simulation};
 use crate::time::{TimePoint, TimeSpan};
@@ -49,10 +49,7 @@ model_params! {
 }
 
 /// The network and its training first, then the guard and watchdog, then the windows.
-const OWN: (&[ParamSpec], &[ParamSpec]) = XorOwn::SPECS.split_at(10);
-const TABLE: [ParamSpec; XorOwn::SPECS.len() + GuardWatchdog::SPECS.len()] =
-    concat_specs(&[OWN.0, GuardWatchdog::SPECS, OWN.1]);
-const PARAMS: &[ParamSpec] = &TABLE;
+const PARAMS: &[ParamSpec] = spec_table!(XorOwn, 10, GuardWatchdog);
 
 const PATTERNS: [([f64; 2], f64); 4] = [
     ([-1.0, -1.0], -1.0),
