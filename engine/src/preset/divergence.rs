@@ -157,16 +157,14 @@ impl NetWorld for DivergenceWorld {
 mod tests {
     use super::*;
     use crate::fann::{Action, Alarm};
-    use crate::simulation::run_to;
+
     use crate::simulation::Report;
     use serde_json::Value;
     use tempora_protocol::{WindowContent, WindowSummary};
 
     fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
         let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-        let (mut sim, _) = PRESET.build(3, &o).unwrap();
-        let windows = run_to(sim.as_mut(), TimePoint((seconds * 1e9) as u64));
-        (windows, sim.report())
+        crate::replay::reference_run(PRESET.name, 3, &o, seconds).unwrap()
     }
 
     fn net(w: &WindowSummary) -> &WindowContent {

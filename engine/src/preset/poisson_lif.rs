@@ -239,14 +239,10 @@ impl Model for PoissonLifWorld {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulation::run_to;
-    use crate::time::TimePoint;
 
     fn run(overrides: &[(&str, f64)], seconds: f64) -> (Vec<WindowSummary>, Report) {
         let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-        let (mut sim, _) = PRESET.build(4, &o).unwrap();
-        let windows = run_to(sim.as_mut(), TimePoint((seconds * 1e9) as u64));
-        (windows, sim.report())
+        crate::replay::reference_run(PRESET.name, 4, &o, seconds).unwrap()
     }
 
     #[test]

@@ -73,8 +73,44 @@ impl<W> Core<W> {
         }
     }
 
+    /// Retires a slot whose task finished (one-off) or was cancelled while running.
+    pub(crate) fn retire(&mut self, index: u32) {
+        let slot = &mut self.slots[index as usize];
+        if slot.live {
+            slot.live = false;
+            slot.generation = slot.generation.wrapping_add(1);
+        }
+        slot.task = None;
+        self.free.push(index);
+    }
+
+    /// True if the entry still refers to the live task it was made for.
+    pub(crate) fn is_current(&self, entry: &Entry) -> bool {
+        let slot = &self.slots[entry.slot as usize];
+        slot.live && slot.generation == entry.generation
+    }
+
+    /// Drops stale entries from the top, then returns the next live one without removing it.
+    pub(crate) fn peek_live(&mut self) -> Option<Entry> {
+        while let Some(top) = self.heap.peek().copied() {
+            if self.is_current(&top) {
+                return Some(top);
+            }
+            self.heap.pop();
+        }
+        None
+    }
+}
+
+/// What tasks and the scheduler change in the queue: the one place that validates and inserts
+/// or cancels.
+impl<W> Queue<W> for Core<W> {
+    fn rng(&mut self) -> &mut ChaCha8Rng {
+        &mut self.rng
+    }
+
     /// Validates and inserts a task; `now` is the scheduler's current logical time.
-    pub(crate) fn insert(
+    fn insert(
         &mut self,
         now: TimePoint,
         due: TimePoint,
@@ -126,7 +162,8 @@ impl<W> Core<W> {
         Ok(TaskHandle { slot, generation })
     }
 
-    pub(crate) fn cancel(&mut self, handle: TaskHandle) -> Result<(), SchedulerError> {
+    /// Cancels a pending task (a running one is freed by the dispatcher when it returns).
+    fn cancel(&mut self, handle: TaskHandle) -> Result<(), SchedulerError> {
         let slot = self
             .slots
             .get_mut(handle.slot as usize)
@@ -139,54 +176,5 @@ impl<W> Core<W> {
             self.free.push(handle.slot);
         }
         Ok(())
-    }
-
-    /// Retires a slot whose task finished (one-off) or was cancelled while running.
-    pub(crate) fn retire(&mut self, index: u32) {
-        let slot = &mut self.slots[index as usize];
-        if slot.live {
-            slot.live = false;
-            slot.generation = slot.generation.wrapping_add(1);
-        }
-        slot.task = None;
-        self.free.push(index);
-    }
-
-    /// True if the entry still refers to the live task it was made for.
-    pub(crate) fn is_current(&self, entry: &Entry) -> bool {
-        let slot = &self.slots[entry.slot as usize];
-        slot.live && slot.generation == entry.generation
-    }
-
-    /// Drops stale entries from the top, then returns the next live one without removing it.
-    pub(crate) fn peek_live(&mut self) -> Option<Entry> {
-        while let Some(top) = self.heap.peek().copied() {
-            if self.is_current(&top) {
-                return Some(top);
-            }
-            self.heap.pop();
-        }
-        None
-    }
-}
-
-impl<W> Queue<W> for Core<W> {
-    fn rng(&mut self) -> &mut ChaCha8Rng {
-        &mut self.rng
-    }
-
-    fn insert(
-        &mut self,
-        now: TimePoint,
-        due: TimePoint,
-        priority: Priority,
-        period: Option<TimeSpan>,
-        task: Box<dyn Task<W>>,
-    ) -> Result<TaskHandle, SchedulerError> {
-        Core::insert(self, now, due, priority, period, task)
-    }
-
-    fn cancel(&mut self, handle: TaskHandle) -> Result<(), SchedulerError> {
-        Core::cancel(self, handle)
     }
 }

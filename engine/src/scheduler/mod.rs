@@ -18,6 +18,7 @@ use crate::time::{TimePoint, TimeSpan};
 use core::Core;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use task::Queue;
 use thiserror::Error;
 
 /// The longest period a recurring task may have: one day of logical time. Longer periods are
