@@ -9,7 +9,8 @@
 //! two modules import each other):
 //! 1. `time`, `clock`, `rng` (named random streams), `tempora_protocol`;
 //! 2. `scheduler`, `metrics` (distributions, a window's timing), `params` (spec tables),
-//!    `models` (LIF, Poisson, STDP, phase: pure dynamics, no scheduler), `wait`;
+//!    `models` (LIF, Poisson, STDP, phase: pure dynamics, no scheduler), `wait`, `network`
+//!    (spiking networks from a model file: populations, projections, their step);
 //! 3. `window` (grids, recent events), `fann` (ruv-FANN networks, guards, watchdog, recovery);
 //! 4. `simulation` (a running model behind one object-safe trait), `swarm` (stream, members,
 //!    ensemble, governor, parts);
@@ -22,6 +23,7 @@ pub mod clock;
 pub mod fann;
 pub mod metrics;
 pub mod models;
+pub mod network;
 pub mod params;
 pub mod preset;
 pub mod replay;

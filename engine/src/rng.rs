@@ -38,6 +38,39 @@ pub enum Stream {
     BackstopWeights = 8,
 }
 
+/// Streams of a network (`crate::network`), one per population or projection: the stream
+/// number is the kind's in the high 32 bits and the part's index in the low ones, so no two
+/// parts (and no part and a [`Stream`]) share numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartStream {
+    /// Which pairs a projection connects.
+    Connectivity = 1,
+    /// A projection's weights and delays.
+    SynapseValues = 2,
+    /// A population's initial state.
+    InitialState = 3,
+    /// A population's Poisson spikes (its sources, or the Poisson input of its neurons).
+    PoissonSpikes = 4,
+}
+
+/// The generator of `stream` for part `index` of a network, in a run of `seed`.
+pub fn part_rng(seed: u64, stream: PartStream, index: u32) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(((stream as u64) << 32) | u64::from(index));
+    rng
+}
+
+/// A standard normal draw by Box-Muller (one of the pair; simplicity over speed), through
+/// `libm`: rand_distr's normal sampler uses std's `exp`/`ln`, whose last bits differ between
+/// native and wasm32.
+pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+    use rand::Rng;
+    // u1 in (0, 1]: never ln(0).
+    let u1 = 1.0 - rng.random::<f64>();
+    let u2 = rng.random::<f64>();
+    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
+}
+
 /// The generator of `stream` for a run of `seed`.
 pub fn rng(seed: u64, stream: Stream) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

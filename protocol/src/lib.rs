@@ -7,6 +7,7 @@
 //! Layers, from the ground up: `unit` (dimensions, parsing and formatting values) -> `param`
 //! (values by name, their description, their errors) -> `pacing`, `timing`, `panel` (plots
 //! described by data: what a window shows) -> `window` (a closed window's summary) -> `command`, `event` (the messages) -> `envelope` (the version) ->
+//! `model` (the network model file) ->
 //! `settings` (a run's settings as a file and as a URL fragment), `js` (messages as JavaScript
 //! values, feature `js`).
 //!
@@ -17,6 +18,7 @@ pub mod envelope;
 pub mod event;
 #[cfg(feature = "js")]
 pub mod js;
+pub mod model;
 pub mod pacing;
 pub mod panel;
 pub mod param;
@@ -28,6 +30,7 @@ pub mod window;
 pub use command::{Command, MAX_DURATION_S, MAX_SEED};
 pub use envelope::{Envelope, VersionProbe, PROTOCOL_VERSION};
 pub use event::{Event, PresetInfo, RunState, Status};
+pub use model::{ModelError, NetworkModel};
 pub use pacing::Pacing;
 pub use panel::WindowContent;
 pub use param::{ParamError, ParamInfo, ParamValues};

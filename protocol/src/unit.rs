@@ -38,7 +38,7 @@ impl Unit {
     fn suffixes(self) -> &'static [(&'static str, i32)] {
         match self {
             Unit::Seconds => &[("ns", -9), ("us", -6), ("ms", -3), ("s", 0)],
-            Unit::Volts => &[("mV", -3), ("V", 0)],
+            Unit::Volts => &[("uV", -6), ("mV", -3), ("V", 0)],
             Unit::Hertz => &[("kHz", 3), ("Hz", 0)],
             Unit::Degrees => &[("deg", 0)],
             Unit::Dimensionless | Unit::Count => &[],

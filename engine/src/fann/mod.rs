@@ -21,6 +21,7 @@ mod stream;
 mod train;
 mod watchdog;
 
+pub use crate::rng::standard_normal;
 pub use activation::Activation;
 pub use file::{export_network, import_network, MAX_NETWORK_FILE_BYTES};
 pub use guard::{spectral_norm, Guard, GuardKind, LipschitzEstimate};
@@ -31,6 +32,6 @@ pub use recurrent::Recurrent;
 pub use spec::{
     validate_sizes, weight_count, NetError, NetSpec, MAX_LAYERS, MAX_LAYER_SIZE, MAX_WEIGHTS,
 };
-pub use stream::{standard_normal, RegimeShift, Sine, SineStream};
+pub use stream::{RegimeShift, Sine, SineStream};
 pub use train::{Algorithm, Examples, Trainer};
 pub use watchdog::{Action, Alarm, Watchdog, WatchdogConfig};

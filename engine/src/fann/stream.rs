@@ -3,11 +3,11 @@
 //!
 //! `x(t) = sum_i a_i sin(theta_i(t)) + noise`, where each phase advances at `2 pi f_i` before the
 //! shift and at `2 pi f_i k_f` after it (phase-continuous), and the amplitudes become `a_i k_a`.
-//! The noise is `N(0, sigma^2)`, drawn by Box-Muller through `libm` rather than rand_distr:
+//! The noise is `N(0, sigma^2)` ([`crate::rng::standard_normal`]), drawn by Box-Muller through `libm` rather than rand_distr:
 //! rand_distr's normal sampler uses std's `exp`/`ln`, whose last bits differ between native and
 //! wasm32, and the streams must be bit-identical on both.
 
-use rand::Rng;
+use crate::rng::standard_normal;
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::TAU;
 
@@ -91,14 +91,6 @@ impl SineStream {
     pub fn shifted(&self, t_s: f64) -> bool {
         self.shift.is_some_and(|s| t_s > s.at_s)
     }
-}
-
-/// A standard normal draw by Box-Muller (one of the pair; simplicity over speed here).
-pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
-    // u1 in (0, 1]: never ln(0).
-    let u1 = 1.0 - rng.random::<f64>();
-    let u2 = rng.random::<f64>();
-    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(TAU * u2)
 }
 
 #[cfg(test)]
