@@ -14,7 +14,8 @@
 //!
 //! Modules: `spec` (a model checked and in SI units), `draw` (distributions), `connect`
 //! (synapses), `binomial` (Poisson input counts), `lif` (neurons), `plasticity` (STDP),
-//! `record` (spikes, statistics), `memory` (the size check before building), `overrides`
+//! `record` (spikes, statistics), `memory` (the size check before building), `output` (a
+//! finished run as the CLI writes it), `overrides`
 //! (`population.param=value`). The shipped models are presets (`crate::preset`).
 
 mod binomial;
@@ -22,6 +23,7 @@ pub mod connect;
 mod draw;
 pub mod lif;
 pub mod memory;
+pub mod output;
 pub mod overrides;
 pub mod plasticity;
 pub mod record;
@@ -341,6 +343,14 @@ impl Network {
     /// Statistics of population `index` over the steps done.
     pub fn stats(&self, index: usize) -> PopStats {
         self.records[index].stats(self.step, self.spec.dt)
+    }
+
+    /// Membrane potential of neuron `neuron` of population `index`, if it is LIF.
+    pub fn membrane(&self, index: usize, neuron: usize) -> Option<f64> {
+        match &self.pops[index] {
+            Pop::Lif(lif) => lif.v.get(neuron).copied(),
+            Pop::Poisson(_) => None,
+        }
     }
 
     /// The recorded state traces.

@@ -65,8 +65,26 @@ impl PopRecord {
                 recorded += 1;
             }
         }
-        self.per_step.push(spiked.len() as u32);
+        // Only a recorded population keeps its counts per step (a run in a page records none
+        // and must not grow).
+        if self.first > 0 {
+            self.per_step.push(spiked.len() as u32);
+        }
         recorded
+    }
+
+    /// The ISI CV (standard deviation over mean, population form) of each neuron with at
+    /// least 3 spikes (2 intervals: a CV that is not 0 by construction).
+    pub fn cvs(&self) -> Vec<f64> {
+        (0..self.counts.len())
+            .filter(|&i| self.counts[i] >= 3)
+            .map(|i| {
+                let m = f64::from(self.counts[i] - 1);
+                let mean = self.isi_sum[i] / m;
+                let var = (self.isi_sq[i] / m - mean * mean).max(0.0);
+                var.sqrt() / mean
+            })
+            .collect()
     }
 
     /// Rate, CV and silence over `steps` steps of `dt` s.
@@ -74,16 +92,7 @@ impl PopRecord {
         let n = self.counts.len();
         let total: u64 = self.counts.iter().map(|&c| u64::from(c)).sum();
         let duration = steps as f64 * dt;
-        let mut cvs = Vec::new();
-        for i in 0..n {
-            // At least 3 spikes: 2 intervals, a CV that is not 0 by construction.
-            if self.counts[i] >= 3 {
-                let m = f64::from(self.counts[i] - 1);
-                let mean = self.isi_sum[i] / m;
-                let var = (self.isi_sq[i] / m - mean * mean).max(0.0);
-                cvs.push(var.sqrt() / mean);
-            }
-        }
+        let cvs = self.cvs();
         PopStats {
             size: n,
             spikes: total,

@@ -25,6 +25,7 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     live: &["drive_amplitude", "drive_frequency"],
     build,
+    model: None,
 };
 
 model_params! {

@@ -6,6 +6,7 @@
 mod divergence;
 mod multirate_stdp;
 mod net_core;
+mod network;
 mod phase_lock;
 mod poisson_lif;
 mod predict;
@@ -26,9 +27,11 @@ use crate::time::TimeSpan;
 use crate::window::schedule_windows;
 use crate::window::WindowConfig;
 use std::rc::Rc;
+use tempora_protocol::model::NetworkModel;
 use tempora_protocol::{ParamInfo, PresetInfo};
 use thiserror::Error;
 
+pub use network::network_run;
 pub use swarm::shard_runner;
 
 /// Errors of building a preset.
@@ -109,6 +112,8 @@ pub struct Preset {
     pub live: &'static [&'static str],
     /// Builds a run from validated parameter values and a seed.
     build: BuildFn,
+    /// Network presets: the model file their parameters describe (the CLI runs it directly).
+    pub model: Option<fn(&ParamValues) -> NetworkModel>,
 }
 
 impl Preset {
@@ -158,6 +163,10 @@ pub fn all() -> &'static [Preset] {
         phase_lock::PRESET,
         multirate_stdp::PRESET,
         poisson_lif::PRESET,
+        network::CUBA,
+        network::COBA,
+        network::BRUNEL,
+        network::STDP_NETWORK,
         xor::PRESET,
         predict::PRESET,
         divergence::PRESET,

@@ -37,6 +37,7 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     live: &["m"],
     build,
+    model: None,
 };
 
 model_params! {

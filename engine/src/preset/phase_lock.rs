@@ -31,6 +31,7 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     live: &["I1", "target_phase", "bias_rate"],
     build,
+    model: None,
 };
 
 model_params! {

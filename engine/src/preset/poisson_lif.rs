@@ -36,6 +36,7 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     live: &["w"],
     build,
+    model: None,
 };
 
 model_params! {

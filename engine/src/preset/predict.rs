@@ -30,6 +30,7 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     live: &["noise", "learning_rate", "epochs_per_sample"],
     build,
+    model: None,
 };
 
 model_params! {

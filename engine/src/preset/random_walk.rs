@@ -27,6 +27,7 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     live: &["step"],
     build,
+    model: None,
 };
 
 model_params! {

@@ -34,6 +34,7 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     live: &["dApre", "dApost"],
     build,
+    model: None,
 };
 
 model_params! {

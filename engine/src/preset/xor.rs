@@ -28,6 +28,7 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     live: &["input_noise", "learning_rate"],
     build,
+    model: None,
 };
 
 model_params! {

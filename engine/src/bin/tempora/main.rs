@@ -2,6 +2,7 @@
 //! benchmark the scheduler's pacing, or soak a preset for an hour.
 
 mod bench;
+mod network;
 mod soak;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -57,10 +58,15 @@ impl WaitArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a preset and write its window summaries as JSON.
+    /// Run a preset and write its window summaries as JSON; a network preset or a model file
+    /// (--model) writes its spikes, statistics, traces and weights.
     Run {
-        /// The preset (see `tempora presets`).
-        preset: String,
+        /// The preset (see `tempora presets`); none with --model.
+        #[arg(required_unless_present = "model")]
+        preset: Option<String>,
+        /// A network model file (JSON, format 1) to run instead of a preset.
+        #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+        model: Option<PathBuf>,
         /// RNG seed: the same seed gives the same result on every platform.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -95,6 +101,14 @@ enum Command {
     },
     /// List the presets and their parameters.
     Presets,
+    /// Print a network preset's model file (with --set applied).
+    Model {
+        /// The network preset.
+        preset: String,
+        /// Override a parameter of the preset (`we=2mV`) or of its model (`E.tau_m=10ms`).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+    },
     /// Run a preset at full speed for a long wall time (through the worker's session loop),
     /// writing CSV samples of memory (RSS) and event counts; a summary goes to standard error.
     Soak {
@@ -138,6 +152,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Run {
             preset,
+            model,
             seed,
             duration,
             set,
@@ -157,12 +172,31 @@ fn main() -> ExitCode {
                 init: init_net,
                 save: save_net,
             };
-            run(&preset, seed, duration, &set, out.as_ref(), pacing, &files)
+            let is_network = |name: &str| preset::find(name).is_ok_and(|p| p.model.is_some());
+            match (&model, preset.as_deref()) {
+                (Some(path), _) => network::run(
+                    &network::Source::File(path),
+                    seed,
+                    duration,
+                    &set,
+                    out.as_ref(),
+                ),
+                (None, Some(name)) if is_network(name) => network::run(
+                    &network::Source::Preset(name),
+                    seed,
+                    duration,
+                    &set,
+                    out.as_ref(),
+                ),
+                (None, Some(name)) => run(name, seed, duration, &set, out.as_ref(), pacing, &files),
+                (None, None) => Err("give a preset or --model FILE".to_string()),
+            }
         }
         Command::Presets => {
             print_presets();
             Ok(())
         }
+        Command::Model { preset, set } => network::print_model(&preset, &set),
         Command::Soak {
             preset,
             seed,

@@ -41,6 +41,7 @@ pub(super) const PRESET: Preset = Preset {
     params: PARAMS,
     live: &["confidence_min", "jsd_max", "prior_weight", "prior_decay"],
     build,
+    model: None,
 };
 
 pub(super) fn build(

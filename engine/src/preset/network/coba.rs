@@ -1,0 +1,95 @@
+//! `coba`: the Vogels & Abbott (2005) network with conductance-based exponential synapses,
+//! benchmark 1 of Brette et al. (2007), as Brian 1's `examples/misc/COBA.py`: 4000 LIF neurons
+//! (3200 excitatory, 800 inhibitory), p = 0.02, no delay,
+//! `dv/dt = (-(v - El) + ge (Ee - v) + gi (Ei - v)) / taum` with conductances in units of the
+//! leak conductance (we = 6 nS / 10 nS, wi = 67 nS / 10 nS), integrated by forward Euler as
+//! Brian 1 did (`integrator`: `exact` chooses exponential Euler), refractory 5 ms, and the
+//! script's initial values: v ~ N(-65 mV, 5 mV), ge ~ N(4, 1.5), gi ~ N(20, 12), unclipped.
+//! No external input: the activity is self-sustained from the random start.
+//!
+//! Brian 1 wrote voltages relative to rest (threshold 10 mV, Ee = 60 mV); these are the same
+//! values in absolute terms (Vt = -50 mV, Ee = 0 mV, Ei = -80 mV).
+
+use super::{network_run, we_wi_live, with_unit, ExcitatoryInhibitory};
+use crate::params::Unit;
+use crate::params::{model_params, ParamError, ParamSpec, ParamValues};
+use crate::preset::{BuildContext, Preset, HOP_HELP, WINDOW_HELP, WINDOW_MAX_S, WINDOW_MIN_S};
+use crate::simulation::Simulation;
+use tempora_protocol::model::NetworkModel;
+
+pub(in crate::preset) const PRESET: Preset = Preset {
+    name: "coba",
+    description: "Vogels & Abbott's network with conductance synapses (Brette et al. 2007, benchmark 1; Brian 1's COBA.py): self-sustained asynchronous irregular activity of 4000 LIF neurons.",
+    params: PARAMS,
+    live: &["we", "wi"],
+    build,
+    model: Some(model_of),
+};
+
+model_params! {
+    /// The preset's parameters, named as in Brian 1's `examples/misc/COBA.py`.
+    pub struct CobaParams / CobaChanges {
+        NE: Count = 3200.0, [1.0, 1_000_000.0], "Excitatory neurons (population E).";
+        NI: Count = 800.0, [1.0, 1_000_000.0], "Inhibitory neurons (population I).";
+        taum: Seconds = 20e-3, [1e-3, 1.0], "Membrane time constant.";
+        taue: Seconds = 5e-3, [1e-4, 1.0], "Excitatory synaptic time constant.";
+        taui: Seconds = 10e-3, [1e-4, 1.0], "Inhibitory synaptic time constant.";
+        Vt: Volts = -50e-3, [-0.1, 0.05], "Threshold.";
+        Vr: Volts = -60e-3, [-0.1, 0.05], "Reset.";
+        El: Volts = -60e-3, [-0.1, 0.05], "Resting potential.";
+        Ee: Volts = 0.0, [-0.1, 0.1], "Excitatory reversal potential.";
+        Ei: Volts = -80e-3, [-0.15, 0.0], "Inhibitory reversal potential.";
+        we: Dimensionless = 0.6, [0.0, 100.0], "Excitatory weight, in units of the leak conductance (6 nS / 10 nS).";
+        wi: Dimensionless = 6.7, [0.0, 100.0], "Inhibitory weight, in units of the leak conductance (67 nS / 10 nS).";
+        p: Dimensionless = 0.02, [0.0, 1.0], "Connection probability of every pair.";
+        refractory: Seconds = 5e-3, [0.0, 0.1], "Refractory period.";
+        integrator: Count = 0.0, [0.0, 1.0], "euler: forward Euler, as Brian 1; exponential_euler: v exact for the step's conductances.", choices &["euler", "exponential_euler"];
+        dt: Seconds = 1e-4, [1e-6, 1e-3], "Integration step.";
+        window: Seconds = 0.1, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
+        hop: Seconds = 0.1, [WINDOW_MIN_S, WINDOW_MAX_S], HOP_HELP;
+    }
+}
+
+const PARAMS: &[ParamSpec] = CobaParams::SPECS;
+
+/// The model file of `p`.
+pub fn model(p: &CobaParams) -> NetworkModel {
+    let neuron = serde_json::json!({
+        "tau_m": with_unit(Unit::Seconds, p.taum), "v_rest": with_unit(Unit::Volts, p.El), "v_thresh": with_unit(Unit::Volts, p.Vt),
+        "v_reset": with_unit(Unit::Volts, p.Vr), "t_ref": with_unit(Unit::Seconds, p.refractory),
+        "synapse": {"type": "conductance_exp", "tau_e": with_unit(Unit::Seconds, p.taue), "tau_i": with_unit(Unit::Seconds, p.taui),
+                    "e_e": with_unit(Unit::Volts, p.Ee), "e_i": with_unit(Unit::Volts, p.Ei)},
+        "integrator": if p.integrator == 0.0 { "euler" } else { "exact" },
+        "init": {
+            "v": {"normal": {"mean": "-65 mV", "sd": "5 mV"}},
+            "ge": {"normal": {"mean": 4.0, "sd": 1.5}},
+            "gi": {"normal": {"mean": 20.0, "sd": 12.0}}
+        }
+    });
+    let connect = serde_json::json!({"rule": "fixed_probability", "p": p.p, "allow_self": true});
+    ExcitatoryInhibitory {
+        name: "coba",
+        description: PRESET.description,
+        dt: p.dt,
+        sizes: (p.NE, p.NI),
+        neuron,
+        connect: (connect.clone(), connect),
+        weights: (p.we, p.wi),
+        delay: 0.0,
+        weight_unit: None,
+    }
+    .model()
+}
+
+fn model_of(values: &ParamValues) -> NetworkModel {
+    model(&CobaParams::from_values(values))
+}
+
+fn build(
+    values: &ParamValues,
+    seed: u64,
+    _: &BuildContext,
+) -> Result<Box<dyn Simulation>, ParamError> {
+    let p = CobaParams::from_values(values);
+    network_run(model(&p), seed, (p.window, p.hop), we_wi_live())
+}
