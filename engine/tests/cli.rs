@@ -183,3 +183,120 @@ fn the_swarm_reports_votes_continuity_escalations_accuracy_and_throughput() {
     // 32 members every 4th sample: 8 per sample, after the 3-sample lag (20000 samples + 1).
     assert_eq!(v["evaluations"].as_u64(), Some((20_001 - 3) * 8));
 }
+
+/// The shipped model file `name` (in the repository's `models/`).
+fn shipped(name: &str) -> String {
+    format!("{}/../models/{name}.json", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_network_run_writes_spikes_and_statistics_per_population() {
+    let out = scratch("cuba.json");
+    let args = ["run", "cuba", "--seed", "3", "--duration", "0.2", "--out"];
+    let (code, _, err) = tempora(&[&args[..], &[out.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["preset"], "cuba");
+    assert_eq!(v["params"]["we"], 1.62e-3);
+    assert_eq!(v["model"]["populations"][0]["name"], "E");
+    assert_eq!(v["steps"], 2000);
+    for (pop, size) in [("E", 3200), ("I", 800)] {
+        let trains = &v["spikes"][pop];
+        assert_eq!(trains["size"], size);
+        let (t, i) = (
+            trains["t_s"].as_array().unwrap(),
+            trains["i"].as_array().unwrap(),
+        );
+        assert_eq!(t.len(), i.len());
+        assert_eq!(
+            v["stats"][pop]["spikes"],
+            t.len() as u64,
+            "every spike recorded"
+        );
+        assert!(t.iter().all(|t| (0.0..0.2).contains(&t.as_f64().unwrap())));
+        assert!(i.iter().all(|i| i.as_u64().unwrap() < size));
+        let rate = v["stats"][pop]["rate_hz"].as_f64().unwrap();
+        assert!((rate - t.len() as f64 / (size as f64 * 0.2)).abs() < 1e-9);
+        assert!(v["stats"][pop]["cv_isi_mean"].as_f64().unwrap() > 0.0);
+        assert!((0.0..=1.0).contains(&v["stats"][pop]["silent_fraction"].as_f64().unwrap()));
+    }
+    assert!(v["build_time_s"].as_f64().unwrap() <= v["wall_time_s"].as_f64().unwrap());
+    // The model file of the preset, run from its file, is the same run; another seed is not.
+    let hash = v["content_hash"].as_str().unwrap().to_string();
+    let file = shipped("cuba");
+    let (code, json, err) = tempora(&["run", "--model", &file, "--seed", "3", "--duration", "0.2"]);
+    assert_eq!(code, 0, "{err}");
+    let from_file: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(from_file["content_hash"], hash.as_str());
+    assert_eq!(from_file["preset"], Value::Null);
+    let (_, json, _) = tempora(&["run", "--model", &file, "--seed", "4", "--duration", "0.2"]);
+    let other: Value = serde_json::from_str(&json).unwrap();
+    assert_ne!(other["content_hash"], hash.as_str());
+    // A model override changes the run.
+    let (code, json, err) = tempora(&[
+        "run",
+        "cuba",
+        "--seed",
+        "3",
+        "--duration",
+        "0.2",
+        "--set",
+        "E.v_rest=-55mV",
+        "--set",
+        "I.v_rest=-55mV",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let quiet: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        quiet["stats"]["E"]["spikes"], 0,
+        "rest below threshold, no input"
+    );
+}
+
+#[test]
+fn bad_model_files_and_overrides_exit_2_naming_the_field() {
+    let file = scratch("bad-model.json");
+    let text = std::fs::read_to_string(shipped("brunel")).unwrap();
+    let bad = text.replacen("\"delay\": \"1.5 ms\"", "\"delay\": \"-1.5 ms\"", 1);
+    assert_ne!(bad, text);
+    std::fs::write(&file, bad).unwrap();
+    let (code, out, err) = tempora(&["run", "--model", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("projections[0].delay: \"-1.5 ms\" is negative"),
+        "{err}"
+    );
+    std::fs::write(&file, "{\"format\": 1, \"name\": \"x\"}").unwrap();
+    let (code, _, err) = tempora(&["run", "--model", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("missing field `dt`"), "{err}");
+    let (code, _, err) = tempora(&["run", "brunel", "--set", "EE.p=1.5"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("projections[0].connect.p: 1.5 is outside [0, 1]"),
+        "{err}"
+    );
+    let (code, _, err) = tempora(&["run", "cuba", "--set", "X.tau_m=1ms"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--set X.tau_m: no population or projection `X`"),
+        "{err}"
+    );
+    let (code, _, err) = tempora(&["run", "cuba", "--set", "NE=1e9"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`NE`"), "{err}");
+    let (code, _, err) = tempora(&[
+        "run",
+        "cuba",
+        "--set",
+        "NE=1000000",
+        "--set",
+        "NI=1000000",
+        "--set",
+        "p=0.5",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("the network would need about"), "{err}");
+    std::fs::remove_file(&file).ok();
+}

@@ -14,8 +14,8 @@
 //!
 //! Modules: `spec` (a model checked and in SI units), `draw` (distributions), `connect`
 //! (synapses), `binomial` (Poisson input counts), `lif` (neurons), `plasticity` (STDP),
-//! `record` (spikes, statistics), `memory` (the size check before building), `output` (a
-//! finished run as the CLI writes it), `overrides`
+//! `record` (spikes, statistics), `memory` (the size check before building), `spectrum` (the
+//! population rate's oscillation), `output` (a finished run as the CLI writes it), `overrides`
 //! (`population.param=value`). The shipped models are presets (`crate::preset`).
 
 mod binomial;
@@ -28,6 +28,7 @@ pub mod overrides;
 pub mod plasticity;
 pub mod record;
 pub mod spec;
+pub mod spectrum;
 
 use crate::models::poisson::PoissonGroup;
 use crate::rng::{part_rng, PartStream};

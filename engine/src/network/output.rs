@@ -3,6 +3,7 @@
 //! (equal hashes: bit-identical spike trains).
 
 use super::record::PopStats;
+use super::spectrum::{self, Oscillation};
 use super::Network;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -68,6 +69,9 @@ pub struct RunResults {
     pub spikes: BTreeMap<String, SpikeTrains>,
     /// Statistics by population.
     pub stats: BTreeMap<String, PopStats>,
+    /// The population rate's strongest oscillation, by recorded population (after
+    /// [`super::spectrum::TRANSIENT_S`]).
+    pub oscillation: BTreeMap<String, Option<Oscillation>>,
     /// State traces.
     pub traces: Vec<TraceOut>,
     /// Plastic projections' weights.
@@ -85,6 +89,7 @@ impl Network {
         let mut hasher = Sha256::new();
         let mut spikes = BTreeMap::new();
         let mut stats = BTreeMap::new();
+        let mut oscillation = BTreeMap::new();
         for (index, pop) in self.spec.populations.iter().enumerate() {
             let record = self.record_of(index);
             hasher.update(pop.name.as_bytes());
@@ -107,6 +112,12 @@ impl Network {
                 );
             }
             stats.insert(pop.name.clone(), self.stats(index));
+            if record.first > 0 {
+                oscillation.insert(
+                    pop.name.clone(),
+                    spectrum::oscillation(&record.per_step, dt),
+                );
+            }
         }
         let traces = self
             .states()
@@ -148,6 +159,7 @@ impl Network {
             spikes_truncated: self.truncated,
             spikes,
             stats,
+            oscillation,
             traces,
             weights,
         }

@@ -8,6 +8,8 @@ mod coba;
 mod cuba;
 mod panels;
 mod stdp_network;
+#[cfg(test)]
+mod tests;
 
 pub(super) use brunel::PRESET as BRUNEL;
 pub(super) use coba::PRESET as COBA;

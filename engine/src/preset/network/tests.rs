@@ -1,0 +1,150 @@
+//! The network presets: their shipped model files, the windowed run against the direct one,
+//! the panels, Brunel's regimes.
+
+use super::panels::ids;
+use crate::network::{Network, DEFAULT_MAX_BYTES};
+use crate::params::{self, ParamValues};
+use crate::preset;
+use tempora_protocol::model::NetworkModel;
+use tempora_protocol::panel::{Plot, RasterSpikes};
+
+/// The model of network preset `name` with `overrides`.
+fn model(name: &str, overrides: &[(&str, f64)]) -> NetworkModel {
+    let p = preset::find(name).unwrap();
+    let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    (p.model.unwrap())(&params::resolve(p.params, &o).unwrap())
+}
+
+#[test]
+fn the_shipped_model_files_are_the_presets_models() {
+    let shipped = [
+        ("cuba", include_str!("../../../../models/cuba.json")),
+        ("coba", include_str!("../../../../models/coba.json")),
+        ("brunel", include_str!("../../../../models/brunel.json")),
+        (
+            "stdp-network",
+            include_str!("../../../../models/stdp-network.json"),
+        ),
+    ];
+    for (name, text) in shipped {
+        let file = NetworkModel::from_json(text).unwrap();
+        assert_eq!(
+            file,
+            model(name, &[]),
+            "models/{name}.json: regenerate with `tempora model {name}`"
+        );
+    }
+    let networks: Vec<&str> = preset::all()
+        .iter()
+        .filter(|p| p.model.is_some())
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(networks, ["cuba", "coba", "brunel", "stdp-network"]);
+}
+
+#[test]
+fn a_windowed_run_has_the_spikes_of_the_direct_run_and_panels_for_every_population() {
+    let (windows, report) =
+        crate::replay::reference_run("cuba", 5, &ParamValues::new(), 0.3).unwrap();
+    assert_eq!(windows.len(), 3);
+    let mut direct = Network::build(&model("cuba", &[]), 5, DEFAULT_MAX_BYTES).unwrap();
+    direct.run(3000);
+    for (index, pop, size) in [(0, "E", 3200.0), (1, "I", 800.0)] {
+        let from_windows: f64 = windows
+            .iter()
+            .map(|w| w.data.number(&format!("rate_{pop}")).unwrap() * size * 0.1)
+            .sum();
+        let spikes = direct.stats(index).spikes as f64;
+        assert!(spikes > 1000.0, "{pop}: {spikes}");
+        assert!(
+            (from_windows - spikes).abs() < 1e-6,
+            "{pop}: {from_windows} vs {spikes}"
+        );
+    }
+    // The run ends with the step at 0.3 s (which the next window would hold).
+    direct.step();
+    assert_eq!(report["steps"], 3001);
+    for (index, pop) in [(0, "E"), (1, "I")] {
+        assert_eq!(report["stats"][pop]["spikes"], direct.stats(index).spikes);
+    }
+    let last = &windows[2].data;
+    let raster = last.raster(ids::RASTER).unwrap();
+    assert_eq!(raster.groups.len(), 2);
+    assert_eq!(raster.groups[0].name, "E (first 200 of 3200)");
+    assert_eq!((raster.groups[0].rows, raster.groups[1].rows), (200, 200));
+    let RasterSpikes::Times { spikes } = &raster.groups[0].spikes else {
+        panic!("exact times")
+    };
+    assert!(spikes
+        .iter()
+        .all(|&(t, i)| (0.2..0.3).contains(&t) && i < 200));
+    let rates = last.trace(ids::POPULATION_RATE).unwrap();
+    assert_eq!(rates.lines.len(), 2);
+    assert_eq!(rates.lines[0].points.len(), 100, "1 ms bins over 100 ms");
+    assert_eq!(
+        last.number("synapses").unwrap() as usize,
+        direct.synapse_count()
+    );
+    let Some(Plot::Histogram(cv)) = last.panel(ids::CV_HISTOGRAM).map(|p| &p.plot) else {
+        panic!("a CV histogram")
+    };
+    assert!(cv.counts.iter().sum::<u32>() > 100);
+    assert!(last.trace(ids::MEMBRANE).unwrap().lines[0].points.len() == 1000);
+}
+
+#[test]
+fn the_plastic_network_shows_its_weights_and_learns() {
+    let (windows, _) =
+        crate::replay::reference_run("stdp-network", 2, &ParamValues::new(), 10.0).unwrap();
+    let first = windows[0].data.number("weight_mean").unwrap();
+    let last = windows.last().unwrap().data.number("weight_mean").unwrap();
+    // Uniform initial weights: mean gmax / 2; the 5 % stronger depression pulls it down.
+    assert!((first - 0.5).abs() < 0.05, "{first}");
+    assert!(last < first - 0.02, "{first} -> {last}");
+    // The weights move towards the bounds: the outer fifth of the range gains synapses.
+    let outer = |w: &tempora_protocol::WindowSummary| {
+        let Some(Plot::HeatmapStrip(h)) = w.data.panel(ids::WEIGHTS).map(|p| &p.plot) else {
+            panic!("a weight strip")
+        };
+        assert_eq!(h.counts.iter().sum::<u32>(), 100_000);
+        let n = h.counts.len();
+        h.counts[..n / 10]
+            .iter()
+            .chain(&h.counts[n - n / 10..])
+            .sum::<u32>()
+    };
+    let (before, after) = (outer(&windows[0]), outer(windows.last().unwrap()));
+    assert!(after as f64 > 1.2 * before as f64, "{before} -> {after}");
+}
+
+#[test]
+fn brunel_regimes_show_their_signatures() {
+    let run = |g: f64, eta: f64| {
+        let mut net = Network::build(
+            &model("brunel", &[("g", g), ("eta", eta)]),
+            1,
+            DEFAULT_MAX_BYTES,
+        )
+        .unwrap();
+        net.run(5000);
+        net.results()
+    };
+    // A, synchronous regular: neurons fire near their maximal rate, regularly, in lockstep.
+    let a = run(3.0, 2.0);
+    let e = &a.stats["E"];
+    assert!(e.rate_hz > 200.0 && e.cv_isi_mean.unwrap() < 0.1, "{e:?}");
+    assert!(
+        a.oscillation["E"].unwrap().power_ratio > 100.0,
+        "{:?}",
+        a.oscillation
+    );
+    // D, synchronous irregular slow: a few Hz, irregular, a slow population rhythm.
+    let d = run(4.5, 0.9);
+    let e = &d.stats["E"];
+    assert!(e.rate_hz < 10.0 && e.cv_isi_mean.unwrap() > 0.3, "{e:?}");
+    let o = d.oscillation["E"].unwrap();
+    assert!(
+        (10.0..40.0).contains(&o.peak_hz) && o.power_ratio > 20.0,
+        "{o:?}"
+    );
+}
