@@ -1,7 +1,7 @@
 //! `stdp-network`: a Poisson population onto a population of LIF neurons with lateral
 //! inhibition, STDP on the input projection: Song, Miller & Abbott's (2000) rule and neuron as
-//! in Brian2's `examples/synapses/STDP.py` (1000 inputs at 15 Hz, `dv/dt = (ge (Ee - vr) + El
-//! - v) / taum` by Euler, gmax = 0.01, dApre = 0.01 gmax, dApost = -1.05 dApre), but many
+//! in Brian2's `examples/synapses/STDP.py` (1000 inputs at 15 Hz, `dv/dt = (ge (Ee - v) + El
+//! - v) / taum` by forward Euler, gmax = 0.01, dApre = 0.01 gmax, dApost = -1.05 dApre), but many
 //! neurons instead of one, and an inhibitory population that makes them compete. Watch the
 //! input weights split towards 0 and gmax while the rates settle.
 
@@ -33,8 +33,8 @@ model_params! {
         El: Volts = -74e-3, [-0.1, 0.05], "Resting potential.";
         vt: Volts = -54e-3, [-0.1, 0.05], "Threshold.";
         vr: Volts = -60e-3, [-0.1, 0.05], "Reset.";
-        Ee: Volts = 0.0, [-0.1, 0.1], "Excitatory reversal potential (driving force frozen at Ee - vr).";
-        Ei: Volts = -80e-3, [-0.15, 0.0], "Inhibitory reversal potential (frozen at Ei - vr).";
+        Ee: Volts = 0.0, [-0.1, 0.1], "Excitatory reversal potential.";
+        Ei: Volts = -80e-3, [-0.15, 0.0], "Inhibitory reversal potential.";
         taue: Seconds = 5e-3, [1e-4, 1.0], "Excitatory conductance time constant.";
         taui: Seconds = 10e-3, [1e-4, 1.0], "Inhibitory conductance time constant.";
         gmax: Dimensionless = 0.01, [1e-6, 10.0], "Largest input weight (leak conductances).";
@@ -58,7 +58,7 @@ pub fn model(p: &StdpNetworkParams) -> NetworkModel {
             "tau_m": with_unit(Unit::Seconds, p.taum), "v_rest": with_unit(Unit::Volts, p.El), "v_thresh": with_unit(Unit::Volts, p.vt),
             "v_reset": with_unit(Unit::Volts, p.vr), "t_ref": "0 ms",
             "synapse": {"type": "conductance_exp", "tau_e": with_unit(Unit::Seconds, p.taue), "tau_i": with_unit(Unit::Seconds, p.taui),
-                        "e_e": with_unit(Unit::Volts, p.Ee), "e_i": with_unit(Unit::Volts, p.Ei), "driving_force": "reset"},
+                        "e_e": with_unit(Unit::Volts, p.Ee), "e_i": with_unit(Unit::Volts, p.Ei)},
             "integrator": "euler", "init": {"v": with_unit(Unit::Volts, p.vr)}
         }})
     };
