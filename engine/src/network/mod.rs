@@ -390,6 +390,43 @@ impl Network {
         }
     }
 
+    /// Spikes delivered through synapses so far: the sum over projections of each source's
+    /// spike count times its number of synapses.
+    pub fn synaptic_events(&self) -> u64 {
+        self.projs
+            .iter()
+            .map(|p| {
+                let counts = &self.records[p.source].counts;
+                (0..counts.len())
+                    .map(|i| u64::from(counts[i]) * p.synapses.row(i).len() as u64)
+                    .sum::<u64>()
+            })
+            .sum()
+    }
+
+    /// Delivers one spike of every source through every projection into `scratch` (one
+    /// vector per population, see [`Network::scratch`]): the work of delivery alone for this
+    /// layout, nothing else simulated. Timed by the benchmark as its baseline per event.
+    pub fn deliver_through_every_synapse(&self, scratch: &mut [Vec<f64>]) {
+        for p in &self.projs {
+            let slot = &mut scratch[p.target];
+            for i in 0..p.synapses.offsets.len() - 1 {
+                for k in p.synapses.row(i) {
+                    slot[p.synapses.targets[k] as usize] += p.synapses.weights.get(k);
+                }
+            }
+        }
+    }
+
+    /// Zeroed inputs, one per population, for [`Network::deliver_through_every_synapse`].
+    pub fn scratch(&self) -> Vec<Vec<f64>> {
+        self.spec
+            .populations
+            .iter()
+            .map(|p| vec![0.0; p.size as usize])
+            .collect()
+    }
+
     /// Bytes the network holds in synapses and neuron state (the figure the memory check
     /// estimated before building).
     pub fn bytes(&self) -> usize {

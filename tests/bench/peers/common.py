@@ -48,6 +48,8 @@ def claim_stdout():
 
 
 def emit(out, result):
+    # the machine's load when the run ended: timings on a busy 2-core machine are not comparable
+    result['loadavg_1m_at_end'] = os.getloadavg()[0]
     out.write(json.dumps(result, indent=2, sort_keys=False) + '\n')
     out.flush()
 

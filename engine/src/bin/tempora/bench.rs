@@ -21,6 +21,20 @@ pub enum BenchCommand {
         #[arg(long, value_enum, value_delimiter = ',', default_values_t = [WaitArg::Hybrid, WaitArg::Sleep])]
         wait: Vec<WaitArg>,
     },
+    /// The network presets at the benchmarks' durations (cuba, coba 10 s; brunel 1 s), one
+    /// thread: build and run times, ns per neuron update and synaptic event, bytes per synapse,
+    /// a baseline measured in the same run; JSON on standard output, a table on standard error.
+    Networks {
+        /// RNG seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only these networks (comma-separated: cuba, coba, brunel).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// The peers' figures (JSON by network, from tests/bench/networks.py) to show beside.
+        #[arg(long, value_name = "FILE")]
+        peers: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Serialize)]
@@ -35,6 +49,9 @@ struct PacingFigure {
 
 pub fn run(command: BenchCommand) -> Result<(), String> {
     match command {
+        BenchCommand::Networks { seed, only, peers } => {
+            crate::bench_networks::run(seed, &only, peers.as_ref())
+        }
         BenchCommand::Pacing {
             rate_hz,
             seconds,

@@ -2,6 +2,7 @@
 //! benchmark the scheduler's pacing, or soak a preset for an hour.
 
 mod bench;
+mod bench_networks;
 mod network;
 mod soak;
 
