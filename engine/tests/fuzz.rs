@@ -1,6 +1,7 @@
 //! Fuzzing on stable Rust with proptest: the parameter parser (CLI `--set` and the UI's fields),
 //! the network file import, the worker protocol's decoder followed by the session, the URL
-//! fragment decoder and the settings file import (Save parameters / JSON export). No input
+//! fragment decoder, the settings file import (Save parameters / JSON export), and network
+//! model files through the parser and the network builder. No input
 //! may panic; every refusal is an error that says what is wrong.
 //!
 //! CI runs a short pass (256 cases per target). The long run, outside CI:
@@ -261,4 +262,155 @@ fn mutate(bytes: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
         }
         b
     })
+}
+
+/// A small network of every kind of part (sources, LIF with each synapse type, all rules,
+/// delays, STDP, Poisson input, records), as a JSON value to mutate.
+fn small_network() -> serde_json::Value {
+    serde_json::json!({
+        "format": 1, "name": "fuzz", "dt": "0.1 ms",
+        "populations": [
+            {"name": "in", "size": 20, "poisson": {"rate": "20 Hz"}},
+            {"name": "E", "size": 16, "lif": {
+                "tau_m": "20 ms", "v_rest": "-49 mV", "v_thresh": "-50 mV", "v_reset": "-60 mV",
+                "t_ref": "2 ms", "synapse": {"type": "current_exp", "tau_e": "5 ms", "tau_i": "10 ms"},
+                "poisson_input": [{"sources": 100, "rate": "10 Hz", "weight": "0.5 mV"}],
+                "init": {"v": {"uniform": {"low": "-60 mV", "high": "-50 mV"}}}}},
+            {"name": "C", "size": 8, "lif": {
+                "tau_m": "20 ms", "v_rest": "-60 mV", "v_thresh": "-50 mV", "v_reset": "-60 mV",
+                "t_ref": "5 ms", "integrator": "euler",
+                "synapse": {"type": "conductance_exp", "tau_e": "5 ms", "tau_i": "10 ms", "e_e": "0 mV", "e_i": "-80 mV"},
+                "drive": {"sine": {"amplitude": "5 mV", "frequency": "10 Hz"}},
+                "init": {"ge": {"normal": {"mean": 0.5, "sd": 0.2, "min": 0}}}}},
+            {"name": "D", "size": 10, "lif": {
+                "tau_m": "20 ms", "v_rest": "0 mV", "v_thresh": "20 mV", "v_reset": "10 mV",
+                "t_ref": "2 ms", "synapse": {"type": "delta"}}}
+        ],
+        "projections": [
+            {"source": "in", "target": "E", "connect": {"rule": "fixed_probability", "p": 0.3},
+             "weight": {"uniform": {"low": "0 mV", "high": "1 mV"}}, "delay": "1 ms",
+             "stdp": {"tau_pre": "20 ms", "tau_post": "20 ms", "a_pre": "0.01 mV", "a_post": "-0.0105 mV", "w_max": "1 mV"}},
+            {"source": "E", "target": "C", "connect": {"rule": "fixed_indegree", "k": 4, "allow_self": false},
+             "weight": 0.5, "delay": "1 ms", "receptor": "excitatory"},
+            {"source": "C", "target": "E", "connect": {"rule": "all_to_all"}, "weight": "-1 mV", "receptor": "inhibitory",
+             "delay": {"uniform": {"low": "0 ms", "high": "2 ms"}}},
+            {"source": "D", "target": "D", "connect": {"rule": "one_to_one"}, "weight": "0.2 mV", "delay": "1.5 ms"},
+            {"source": "E", "target": "D", "connect": {"rule": "fixed_probability", "p": 0.5, "allow_self": false}, "weight": "1 mV", "stdp": {"tau_pre": "20 ms", "tau_post": "20 ms", "a_pre": "0.01 mV", "a_post": "-0.01 mV", "w_max": "2 mV"}}
+        ],
+        "record": {"spikes": [{"population": "E", "first": 8}], "state": [{"population": "C", "neurons": [0], "variables": ["v", "gi"]}]}
+    })
+}
+
+/// A replacement for a value in a model: numbers in and out of range, units of every kind,
+/// wrong types.
+fn model_value() -> impl Strategy<Value = serde_json::Value> {
+    prop_oneof![
+        any::<f64>().prop_map(serde_json::Value::from),
+        (-1e7f64..1e7).prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "[-+]?[0-9]{1,4}(\\.[0-9]{1,3})? ?(ms|us|ns|s|mV|uV|V|Hz|kHz)?"
+            .prop_map(serde_json::Value::from),
+        "[a-z_>-]{0,12}".prop_map(serde_json::Value::from),
+        Just(serde_json::Value::Null),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({})),
+        Just(serde_json::json!({"normal": {"mean": "1 ms", "sd": "5 ms"}})),
+    ]
+}
+
+/// Replaces (or, with `delete`, removes) the `pick`-th node of `value` in depth-first order.
+fn edit_node(
+    value: &mut serde_json::Value,
+    pick: &mut usize,
+    new: &serde_json::Value,
+    delete: bool,
+) -> bool {
+    use serde_json::Value;
+    let children: Vec<String> = match value {
+        Value::Object(map) => map.keys().cloned().collect(),
+        Value::Array(items) => (0..items.len()).map(|i| i.to_string()).collect(),
+        _ => Vec::new(),
+    };
+    for key in children {
+        if *pick == 0 {
+            match value {
+                Value::Object(map) if delete => {
+                    map.remove(&key);
+                }
+                Value::Object(map) => {
+                    map.insert(key, new.clone());
+                }
+                Value::Array(items) => {
+                    let i: usize = key.parse().expect("an index");
+                    if delete {
+                        items.remove(i);
+                    } else {
+                        items[i] = new.clone();
+                    }
+                }
+                _ => unreachable!("only containers have children"),
+            }
+            return true;
+        }
+        *pick -= 1;
+        let child = match value {
+            Value::Object(map) => map.get_mut(&key),
+            Value::Array(items) => items.get_mut(key.parse::<usize>().expect("an index")),
+            _ => None,
+        };
+        if let Some(child) = child {
+            if edit_node(child, pick, new, delete) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn model_files_never_panic_the_parser_or_the_builder_and_refusals_name_a_field(
+        edits in prop::collection::vec((any::<usize>(), model_value(), any::<bool>()), 1..4),
+        seed in 0u64..1000,
+    ) {
+        use tempora_engine::network::Network;
+        use tempora_protocol::model::NetworkModel;
+        let mut value = small_network();
+        for (pick, new, delete) in &edits {
+            let mut pick = pick % 400;
+            let delete = *delete && pick % 3 == 0;
+            edit_node(&mut value, &mut pick, new, delete);
+        }
+        let text = value.to_string();
+        let built = NetworkModel::from_json(&text).and_then(|m| Network::build(&m, seed, 64 << 20));
+        match built {
+            Ok(mut net) => {
+                net.run(100);
+                let results = net.results();
+                prop_assert_eq!(results.steps, 100);
+            }
+            Err(e) => {
+                prop_assert!(!e.path.is_empty() && !e.message.is_empty(), "{e:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_unmutated_fuzz_network_builds_and_runs_the_same_twice() {
+    use tempora_engine::network::Network;
+    use tempora_protocol::model::NetworkModel;
+    let model = NetworkModel::from_json(&small_network().to_string()).unwrap();
+    let run = || {
+        let mut net = Network::build(&model, 9, 64 << 20).unwrap();
+        net.run(2000);
+        net.results()
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a.content_hash, b.content_hash);
+    assert!(a.stats["E"].spikes > 0, "{:?}", a.stats);
+    assert_eq!(a.traces.len(), 2);
+    assert_eq!(a.weights.len(), 2);
 }
