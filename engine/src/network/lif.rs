@@ -205,16 +205,16 @@ impl LifPopulation {
         match (self.spec.synapse, self.spec.integrator) {
             (SynSpec::Delta, Integrator::Exact) => {
                 let target = el + drive;
-                for i in 0..v.len() {
-                    if free(i) {
-                        v[i] = target + (v[i] - target) * k.p;
+                for (x, &u) in v.iter_mut().zip(until.iter()) {
+                    if step >= u {
+                        *x = target + (*x - target) * k.p;
                     }
                 }
             }
             (SynSpec::Delta, Integrator::Euler) => {
-                for i in 0..v.len() {
-                    if free(i) {
-                        v[i] += k.dt_tau * (el - v[i] + drive);
+                for (x, &u) in v.iter_mut().zip(until.iter()) {
+                    if step >= u {
+                        *x += k.dt_tau * (el - *x + drive);
                     }
                 }
             }

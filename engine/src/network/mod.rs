@@ -43,6 +43,8 @@ use tempora_protocol::model::{ModelError, NetworkModel, Receptor, Timing};
 pub use memory::{MemoryEstimate, DEFAULT_MAX_BYTES};
 
 /// A population being stepped.
+// A network has a few populations: their size difference costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 enum Pop {
     Lif(LifPopulation),

@@ -48,6 +48,8 @@ pub struct PopSpec {
 }
 
 /// LIF neurons or Poisson sources.
+// A model has a few populations: their size difference costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PopKind {
     /// Integrate-and-fire neurons.
@@ -181,7 +183,9 @@ impl DistSpec {
         match *self {
             DistSpec::Constant(v) => v,
             DistSpec::Uniform(low, _) => low,
-            DistSpec::Normal { sd, mean, min, .. } if sd == 0.0 => mean.max(min),
+            DistSpec::Normal {
+                sd: 0.0, mean, min, ..
+            } => mean.max(min),
             DistSpec::Normal { min, .. } => min,
         }
     }

@@ -1,9 +1,9 @@
 //! `stdp-network`: a Poisson population onto a population of LIF neurons with lateral
 //! inhibition, STDP on the input projection: Song, Miller & Abbott's (2000) rule and neuron as
-//! in Brian2's `examples/synapses/STDP.py` (1000 inputs at 15 Hz, `dv/dt = (ge (Ee - v) + El
-//! - v) / taum` by forward Euler, gmax = 0.01, dApre = 0.01 gmax, dApost = -1.05 dApre), but many
-//! neurons instead of one, and an inhibitory population that makes them compete. Watch the
-//! input weights split towards 0 and gmax while the rates settle.
+//! in Brian2's `examples/synapses/STDP.py` (1000 inputs at 15 Hz,
+//! `dv/dt = (ge (Ee - v) + El - v) / taum` by forward Euler, gmax = 0.01, dApre = 0.01 gmax,
+//! dApost = -1.05 dApre), but many neurons instead of one, and an inhibitory population that
+//! makes them compete. Watch the input weights split towards 0 and gmax while the rates settle.
 
 use super::{network_run, with_unit, LiveWeight};
 use crate::params::Unit;
