@@ -13,8 +13,9 @@
           (Brian2's example; NEST's brunel_delta_nest.py uses 0), tau_m 20, t_ref 2 ms, V_m 0,
           J = 0.1 mV, -g*J, delay 1.5 ms; external drive: one poisson_generator at
           C_ext * nu_ext (= 20 kHz for eta 2) onto every neuron (a distinct train per target)
-          with weight J and delay 0.1 ms (Brian2's PoissonInput has no delay; NEST's example
-          uses 1.5 ms, which only shifts the onset).
+          with weight J and delay 1.5 ms as NEST's example (--poisson-delay-ms; Brian2's
+          PoissonInput has no delay: this only shifts the onset by 1.5 ms, and keeps NEST's
+          min_delay at 1.5 ms: with 0.1 ms NEST exchanges spikes every step, which is slower).
 Connectivity: pairwise_bernoulli (p 0.02 / 0.1, autapses allowed) or, with
 --connectivity indegree, fixed_indegree int(p*N_pre) (NEST defaults: autapses and multapses
 allowed). cuba/coba delays are 0.1 ms, NEST's minimum (Brian's examples use 0).
@@ -34,7 +35,10 @@ import sys  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
-args = common.parse_args(__doc__.splitlines()[0]).parse_args()
+parser = common.parse_args(__doc__.splitlines()[0])
+parser.add_argument('--poisson-delay-ms', type=float, default=1.5,
+                    help='brunel: delay of the poisson_generator connections')
+args = parser.parse_args()
 OUT = common.claim_stdout()
 os.environ.setdefault('PYNEST_QUIET', '1')
 
@@ -103,11 +107,12 @@ else:
     noise = nest.Create('poisson_generator', params={'rate': p_rate})
     nest.Connect(E, pop, conn_spec(epsilon, ne), {'synapse_model': 'static_synapse', 'weight': J, 'delay': D})
     nest.Connect(I, pop, conn_spec(epsilon, ni), {'synapse_model': 'static_synapse', 'weight': -args.g * J, 'delay': D})
-    nest.Connect(noise, pop, 'all_to_all', {'synapse_model': 'static_synapse', 'weight': J, 'delay': 0.1})
+    nest.Connect(noise, pop, 'all_to_all', {'synapse_model': 'static_synapse', 'weight': J, 'delay': args.poisson_delay_ms})
     run_params = dict(params, model='iaf_psc_delta', g=args.g, eta=args.eta, J_mV=J,
-                      delay_ms=D, p=epsilon, poisson_rate_hz=p_rate, poisson_delay_ms=0.1)
+                      delay_ms=D, p=epsilon, poisson_rate_hz=p_rate, poisson_delay_ms=args.poisson_delay_ms)
 
 run_params['num_connections'] = int(nest.num_connections)  # network (+ Poisson drive), no recorder
+run_params['min_delay_ms'] = float(nest.min_delay)
 rec = nest.Create('spike_recorder')
 nest.Connect(pop, rec)
 build_time = time.perf_counter() - t_build0
