@@ -1,7 +1,8 @@
 //! Browser benchmarks (not tests), inside a dedicated worker in headless Chromium: the
 //! scheduler's dispatch cost per task (beside `cargo bench --bench dispatch`), the 100 s
 //! `stdp` preset (beside `tempora run stdp --duration 100`), the packed forward pass and the
-//! swarm (beside `cargo bench --bench forward` / `--bench swarm` and `tempora run swarm`).
+//! swarm (beside `cargo bench --bench forward` / `--bench swarm` and `tempora run swarm`), and
+//! the network presets (beside `tempora bench networks`).
 //! Ignored by default; run in release:
 //! `cargo test -p tempora-worker --release --target wasm32-unknown-unknown --test bench_worker -- --include-ignored`
 #![cfg(target_arch = "wasm32")]
@@ -165,4 +166,31 @@ fn swarm_run_in_a_worker() {
         evaluations as f64 / wall_s * 1e-6,
         tempora_engine::simulation::content_hash(&windows)
     );
+}
+
+/// The network presets at the benchmark durations of `tempora bench networks` (cuba and coba
+/// 10 s, brunel 1 s, seed 1), stepped directly as the CLI does: build and run times and the
+/// content hash, to set beside the native figures of the same command.
+#[wasm_bindgen_test]
+#[ignore = "a benchmark: run with --include-ignored in release"]
+fn networks_in_a_worker() {
+    use tempora_engine::network::{Network, DEFAULT_MAX_BYTES};
+    let clock = PerformanceClock::from_worker_scope().unwrap();
+    for (name, seconds) in [("cuba", 10.0), ("coba", 10.0), ("brunel", 1.0)] {
+        let preset = tempora_engine::preset::find(name).unwrap();
+        let values = tempora_engine::params::resolve(preset.params, &Default::default()).unwrap();
+        let model = (preset.model.unwrap())(&values);
+        let start = clock.now_ns();
+        let mut net = Network::build(&model, 1, DEFAULT_MAX_BYTES).unwrap();
+        let built = clock.now_ns();
+        net.run(net.spec.steps_in(seconds));
+        let done = clock.now_ns();
+        console_log!(
+            "browser network {name} {seconds} s: build {:.3} s, run {:.3} s, {} synapses, hash {}",
+            (built - start) as f64 * 1e-9,
+            (done - built) as f64 * 1e-9,
+            net.synapse_count(),
+            net.results().content_hash
+        );
+    }
 }
