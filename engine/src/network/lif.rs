@@ -67,6 +67,36 @@ fn current_propagator(dt: f64, tau_m: f64, tau_s: f64) -> f64 {
     }
 }
 
+/// Advances every membrane by `f(v, ge, gi)` unless refractory (held: the neuron's `until` is
+/// after `s`), and decays the synaptic variables. A select, not a branch: the compiler
+/// vectorises it, and a held neuron's discarded `f` changes nothing.
+#[inline(always)]
+fn advance(
+    v: &mut [f64],
+    ge: &mut [f64],
+    gi: &mut [f64],
+    until: &[f64],
+    s: f64,
+    (de, di): (f64, f64),
+    f: impl Fn(f64, f64, f64) -> f64,
+) {
+    for (((x, e), i), &u) in v.iter_mut().zip(ge.iter_mut()).zip(gi.iter_mut()).zip(until) {
+        let next = f(*x, *e, *i);
+        *x = if s >= u { next } else { *x };
+        *e *= de;
+        *i *= di;
+    }
+}
+
+/// [`advance`] for delta synapses: no synaptic variables.
+#[inline(always)]
+fn advance_v(v: &mut [f64], until: &[f64], s: f64, f: impl Fn(f64) -> f64) {
+    for (x, &u) in v.iter_mut().zip(until) {
+        let next = f(*x);
+        *x = if s >= u { next } else { *x };
+    }
+}
+
 /// The population.
 #[derive(Debug, Clone)]
 pub struct LifPopulation {
@@ -81,8 +111,9 @@ pub struct LifPopulation {
     pub ge: Vec<f64>,
     /// Inhibitory synaptic variable.
     pub gi: Vec<f64>,
-    /// The first step at which each neuron integrates (and takes input to v) again.
-    ref_until: Vec<u64>,
+    /// The first step at which each neuron integrates (and takes input to v) again, as f64
+    /// (exact below 2^53) so the integration loops compare without branches, vectorised.
+    ref_until: Vec<f64>,
     /// Excitatory input (all input of delta synapses).
     pub inbox_e: Inbox,
     /// Inhibitory input (unused with delta synapses).
@@ -157,7 +188,7 @@ impl LifPopulation {
             v,
             ge,
             gi,
-            ref_until: vec![0; n],
+            ref_until: vec![0.0; n],
             inbox_e: Inbox::new(slots, n),
             inbox_i: Inbox::new(inhibitory_slots, n),
             poisson,
@@ -201,22 +232,15 @@ impl LifPopulation {
             ..
         } = self.spec;
         let (v, ge, gi, until) = (&mut self.v, &mut self.ge, &mut self.gi, &self.ref_until);
-        let free = |i: usize| step >= until[i];
+        let s = step as f64;
+        let decay = (k.de, k.di);
         match (self.spec.synapse, self.spec.integrator) {
             (SynSpec::Delta, Integrator::Exact) => {
                 let target = el + drive;
-                for (x, &u) in v.iter_mut().zip(until.iter()) {
-                    if step >= u {
-                        *x = target + (*x - target) * k.p;
-                    }
-                }
+                advance_v(v, until, s, |x| target + (x - target) * k.p);
             }
             (SynSpec::Delta, Integrator::Euler) => {
-                for (x, &u) in v.iter_mut().zip(until.iter()) {
-                    if step >= u {
-                        *x += k.dt_tau * (el - *x + drive);
-                    }
-                }
+                advance_v(v, until, s, |x| x + k.dt_tau * (el - x + drive));
             }
             (
                 SynSpec::CurrentExp { .. }
@@ -227,61 +251,46 @@ impl LifPopulation {
                 Integrator::Exact,
             ) => {
                 let target = el + drive;
-                for i in 0..v.len() {
-                    if free(i) {
-                        v[i] = target + (v[i] - target) * k.p + ge[i] * k.pe + gi[i] * k.pi;
-                    }
-                    ge[i] *= k.de;
-                    gi[i] *= k.di;
-                }
+                advance(v, ge, gi, until, s, decay, |x, e, i| {
+                    target + (x - target) * k.p + e * k.pe + i * k.pi
+                });
             }
             (SynSpec::CurrentExp { .. }, Integrator::Euler) => {
-                for i in 0..v.len() {
-                    if free(i) {
-                        v[i] += k.dt_tau * (el - v[i] + ge[i] + gi[i] + drive);
-                    }
-                    ge[i] *= k.de;
-                    gi[i] *= k.di;
-                }
+                advance(v, ge, gi, until, s, decay, |x, e, i| {
+                    x + k.dt_tau * (el - x + e + i + drive)
+                });
             }
             (
                 SynSpec::ConductanceExp {
                     e_e, e_i, driving, ..
                 },
-                integrator,
+                Integrator::Euler,
             ) => {
-                // With a frozen driving force the system is linear (handled above, exactly);
-                // Euler on it uses the frozen force.
+                // A frozen driving force takes e - v_reset in place of e - v.
                 let frozen = driving == DrivingForce::Reset;
                 let vr = self.spec.v_reset;
-                for i in 0..v.len() {
-                    if free(i) {
-                        let x = v[i];
-                        let at = if frozen { vr } else { x };
-                        match integrator {
-                            Integrator::Euler => {
-                                v[i] = x + k.dt_tau
-                                    * (el - x + ge[i] * (e_e - at) + gi[i] * (e_i - at) + drive);
-                            }
-                            Integrator::Exact => {
-                                let g = 1.0 + ge[i] + gi[i];
-                                let v_inf = (el + ge[i] * e_e + gi[i] * e_i + drive) / g;
-                                v[i] = v_inf + (x - v_inf) * libm::exp(-k.dt_tau * g);
-                            }
-                        }
-                    }
-                    ge[i] *= k.de;
-                    gi[i] *= k.di;
-                }
+                advance(v, ge, gi, until, s, decay, |x, e, i| {
+                    let at = if frozen { vr } else { x };
+                    x + k.dt_tau * (el - x + e * (e_e - at) + i * (e_i - at) + drive)
+                });
+            }
+            (SynSpec::ConductanceExp { e_e, e_i, .. }, Integrator::Exact) => {
+                // Exponential Euler (a frozen driving force is linear, handled above exactly).
+                advance(v, ge, gi, until, s, decay, |x, e, i| {
+                    let g = 1.0 + e + i;
+                    let v_inf = (el + e * e_e + i * e_i + drive) / g;
+                    v_inf + (x - v_inf) * libm::exp(-k.dt_tau * g)
+                });
             }
         }
-        for i in 0..v.len() {
-            if v[i] > vt && step >= until[i] {
+        for (i, (&x, &u)) in v.iter().zip(until.iter()).enumerate() {
+            if x > vt && s >= u {
                 spiked.push(i as u32);
             }
         }
+        let until = (step + self.hold) as f64;
         for &i in spiked.iter() {
-            self.ref_until[i as usize] = step + self.hold;
+            self.ref_until[i as usize] = until;
         }
     }
 
@@ -307,11 +316,12 @@ impl LifPopulation {
     /// synapses add to ge and gi always.
     pub fn take_input(&mut self, step: u64) {
         let until = &self.ref_until;
+        let s = step as f64;
         if self.spec.synapse == SynSpec::Delta {
             let input = self.inbox_e.at(step);
             for (i, x) in input.iter_mut().enumerate() {
                 if *x != 0.0 {
-                    if step >= until[i] {
+                    if s >= until[i] {
                         self.v[i] += *x;
                     }
                     *x = 0.0;

@@ -16,6 +16,11 @@ import numpy as np
 # Population split of Tempora's presets (models/*.json): E = first N_E neurons, I = the rest.
 SIZES = {'cuba': (3200, 800), 'coba': (3200, 800), 'brunel': (10000, 2500)}
 
+# Population-rate oscillation, as Tempora's engine/src/network/spectrum.rs measures it.
+DT_S = 1e-4                      # bin width = every script's time step, 0.1 ms
+OSC_TRANSIENT_S = 0.1            # left out at the start
+OSC_BAND_HZ = (5.0, 500.0)       # band searched for the peak
+
 
 def parse_args(description, models=('cuba', 'coba', 'brunel')):
     p = argparse.ArgumentParser(description=description)
@@ -54,10 +59,35 @@ def emit(out, result):
     out.flush()
 
 
+def oscillation(times_s, duration_s, dt=DT_S):
+    """Peak of the periodogram of a population's spike count per dt bin after the transient:
+    {peak_hz, power_ratio = peak power / mean power over the band}, or None when less than
+    0.2 s remains or the counts are constant. Same steps as Tempora's spectrum.rs (|FFT|^2 of
+    the mean-removed counts, bins k = 1 .. len/2 - 1 inside the band); a spike at time t goes
+    to bin round(t/dt), so NEST's end-of-step times and Brian2's start-of-step times differ by
+    at most one bin, which does not change the power spectrum."""
+    steps = int(round(duration_s / dt))
+    skip = int(round(OSC_TRANSIENT_S / dt))
+    if (steps - skip) * dt < 0.2:
+        return None
+    idx = np.clip(np.rint(np.asarray(times_s, dtype=np.float64) / dt).astype(np.int64), 0, steps - 1)
+    x = np.bincount(idx, minlength=steps)[skip:].astype(np.float64)
+    power = np.abs(np.fft.fft(x - x.mean())) ** 2
+    k = np.arange(1, len(x) // 2)
+    f = k / (len(x) * dt)
+    band = (f >= OSC_BAND_HZ[0]) & (f <= OSC_BAND_HZ[1])
+    p, f = power[k][band], f[band]
+    if p.size == 0 or p.mean() <= 0:
+        return None
+    j = int(np.argmax(p))
+    return {'peak_hz': float(f[j]), 'power_ratio': float(p[j] / p.mean())}
+
+
 def population_stats(senders, times_s, first, n, duration_s):
     """Statistics of neurons [first, first+n) from flat arrays of 0-based neuron indices and
     spike times in seconds: rate (spikes / (N*T)), mean CV of the ISIs over neurons with >= 3
-    spikes (numpy std, ddof=0), and the fraction of neurons with no spike."""
+    spikes (numpy std, ddof=0), the fraction of neurons with no spike, and the population
+    rate's oscillation (see `oscillation`)."""
     senders = np.asarray(senders, dtype=np.int64)
     times_s = np.asarray(times_s, dtype=np.float64)
     sel = (senders >= first) & (senders < first + n)
@@ -80,6 +110,7 @@ def population_stats(senders, times_s, first, n, duration_s):
         'cv_isi_mean': float(np.mean(cvs)) if cvs else None,
         'cv_neurons': len(cvs),
         'silent_fraction': float(np.mean(counts == 0)),
+        'oscillation': oscillation(t, duration_s),
     }
 
 
