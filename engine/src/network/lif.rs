@@ -33,11 +33,37 @@ impl Inbox {
         }
     }
 
+    /// Neuron `n`'s input arriving at `step`.
+    fn value(&self, step: u64, n: usize) -> f64 {
+        let s = (step % self.slots as u64) as usize;
+        self.data[s * self.n + n]
+    }
+
     /// The input arriving at `step`.
     #[inline]
     pub fn at(&mut self, step: u64) -> &mut [f64] {
         let s = (step % self.slots as u64) as usize;
         &mut self.data[s * self.n..(s + 1) * self.n]
+    }
+}
+
+/// Where input arriving in the current step goes: straight into the state, as Brian2's
+/// `ge += w` (the ring holds only later arrivals). Into v for delta synapses, unless the
+/// neuron is refractory (its input is lost).
+pub struct Direct<'a> {
+    values: &'a mut [f64],
+    /// Delta synapses: the refractory horizons, and the step.
+    refractory: Option<(&'a [f64], f64)>,
+}
+
+impl Direct<'_> {
+    /// Adds `w` to neuron `j`'s variable.
+    #[inline]
+    pub fn add(&mut self, j: usize, w: f64) {
+        match self.refractory {
+            Some((until, s)) if s < until[j] => {}
+            _ => self.values[j] += w,
+        }
     }
 }
 
@@ -67,24 +93,47 @@ fn current_propagator(dt: f64, tau_m: f64, tau_s: f64) -> f64 {
     }
 }
 
-/// Advances every membrane by `f(v, ge, gi)` unless refractory (held: the neuron's `until` is
-/// after `s`), and decays the synaptic variables. A select, not a branch: the compiler
+/// Adds the delayed input taken last step, if any, to the synaptic variables (clearing it),
+/// advances every
+/// membrane by `f(v, ge, gi)` unless refractory (held: the neuron's `until` is after `s`), and
+/// decays the synaptic variables. A select, not a branch: the compiler
 /// vectorises it, and a held neuron's discarded `f` changes nothing.
 #[inline(always)]
 fn advance(
     v: &mut [f64],
-    ge: &mut [f64],
-    gi: &mut [f64],
+    (ge, gi): (&mut [f64], &mut [f64]),
+    input: Option<(&mut [f64], &mut [f64])>,
     until: &[f64],
     s: f64,
     (de, di): (f64, f64),
     f: impl Fn(f64, f64, f64) -> f64,
 ) {
-    for (((x, e), i), &u) in v.iter_mut().zip(ge.iter_mut()).zip(gi.iter_mut()).zip(until) {
-        let next = f(*x, *e, *i);
-        *x = if s >= u { next } else { *x };
-        *e *= de;
-        *i *= di;
+    let n = v.len();
+    let Some((input_e, input_i)) = input else {
+        let (ge, gi, until) = (&mut ge[..n], &mut gi[..n], &until[..n]);
+        for k in 0..n {
+            let next = f(v[k], ge[k], gi[k]);
+            v[k] = if s >= until[k] { next } else { v[k] };
+            ge[k] *= de;
+            gi[k] *= di;
+        }
+        return;
+    };
+    let (ge, gi, input_e, input_i, until) = (
+        &mut ge[..n],
+        &mut gi[..n],
+        &mut input_e[..n],
+        &mut input_i[..n],
+        &until[..n],
+    );
+    for k in 0..n {
+        let (e, i) = (ge[k] + input_e[k], gi[k] + input_i[k]);
+        input_e[k] = 0.0;
+        input_i[k] = 0.0;
+        let next = f(v[k], e, i);
+        v[k] = if s >= until[k] { next } else { v[k] };
+        ge[k] = e * de;
+        gi[k] = i * di;
     }
 }
 
@@ -118,6 +167,12 @@ pub struct LifPopulation {
     pub inbox_e: Inbox,
     /// Inhibitory input (unused with delta synapses).
     pub inbox_i: Inbox,
+    /// The step whose delayed exponential-synapse input was taken and waits to be added (at the
+    /// next integration).
+    pending: u64,
+    /// Whether any input arrives later than its spike's step (a delay): without, the ring
+    /// stays empty and the integration skips it.
+    delayed: bool,
     poisson: Vec<(Binomial, PoissonInputSpec)>,
 }
 
@@ -163,8 +218,9 @@ impl LifPopulation {
             Timing::Nest => ref_steps + 1,
         };
         let slots = max_delay as usize + 1;
+        // Delta synapses take no inhibitory input: one slot of zeros keeps the loops uniform.
         let inhibitory_slots = if spec.synapse == SynSpec::Delta {
-            0
+            1
         } else {
             slots
         };
@@ -191,6 +247,8 @@ impl LifPopulation {
             ref_until: vec![0.0; n],
             inbox_e: Inbox::new(slots, n),
             inbox_i: Inbox::new(inhibitory_slots, n),
+            pending: 0,
+            delayed: max_delay > 0,
             poisson,
         }
     }
@@ -234,6 +292,10 @@ impl LifPopulation {
         let (v, ge, gi, until) = (&mut self.v, &mut self.ge, &mut self.gi, &self.ref_until);
         let s = step as f64;
         let decay = (k.de, k.di);
+        // Delayed input taken at the end of the last step (exponential synapses), if any
+        // projection onto the population has a delay.
+        let delayed = self.delayed;
+        let input = (self.inbox_e.at(self.pending), self.inbox_i.at(self.pending));
         match (self.spec.synapse, self.spec.integrator) {
             (SynSpec::Delta, Integrator::Exact) => {
                 let target = el + drive;
@@ -251,14 +313,26 @@ impl LifPopulation {
                 Integrator::Exact,
             ) => {
                 let target = el + drive;
-                advance(v, ge, gi, until, s, decay, |x, e, i| {
-                    target + (x - target) * k.p + e * k.pe + i * k.pi
-                });
+                advance(
+                    v,
+                    (ge, gi),
+                    delayed.then_some(input),
+                    until,
+                    s,
+                    decay,
+                    |x, e, i| target + (x - target) * k.p + e * k.pe + i * k.pi,
+                );
             }
             (SynSpec::CurrentExp { .. }, Integrator::Euler) => {
-                advance(v, ge, gi, until, s, decay, |x, e, i| {
-                    x + k.dt_tau * (el - x + e + i + drive)
-                });
+                advance(
+                    v,
+                    (ge, gi),
+                    delayed.then_some(input),
+                    until,
+                    s,
+                    decay,
+                    |x, e, i| x + k.dt_tau * (el - x + e + i + drive),
+                );
             }
             (
                 SynSpec::ConductanceExp {
@@ -269,18 +343,34 @@ impl LifPopulation {
                 // A frozen driving force takes e - v_reset in place of e - v.
                 let frozen = driving == DrivingForce::Reset;
                 let vr = self.spec.v_reset;
-                advance(v, ge, gi, until, s, decay, |x, e, i| {
-                    let at = if frozen { vr } else { x };
-                    x + k.dt_tau * (el - x + e * (e_e - at) + i * (e_i - at) + drive)
-                });
+                advance(
+                    v,
+                    (ge, gi),
+                    delayed.then_some(input),
+                    until,
+                    s,
+                    decay,
+                    |x, e, i| {
+                        let at = if frozen { vr } else { x };
+                        x + k.dt_tau * (el - x + e * (e_e - at) + i * (e_i - at) + drive)
+                    },
+                );
             }
             (SynSpec::ConductanceExp { e_e, e_i, .. }, Integrator::Exact) => {
                 // Exponential Euler (a frozen driving force is linear, handled above exactly).
-                advance(v, ge, gi, until, s, decay, |x, e, i| {
-                    let g = 1.0 + e + i;
-                    let v_inf = (el + e * e_e + i * e_i + drive) / g;
-                    v_inf + (x - v_inf) * libm::exp(-k.dt_tau * g)
-                });
+                advance(
+                    v,
+                    (ge, gi),
+                    delayed.then_some(input),
+                    until,
+                    s,
+                    decay,
+                    |x, e, i| {
+                        let g = 1.0 + e + i;
+                        let v_inf = (el + e * e_e + i * e_i + drive) / g;
+                        v_inf + (x - v_inf) * libm::exp(-k.dt_tau * g)
+                    },
+                );
             }
         }
         for (i, (&x, &u)) in v.iter().zip(until.iter()).enumerate() {
@@ -294,26 +384,46 @@ impl LifPopulation {
         }
     }
 
-    /// Draws the step's Poisson input into the inbox of `step`, from `rng`.
+    /// Draws the step's Poisson input (it arrives now), from `rng`.
     pub fn draw_poisson_input(&mut self, step: u64, rng: &mut rand_chacha::ChaCha8Rng) {
-        for (binomial, input) in &self.poisson {
-            let inbox = match (input.receptor, self.spec.synapse) {
-                (_, SynSpec::Delta) | (Receptor::Excitatory, _) => &mut self.inbox_e,
-                (Receptor::Inhibitory, _) => &mut self.inbox_i,
-            };
-            let w = input.weight;
-            for x in inbox.at(step).iter_mut() {
+        // Taken out for the loop (the state is borrowed for the input), put back after.
+        let poisson = std::mem::take(&mut self.poisson);
+        let n = self.len();
+        for (binomial, input) in &poisson {
+            let mut target = self.direct(input.receptor, step);
+            for j in 0..n {
                 let k = binomial.sample(rng);
                 if k > 0 {
-                    *x += k as f64 * w;
+                    target.add(j, k as f64 * input.weight);
                 }
             }
+        }
+        self.poisson = poisson;
+    }
+
+    /// Where input with `receptor` arriving at `step` (the current step) goes.
+    #[inline]
+    pub fn direct(&mut self, receptor: Receptor, step: u64) -> Direct<'_> {
+        match (receptor, self.spec.synapse) {
+            (_, SynSpec::Delta) => Direct {
+                values: &mut self.v,
+                refractory: Some((&self.ref_until, step as f64)),
+            },
+            (Receptor::Excitatory, _) => Direct {
+                values: &mut self.ge,
+                refractory: None,
+            },
+            (Receptor::Inhibitory, _) => Direct {
+                values: &mut self.gi,
+                refractory: None,
+            },
         }
     }
 
     /// Takes the input arriving at `step` (clearing its slot): delta synapses move v unless
     /// the neuron is refractory (its input is lost, as in Brian2 and NEST); exponential
-    /// synapses add to ge and gi always.
+    /// synapses add to ge and gi always, at the start of the next step's integration (nothing
+    /// reads them in between), in the same pass over the neurons.
     pub fn take_input(&mut self, step: u64) {
         let until = &self.ref_until;
         let s = step as f64;
@@ -328,16 +438,20 @@ impl LifPopulation {
                 }
             }
         } else {
-            for (g, inbox) in [
-                (&mut self.ge, &mut self.inbox_e),
-                (&mut self.gi, &mut self.inbox_i),
-            ] {
-                for (gj, x) in g.iter_mut().zip(inbox.at(step).iter_mut()) {
-                    *gj += *x;
-                    *x = 0.0;
-                }
-            }
+            self.pending = step;
         }
+    }
+
+    /// Neuron `n`'s excitatory and inhibitory synaptic variables now (with the input taken
+    /// but not yet added).
+    pub fn synaptic(&self, n: usize) -> (f64, f64) {
+        if self.spec.synapse == SynSpec::Delta {
+            return (0.0, 0.0);
+        }
+        (
+            self.ge[n] + self.inbox_e.value(self.pending, n),
+            self.gi[n] + self.inbox_i.value(self.pending, n),
+        )
     }
 
     /// Resets the neurons that spiked.
@@ -347,7 +461,7 @@ impl LifPopulation {
         }
     }
 
-    /// The inbox a projection with `receptor` delivers to.
+    /// The ring a projection with `receptor` delivers later arrivals to.
     #[inline]
     pub fn inbox(&mut self, receptor: Receptor) -> &mut Inbox {
         match (receptor, self.spec.synapse) {

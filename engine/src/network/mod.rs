@@ -255,19 +255,18 @@ impl Network {
             let Pop::Lif(target) = &mut pops[proj.target] else {
                 unreachable!("projections target LIF populations (checked)")
             };
-            let inbox = target.inbox(proj.receptor);
             let sources = &spiked[proj.source];
             let syn = &mut proj.synapses;
             match &mut proj.stdp {
-                None => deliver(syn, sources, s, *shift, inbox),
+                None => deliver(syn, sources, s, *shift, target, proj.receptor),
                 Some(stdp) => {
                     let slots = proj.pending.len() as u64;
                     let d = syn.delays.get(0) as u64;
                     proj.pending[((s + d - *shift) % slots) as usize].extend_from_slice(sources);
                     let arriving = std::mem::take(&mut proj.pending[(s % slots) as usize]);
-                    let now = inbox.at(s);
+                    let mut now = target.direct(proj.receptor, s);
                     for &i in &arriving {
-                        stdp.on_pre(i as usize, s, syn, |j, w| now[j] += w);
+                        stdp.on_pre(i as usize, s, syn, |j, w| now.add(j, w));
                     }
                     let mut arriving = arriving;
                     arriving.clear();
@@ -313,8 +312,8 @@ impl Network {
             let n = trace.neuron as usize;
             trace.values.push(match trace.variable {
                 StateVar::V => lif.v[n],
-                StateVar::Ge => lif.ge[n],
-                StateVar::Gi => lif.gi[n],
+                StateVar::Ge => lif.synaptic(n).0,
+                StateVar::Gi => lif.synaptic(n).1,
             });
         }
     }
@@ -437,12 +436,38 @@ impl Network {
     }
 }
 
-/// Sends the spikes of `sources` at step `s` through `syn` into `inbox`.
+/// Sends the spikes of `sources` at step `s` through `syn` to `target`: into its state when
+/// they arrive now, into its ring for a later step otherwise.
 #[inline]
-fn deliver(syn: &Synapses, sources: &[u32], s: u64, shift: u64, inbox: &mut lif::Inbox) {
+fn deliver(
+    syn: &Synapses,
+    sources: &[u32],
+    s: u64,
+    shift: u64,
+    target: &mut LifPopulation,
+    receptor: Receptor,
+) {
     match (&syn.delays, &syn.weights) {
+        (PerSynapse::Same(d), weights) if *d as u64 == shift => {
+            let mut now = target.direct(receptor, s);
+            for &i in sources {
+                let row = syn.row(i as usize);
+                match weights {
+                    PerSynapse::Same(w) => {
+                        for &j in &syn.targets[row] {
+                            now.add(j as usize, *w);
+                        }
+                    }
+                    PerSynapse::Each(w) => {
+                        for k in row {
+                            now.add(syn.targets[k] as usize, w[k]);
+                        }
+                    }
+                }
+            }
+        }
         (PerSynapse::Same(d), PerSynapse::Same(w)) => {
-            let slot = inbox.at(s + *d as u64 - shift);
+            let slot = target.inbox(receptor).at(s + *d as u64 - shift);
             for &i in sources {
                 for &j in &syn.targets[syn.row(i as usize)] {
                     slot[j as usize] += *w;
@@ -450,7 +475,7 @@ fn deliver(syn: &Synapses, sources: &[u32], s: u64, shift: u64, inbox: &mut lif:
             }
         }
         (PerSynapse::Same(d), weights) => {
-            let slot = inbox.at(s + *d as u64 - shift);
+            let slot = target.inbox(receptor).at(s + *d as u64 - shift);
             for &i in sources {
                 for k in syn.row(i as usize) {
                     slot[syn.targets[k] as usize] += weights.get(k);
@@ -460,8 +485,13 @@ fn deliver(syn: &Synapses, sources: &[u32], s: u64, shift: u64, inbox: &mut lif:
         (delays, weights) => {
             for &i in sources {
                 for k in syn.row(i as usize) {
-                    let slot = inbox.at(s + delays.get(k) as u64 - shift);
-                    slot[syn.targets[k] as usize] += weights.get(k);
+                    let arrival = s + delays.get(k) as u64 - shift;
+                    let (j, w) = (syn.targets[k] as usize, weights.get(k));
+                    if arrival == s {
+                        target.direct(receptor, s).add(j, w);
+                    } else {
+                        target.inbox(receptor).at(arrival)[j] += w;
+                    }
                 }
             }
         }

@@ -31,7 +31,7 @@ pub enum BenchCommand {
         /// Only these networks (comma-separated: cuba, coba, brunel).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
-        /// The peers' figures (JSON by network, from tests/bench/networks.py) to show beside.
+        /// The peers' figures (JSON by network, from tests/bench/bench_networks.py) to show beside.
         #[arg(long, value_name = "FILE")]
         peers: Option<std::path::PathBuf>,
     },

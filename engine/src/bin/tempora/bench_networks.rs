@@ -3,7 +3,7 @@
 //! build and run times, ns per neuron update and per synaptic event, bytes per synapse, against
 //! a baseline measured in the same run (delivering through every synapse with nothing else
 //! simulated: what this machine does at best for the layout), and, with `--peers FILE`, the
-//! peers' figures from `tests/bench/networks.py` side by side.
+//! peers' figures from `tests/bench/bench_networks.py` side by side.
 
 use serde::Serialize;
 use std::path::PathBuf;
