@@ -379,6 +379,25 @@ try {
     await page.screenshot({ path: join(shots, 'predict.png'), fullPage: true });
   });
 
+  await check('cuba, 4000 neurons from a model file, runs in the worker: both populations in the raster, rates of a few Hz', async () => {
+    await configure('cuba');
+    await runUntil(0.5);
+    const text = await netReadout();
+    const rate = (pop) => Number(text.match(new RegExp(`${pop} rate ([\\d.]+) Hz`))[1]);
+    for (const pop of ['E', 'I']) {
+      assert(rate(pop) > 2 && rate(pop) < 12, `${pop} rate ${rate(pop)} Hz (Brian2: about 5.6 Hz): ${text}`);
+    }
+    assert(/synapses 3\d{5}/.test(text), `about 320 000 synapses (p = 0.02): ${text}`);
+    for (const id of ['network-raster', 'population-rate', 'window-rates', 'rate-histogram', 'cv-histogram', 'network-membrane']) {
+      assert(await page.getByTestId(id).count() === 1, `no ${id}`);
+    }
+    const before = await canvasPixels('network-raster');
+    await page.getByTestId('step').click();
+    await page.waitForTimeout(500);
+    assert(await canvasPixels('network-raster') !== before, 'the raster did not move');
+    await page.screenshot({ path: join(shots, 'cuba.png'), fullPage: true });
+  });
+
   await check('divergence: the watchdog pauses the unguarded net; spectral normalisation keeps it bounded', async () => {
     await configure('divergence');
     await page.getByTestId('speed').selectOption('as fast as possible');

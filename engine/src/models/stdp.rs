@@ -31,15 +31,17 @@ pub struct StdpParams {
     pub wmax: f64,
 }
 
-/// `exp(-k dt / tau)` for whole steps `k`: a table up to 40 tau, `libm::exp` beyond.
+/// `exp(-k dt / tau)` for whole steps `k`: a table up to 40 tau, `libm::exp` beyond (the same
+/// expression, so the same bits). Shared with the network's plasticity (`crate::network`).
 #[derive(Debug, Clone)]
-struct Decay {
+pub struct Decay {
     table: Vec<f64>,
     steps_per_tau: f64,
 }
 
 impl Decay {
-    fn new(tau: f64, dt: f64) -> Self {
+    /// The decay of a trace with time constant `tau` over steps of `dt` (s).
+    pub fn new(tau: f64, dt: f64) -> Self {
         let steps_per_tau = tau / dt;
         let len = (40.0 * steps_per_tau).ceil().min(1e6) as usize + 1;
         Decay {
@@ -50,7 +52,9 @@ impl Decay {
         }
     }
 
-    fn over(&self, steps: u64) -> f64 {
+    /// The factor over `steps` steps.
+    #[inline]
+    pub fn over(&self, steps: u64) -> f64 {
         match self.table.get(steps as usize) {
             Some(&d) => d,
             None => libm::exp(-(steps as f64) / self.steps_per_tau),

@@ -11,34 +11,7 @@
 
 use super::connect::{PerSynapse, Synapses};
 use super::spec::StdpSpec;
-
-/// `exp(-lag dt / tau)` for lags of up to 2^16 steps, computed once; longer lags directly
-/// (the same expression, so the same bits).
-#[derive(Debug, Clone)]
-struct Decay {
-    table: Vec<f64>,
-    per_step: f64,
-}
-
-impl Decay {
-    fn new(dt: f64, tau: f64) -> Self {
-        let per_step = dt / tau;
-        Decay {
-            table: (0..1u64 << 16)
-                .map(|lag| libm::exp(-(lag as f64) * per_step))
-                .collect(),
-            per_step,
-        }
-    }
-
-    #[inline]
-    fn over(&self, lag: u64) -> f64 {
-        match self.table.get(lag as usize) {
-            Some(&d) => d,
-            None => libm::exp(-(lag as f64) * self.per_step),
-        }
-    }
-}
+use crate::models::stdp::Decay;
 
 /// A trace per neuron, updated at its events.
 #[derive(Debug, Clone)]
@@ -110,8 +83,8 @@ impl Stdp {
         }
         Stdp {
             spec,
-            pre: Traces::new(ns, Decay::new(dt, spec.tau_pre)),
-            post: Traces::new(nt, Decay::new(dt, spec.tau_post)),
+            pre: Traces::new(ns, Decay::new(spec.tau_pre, dt)),
+            post: Traces::new(nt, Decay::new(spec.tau_post, dt)),
             incoming_offsets,
             incoming,
             source_of,
