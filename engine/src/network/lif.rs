@@ -94,44 +94,38 @@ fn current_propagator(dt: f64, tau_m: f64, tau_s: f64) -> f64 {
 }
 
 /// Adds the delayed input taken last step, if any, to the synaptic variables (clearing it),
-/// advances every
-/// membrane by `f(v, ge, gi)` unless refractory (held: the neuron's `until` is after `s`), and
-/// decays the synaptic variables. A select, not a branch: the compiler
-/// vectorises it, and a held neuron's discarded `f` changes nothing.
+/// advances every membrane by `f(v, ge, gi)`, and decays the synaptic variables: one pass
+/// without branches, which the compiler vectorises. Refractory membranes are put back at the
+/// reset afterwards ([`LifPopulation::integrate`]): a few neurons, not a test for each.
 #[inline(always)]
 fn advance(
     v: &mut [f64],
     (ge, gi): (&mut [f64], &mut [f64]),
     input: Option<(&mut [f64], &mut [f64])>,
-    until: &[f64],
-    s: f64,
     (de, di): (f64, f64),
     f: impl Fn(f64, f64, f64) -> f64,
 ) {
     let n = v.len();
     let Some((input_e, input_i)) = input else {
-        let (ge, gi, until) = (&mut ge[..n], &mut gi[..n], &until[..n]);
+        let (ge, gi) = (&mut ge[..n], &mut gi[..n]);
         for k in 0..n {
-            let next = f(v[k], ge[k], gi[k]);
-            v[k] = if s >= until[k] { next } else { v[k] };
+            v[k] = f(v[k], ge[k], gi[k]);
             ge[k] *= de;
             gi[k] *= di;
         }
         return;
     };
-    let (ge, gi, input_e, input_i, until) = (
+    let (ge, gi, input_e, input_i) = (
         &mut ge[..n],
         &mut gi[..n],
         &mut input_e[..n],
         &mut input_i[..n],
-        &until[..n],
     );
     for k in 0..n {
         let (e, i) = (ge[k] + input_e[k], gi[k] + input_i[k]);
         input_e[k] = 0.0;
         input_i[k] = 0.0;
-        let next = f(v[k], e, i);
-        v[k] = if s >= until[k] { next } else { v[k] };
+        v[k] = f(v[k], e, i);
         ge[k] = e * de;
         gi[k] = i * di;
     }
@@ -139,10 +133,9 @@ fn advance(
 
 /// [`advance`] for delta synapses: no synaptic variables.
 #[inline(always)]
-fn advance_v(v: &mut [f64], until: &[f64], s: f64, f: impl Fn(f64) -> f64) {
-    for (x, &u) in v.iter_mut().zip(until) {
-        let next = f(*x);
-        *x = if s >= u { next } else { *x };
+fn advance_v(v: &mut [f64], f: impl Fn(f64) -> f64) {
+    for x in v.iter_mut() {
+        *x = f(*x);
     }
 }
 
@@ -160,9 +153,11 @@ pub struct LifPopulation {
     pub ge: Vec<f64>,
     /// Inhibitory synaptic variable.
     pub gi: Vec<f64>,
-    /// The first step at which each neuron integrates (and takes input to v) again, as f64
-    /// (exact below 2^53) so the integration loops compare without branches, vectorised.
+    /// The first step at which each neuron takes input to v again (delta synapses), as f64
+    /// (exact below 2^53).
     ref_until: Vec<f64>,
+    /// The spikes of the last `hold - 1` steps, oldest first: the neurons held at the reset.
+    held: std::collections::VecDeque<Vec<u32>>,
     /// Excitatory input (all input of delta synapses).
     pub inbox_e: Inbox,
     /// Inhibitory input (unused with delta synapses).
@@ -245,6 +240,7 @@ impl LifPopulation {
             ge,
             gi,
             ref_until: vec![0.0; n],
+            held: std::collections::VecDeque::new(),
             inbox_e: Inbox::new(slots, n),
             inbox_i: Inbox::new(inhibitory_slots, n),
             pending: 0,
@@ -289,8 +285,7 @@ impl LifPopulation {
             v_thresh: vt,
             ..
         } = self.spec;
-        let (v, ge, gi, until) = (&mut self.v, &mut self.ge, &mut self.gi, &self.ref_until);
-        let s = step as f64;
+        let (v, ge, gi) = (&mut self.v, &mut self.ge, &mut self.gi);
         let decay = (k.de, k.di);
         // Delayed input taken at the end of the last step (exponential synapses), if any
         // projection onto the population has a delay.
@@ -299,10 +294,10 @@ impl LifPopulation {
         match (self.spec.synapse, self.spec.integrator) {
             (SynSpec::Delta, Integrator::Exact) => {
                 let target = el + drive;
-                advance_v(v, until, s, |x| target + (x - target) * k.p);
+                advance_v(v, |x| target + (x - target) * k.p);
             }
             (SynSpec::Delta, Integrator::Euler) => {
-                advance_v(v, until, s, |x| x + k.dt_tau * (el - x + drive));
+                advance_v(v, |x| x + k.dt_tau * (el - x + drive));
             }
             (
                 SynSpec::CurrentExp { .. }
@@ -313,26 +308,14 @@ impl LifPopulation {
                 Integrator::Exact,
             ) => {
                 let target = el + drive;
-                advance(
-                    v,
-                    (ge, gi),
-                    delayed.then_some(input),
-                    until,
-                    s,
-                    decay,
-                    |x, e, i| target + (x - target) * k.p + e * k.pe + i * k.pi,
-                );
+                advance(v, (ge, gi), delayed.then_some(input), decay, |x, e, i| {
+                    target + (x - target) * k.p + e * k.pe + i * k.pi
+                });
             }
             (SynSpec::CurrentExp { .. }, Integrator::Euler) => {
-                advance(
-                    v,
-                    (ge, gi),
-                    delayed.then_some(input),
-                    until,
-                    s,
-                    decay,
-                    |x, e, i| x + k.dt_tau * (el - x + e + i + drive),
-                );
+                advance(v, (ge, gi), delayed.then_some(input), decay, |x, e, i| {
+                    x + k.dt_tau * (el - x + e + i + drive)
+                });
             }
             (
                 SynSpec::ConductanceExp {
@@ -343,44 +326,47 @@ impl LifPopulation {
                 // A frozen driving force takes e - v_reset in place of e - v.
                 let frozen = driving == DrivingForce::Reset;
                 let vr = self.spec.v_reset;
-                advance(
-                    v,
-                    (ge, gi),
-                    delayed.then_some(input),
-                    until,
-                    s,
-                    decay,
-                    |x, e, i| {
-                        let at = if frozen { vr } else { x };
-                        x + k.dt_tau * (el - x + e * (e_e - at) + i * (e_i - at) + drive)
-                    },
-                );
+                advance(v, (ge, gi), delayed.then_some(input), decay, |x, e, i| {
+                    let at = if frozen { vr } else { x };
+                    x + k.dt_tau * (el - x + e * (e_e - at) + i * (e_i - at) + drive)
+                });
             }
             (SynSpec::ConductanceExp { e_e, e_i, .. }, Integrator::Exact) => {
                 // Exponential Euler (a frozen driving force is linear, handled above exactly).
-                advance(
-                    v,
-                    (ge, gi),
-                    delayed.then_some(input),
-                    until,
-                    s,
-                    decay,
-                    |x, e, i| {
-                        let g = 1.0 + e + i;
-                        let v_inf = (el + e * e_e + i * e_i + drive) / g;
-                        v_inf + (x - v_inf) * libm::exp(-k.dt_tau * g)
-                    },
-                );
+                advance(v, (ge, gi), delayed.then_some(input), decay, |x, e, i| {
+                    let g = 1.0 + e + i;
+                    let v_inf = (el + e * e_e + i * e_i + drive) / g;
+                    v_inf + (x - v_inf) * libm::exp(-k.dt_tau * g)
+                });
             }
         }
-        for (i, (&x, &u)) in v.iter().zip(until.iter()).enumerate() {
-            if x > vt && s >= u {
+        // Neurons that spiked in the last hold - 1 steps are refractory: held at the reset
+        // (which is below the threshold, so they cannot spike).
+        let v_reset = self.spec.v_reset;
+        for list in &self.held {
+            for &i in list {
+                v[i as usize] = v_reset;
+            }
+        }
+        for (i, &x) in v.iter().enumerate() {
+            if x > vt {
                 spiked.push(i as u32);
             }
         }
         let until = (step + self.hold) as f64;
         for &i in spiked.iter() {
             self.ref_until[i as usize] = until;
+        }
+        if self.hold > 1 {
+            // This step's spikes are held from the next step on; the oldest list is done.
+            let mut list = if self.held.len() + 1 == self.hold as usize {
+                self.held.pop_front().expect("a full ring")
+            } else {
+                Vec::new()
+            };
+            list.clear();
+            list.extend_from_slice(spiked);
+            self.held.push_back(list);
         }
     }
 
