@@ -23,7 +23,7 @@ pub struct Binomial {
 
 /// Entries compared without branches on every draw: a small mean's whole mass lies in them, so
 /// a draw costs a few vector compares and no mispredicted branch.
-const HEAD: usize = 16;
+const HEAD: usize = 8;
 
 impl Binomial {
     /// `n` trials of probability `p` in [0, 1].
