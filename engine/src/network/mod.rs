@@ -13,13 +13,15 @@
 //! 5. neurons that spiked are reset.
 //!
 //! Modules: `spec` (a model checked and in SI units), `draw` (distributions), `connect`
-//! (synapses), `binomial` (Poisson input counts), `lif` (neurons), `plasticity` (STDP),
+//! (synapses), `delivery` (spikes to their targets' state or ring), `binomial` (Poisson input
+//! counts), `lif` (neurons), `plasticity` (STDP),
 //! `record` (spikes, statistics), `memory` (the size check before building), `spectrum` (the
 //! population rate's oscillation), `output` (a finished run as the CLI writes it), `overrides`
 //! (`population.param=value`). The shipped models are presets (`crate::preset`).
 
 mod binomial;
 pub mod connect;
+mod delivery;
 mod draw;
 pub mod lif;
 pub mod memory;
@@ -33,6 +35,7 @@ pub mod spectrum;
 use crate::models::poisson::PoissonGroup;
 use crate::rng::{part_rng, PartStream};
 use connect::{connect, PerSynapse, Synapses};
+use delivery::deliver;
 use lif::LifPopulation;
 use plasticity::Stdp;
 use rand_chacha::ChaCha8Rng;
@@ -433,68 +436,6 @@ impl Network {
     pub fn bytes(&self) -> usize {
         self.projs.iter().map(|p| p.synapses.bytes()).sum::<usize>()
             + self.estimate.neuron_bytes as usize
-    }
-}
-
-/// Sends the spikes of `sources` at step `s` through `syn` to `target`: into its state when
-/// they arrive now, into its ring for a later step otherwise.
-#[inline]
-fn deliver(
-    syn: &Synapses,
-    sources: &[u32],
-    s: u64,
-    shift: u64,
-    target: &mut LifPopulation,
-    receptor: Receptor,
-) {
-    match (&syn.delays, &syn.weights) {
-        (PerSynapse::Same(d), weights) if *d as u64 == shift => {
-            let mut now = target.direct(receptor, s);
-            for &i in sources {
-                let row = syn.row(i as usize);
-                match weights {
-                    PerSynapse::Same(w) => {
-                        for &j in &syn.targets[row] {
-                            now.add(j as usize, *w);
-                        }
-                    }
-                    PerSynapse::Each(w) => {
-                        for k in row {
-                            now.add(syn.targets[k] as usize, w[k]);
-                        }
-                    }
-                }
-            }
-        }
-        (PerSynapse::Same(d), PerSynapse::Same(w)) => {
-            let slot = target.inbox(receptor).at(s + *d as u64 - shift);
-            for &i in sources {
-                for &j in &syn.targets[syn.row(i as usize)] {
-                    slot[j as usize] += *w;
-                }
-            }
-        }
-        (PerSynapse::Same(d), weights) => {
-            let slot = target.inbox(receptor).at(s + *d as u64 - shift);
-            for &i in sources {
-                for k in syn.row(i as usize) {
-                    slot[syn.targets[k] as usize] += weights.get(k);
-                }
-            }
-        }
-        (delays, weights) => {
-            for &i in sources {
-                for k in syn.row(i as usize) {
-                    let arrival = s + delays.get(k) as u64 - shift;
-                    let (j, w) = (syn.targets[k] as usize, weights.get(k));
-                    if arrival == s {
-                        target.direct(receptor, s).add(j, w);
-                    } else {
-                        target.inbox(receptor).at(arrival)[j] += w;
-                    }
-                }
-            }
-        }
     }
 }
 
