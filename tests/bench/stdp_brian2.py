@@ -4,6 +4,7 @@ native run of the same preset in the same invocation.
 
 Usage (from the repo root; Brian2 from PyPI with a numpy it supports, see README):
     python tests/bench/stdp_brian2.py [--duration 100] [--tempora target/release/tempora]
+        [--driving membrane|reset]
 
 Prints JSON: wall times (Brian2: code generation + compilation + run, and the run alone as
 Brian2 reports it), Tempora's wall time, their ratios, and the final weight distribution of each.
@@ -19,7 +20,7 @@ from brian2 import (NeuronGroup, PoissonGroup, Synapses, device, defaultclock, m
                     second, run, set_device, prefs)
 
 
-def brian2_stdp(duration_s, build_dir):
+def brian2_stdp(duration_s, build_dir, driving='membrane'):
     set_device('cpp_standalone', directory=build_dir, build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = 0  # one thread, as Tempora's run
     defaultclock.dt = 0.1 * ms
@@ -39,8 +40,11 @@ def brian2_stdp(duration_s, build_dir):
     dApost = -dApre * taupre / taupost * 1.05
     dApost *= gmax
     dApre *= gmax
-    eqs_neurons = '''
-    dv/dt = (ge * (Ee-v) + El - v) / taum : volt
+    # The example's equations (since Brian2 fd3c90dd, Feb 2020: `Ee-v`); `--driving reset` runs
+    # the form before it (`Ee-vr`, a frozen driving force), as Tempora's `driving=reset`.
+    force = 'Ee-v' if driving == 'membrane' else 'Ee-vr'
+    eqs_neurons = f'''
+    dv/dt = (ge * ({force}) + El - v) / taum : volt
     dge/dt = -ge / taue : 1
     '''
     poisson_input = PoissonGroup(N, rates=F)
@@ -78,15 +82,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--duration', type=float, default=100.0)
     parser.add_argument('--tempora', default='target/release/tempora')
+    parser.add_argument('--driving', choices=['membrane', 'reset'], default='membrane')
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as build_dir:
-        total, run_only, w_brian, gmax = brian2_stdp(args.duration, build_dir)
+        total, run_only, w_brian, gmax = brian2_stdp(args.duration, build_dir, args.driving)
 
     out = os.path.join(tempfile.gettempdir(), 'tempora-stdp.json')
     started = time.perf_counter()
     subprocess.run([args.tempora, 'run', 'stdp', '--seed', '1', '--duration', str(args.duration),
-                    '--out', out], check=True)
+                    '--set', f'driving={args.driving}', '--out', out], check=True)
     tempora_process = time.perf_counter() - started
     with open(out) as f:
         t = json.load(f)

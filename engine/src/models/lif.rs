@@ -120,6 +120,9 @@ pub struct ConductanceLif {
     v: f64,
     /// Conductance in units of the leak conductance (dimensionless, as in Brian2's STDP.py).
     ge: f64,
+    /// Whether the driving force is frozen at `ee - vr` (`ge (Ee - vr)`, Brian2's STDP.py before
+    /// 2020) instead of `ee - v`.
+    frozen: bool,
     refractory_left: f64,
     outputs: [f64; 3],
 }
@@ -133,9 +136,17 @@ impl ConductanceLif {
             taue,
             v: params.el,
             ge: 0.0,
+            frozen: false,
             refractory_left: 0.0,
             outputs: [params.el, 0.0, 0.0],
         }
+    }
+
+    /// The same neuron with its driving force frozen at `ee - vr`: a current `ge (ee - vr)`,
+    /// linear, integrated exactly.
+    pub fn with_frozen_driving_force(mut self) -> Self {
+        self.frozen = true;
+        self
     }
 
     /// Membrane potential, V.
@@ -161,8 +172,13 @@ impl ConductanceLif {
         if hold_refractory(&self.params, &mut self.refractory_left, &mut self.v, dt) {
             return false;
         }
-        let v_inf = (self.params.el + ge * self.ee) / (1.0 + ge);
-        self.v = v_inf + (self.v - v_inf) * libm::exp(-dt * (1.0 + ge) / self.params.taum);
+        if self.frozen {
+            let v_inf = self.params.el + ge * (self.ee - self.params.vr);
+            self.v = v_inf + (self.v - v_inf) * libm::exp(-dt / self.params.taum);
+        } else {
+            let v_inf = (self.params.el + ge * self.ee) / (1.0 + ge);
+            self.v = v_inf + (self.v - v_inf) * libm::exp(-dt * (1.0 + ge) / self.params.taum);
+        }
         fire_if_above_threshold(&self.params, &mut self.refractory_left, &mut self.v)
     }
 }
@@ -196,6 +212,32 @@ mod tests {
         vr: -70e-3,
         refractory: 0.0,
     };
+
+    #[test]
+    fn a_frozen_driving_force_is_the_linear_current_form() {
+        // One step from rest with ge = 0.5: frozen, v moves towards El + ge (Ee - vr) at the
+        // leak's rate; with e - v, towards (El + ge Ee) / (1 + ge) at 1 + ge times that rate.
+        let dt = 1e-4;
+        let step = |frozen: bool| {
+            let mut n = ConductanceLif::new(P, 0.0, 5e-3);
+            if frozen {
+                n = n.with_frozen_driving_force();
+            }
+            n.receive(0.5);
+            n.step_with_decay(dt, libm::exp(-dt / 5e-3));
+            n.v()
+        };
+        let v_inf = P.el + 0.5 * (0.0 - P.vr);
+        let expected = v_inf + (P.el - v_inf) * libm::exp(-dt / P.taum);
+        assert_eq!(step(true), expected);
+        let v_inf = (P.el + 0.5 * 0.0) / 1.5;
+        let expected = v_inf + (P.el - v_inf) * libm::exp(-dt * 1.5 / P.taum);
+        assert_eq!(step(false), expected);
+        assert!(
+            step(true) > step(false),
+            "the frozen force does not shrink as v rises"
+        );
+    }
 
     #[test]
     fn constant_drive_is_integrated_exactly() {

@@ -102,7 +102,6 @@ fn build(
 
     let mut initial = rng::rng(seed, Stream::InitialWeights);
     let mut rng = rng::rng(seed, Stream::InputSpikes);
-    let lif = neuron.lif();
     let stdp = neuron.stdp(gmax);
     let synapses: Vec<StdpSynapses> = (0..n_out)
         .map(|_| {
@@ -111,9 +110,7 @@ fn build(
         })
         .collect();
     let world = SeedWorld {
-        neurons: (0..n_out)
-            .map(|_| ConductanceLif::new(lif, neuron.Ee, neuron.taue))
-            .collect(),
+        neurons: (0..n_out).map(|_| neuron.neuron()).collect(),
         synapses,
         inputs: PoissonGroup::new(n_in, peak, dt_s, &mut rng),
         rng,

@@ -2,7 +2,7 @@
 //! and turning them into window content: a raster, the membrane, rates, weights and phases.
 
 use super::{require_order, require_step_resolves};
-use crate::models::lif::LifParams;
+use crate::models::lif::{ConductanceLif, LifParams};
 use crate::models::phase::{phase_at, phase_histogram, PhaseStats};
 use crate::models::stdp::StdpParams;
 use crate::params::{model_params, ParamError};
@@ -42,6 +42,7 @@ model_params! {
         El: Volts = -74e-3, [-0.1, 0.05], "Leak reversal (resting) potential.";
         dApre: Dimensionless = 0.01, [0.0, 1.0], "Potentiation per pair, as a fraction of gmax.";
         dApost: Dimensionless = -0.0105, [-1.0, 0.0], "Depression per pair, as a fraction of gmax (STDP.py: -dApre * taupre / taupost * 1.05).";
+        driving: Count = 0.0, [0.0, 1.0], "membrane: ge (Ee - v), as STDP.py since 2020 and Song et al.; reset: ge (Ee - vr), frozen, as STDP.py before.", choices &["membrane", "reset"];
     }
 }
 
@@ -54,6 +55,16 @@ impl NeuronStdp {
             vt: self.vt,
             vr: self.vr,
             refractory: 0.0,
+        }
+    }
+
+    /// The neuron, with the chosen driving force.
+    pub fn neuron(&self) -> ConductanceLif {
+        let neuron = ConductanceLif::new(self.lif(), self.Ee, self.taue);
+        if self.driving == 1.0 {
+            neuron.with_frozen_driving_force()
+        } else {
+            neuron
         }
     }
 

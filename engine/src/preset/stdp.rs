@@ -82,7 +82,7 @@ fn build(
     // starts at El instead (the same steady state, without that spurious first spike).
     let synapses = StdpSynapses::new(neuron.stdp(gmax), weights, dt_s);
     let world = StdpWorld {
-        neuron: ConductanceLif::new(neuron.lif(), neuron.Ee, neuron.taue),
+        neuron: neuron.neuron(),
         synapses,
         inputs,
         rng,
