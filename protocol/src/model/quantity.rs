@@ -102,6 +102,16 @@ pub struct Normal {
     pub max: Option<Quantity>,
 }
 
+impl Dist {
+    /// The distribution as written (compact JSON for the non-constant ones), for messages.
+    pub fn shown(&self) -> String {
+        match self {
+            Dist::Constant(q) => q.shown(),
+            other => serde_json::to_string(other).expect("a distribution serialises"),
+        }
+    }
+}
+
 impl From<f64> for Dist {
     fn from(v: f64) -> Self {
         Dist::Constant(Quantity::Si(v))

@@ -4,7 +4,7 @@
 use super::check::{dist, err, seconds, value};
 use super::population::synaptic_weight;
 use super::{DelaySpec, DistSpec, PopKind, PopSpec, ProjSpec, StdpSpec, SynSpec, MAX_DELAY_STEPS};
-use tempora_protocol::model::{Connect, Dist, ModelError, Projection, Quantity, Stdp};
+use tempora_protocol::model::{Connect, ModelError, Projection, Quantity, Stdp};
 use tempora_protocol::Unit;
 
 pub(super) fn projection(
@@ -67,13 +67,13 @@ pub(super) fn projection(
     let delay = match dist(&p.delay, Unit::Seconds, &at("delay"), -max_delay, max_delay)? {
         DistSpec::Constant(d) => {
             if d < 0.0 {
-                return Err(err(at("delay"), format!("{} is negative", p.delay_shown())));
+                return Err(err(at("delay"), format!("{} is negative", p.delay.shown())));
             }
             let steps = (d / dt).round();
             if (steps * dt - d).abs() > 1e-9 * dt.max(d) {
                 return Err(err(
                     at("delay"),
-                    format!("{} is not on the dt grid ({} s)", p.delay_shown(), dt),
+                    format!("{} is not on the dt grid ({} s)", p.delay.shown(), dt),
                 ));
             }
             DelaySpec::Steps(steps as u32)
@@ -143,17 +143,4 @@ fn stdp_spec(s: &Stdp, path: &str, synapse: SynSpec) -> Result<StdpSpec, ModelEr
         a_post: amplitude(&s.a_post, "a_post")?,
         w_max,
     })
-}
-
-trait DelayShown {
-    fn delay_shown(&self) -> String;
-}
-
-impl DelayShown for Projection {
-    fn delay_shown(&self) -> String {
-        match &self.delay {
-            Dist::Constant(q) => q.shown(),
-            other => format!("{other:?}"),
-        }
-    }
 }
