@@ -28,13 +28,91 @@ impl<T: Copy> PerSynapse<T> {
     }
 }
 
+/// Target neurons of the synapses, in row order: 16 bits each when the target population has
+/// at most 65 536 neurons (the common case: half the memory, and half the bytes a spike
+/// reads), 32 otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Targets {
+    /// Indices below 2^16.
+    Narrow(Vec<u16>),
+    /// Any index.
+    Wide(Vec<u32>),
+}
+
+impl Targets {
+    /// The narrowest form that holds indices into a population of `size`.
+    pub fn new(indices: Vec<u32>, size: u32) -> Self {
+        if size <= 1 << 16 {
+            Targets::Narrow(indices.into_iter().map(|j| j as u16).collect())
+        } else {
+            Targets::Wide(indices)
+        }
+    }
+
+    /// The number of synapses.
+    pub fn len(&self) -> usize {
+        match self {
+            Targets::Narrow(t) => t.len(),
+            Targets::Wide(t) => t.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Synapse `k`'s target.
+    #[inline]
+    pub fn get(&self, k: usize) -> usize {
+        match self {
+            Targets::Narrow(t) => t[k] as usize,
+            Targets::Wide(t) => t[k] as usize,
+        }
+    }
+
+    /// Calls `f(k, target)` for the synapses `range` (the form is matched once, not per
+    /// synapse).
+    #[inline(always)]
+    pub fn each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(usize, usize)) {
+        let start = range.start;
+        match self {
+            Targets::Narrow(t) => {
+                for (k, &j) in t[range].iter().enumerate() {
+                    f(start + k, j as usize);
+                }
+            }
+            Targets::Wide(t) => {
+                for (k, &j) in t[range].iter().enumerate() {
+                    f(start + k, j as usize);
+                }
+            }
+        }
+    }
+
+    /// Bytes per synapse.
+    pub fn width(&self) -> usize {
+        match self {
+            Targets::Narrow(_) => 2,
+            Targets::Wide(_) => 4,
+        }
+    }
+
+    /// The targets of `range` as 32-bit indices.
+    pub fn to_vec(&self, range: std::ops::Range<usize>) -> Vec<u32> {
+        let mut out = Vec::with_capacity(range.len());
+        self.each(range, |_, j| out.push(j as u32));
+        out
+    }
+}
+
 /// A projection's synapses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Synapses {
     /// Where each source's row starts; `offsets[n_sources]` is the number of synapses.
     pub offsets: Vec<usize>,
     /// Target neuron of each synapse, ascending within a row.
-    pub targets: Vec<u32>,
+    pub targets: Targets,
     /// Weights (V or leak conductances).
     pub weights: PerSynapse<f64>,
     /// Delays in steps.
@@ -63,7 +141,8 @@ impl Synapses {
         let each = |w: usize, per: bool| if per { w } else { 0 };
         self.offsets.len() * 8
             + self.len()
-                * (4 + each(8, matches!(self.weights, PerSynapse::Each(_)))
+                * (self.targets.width()
+                    + each(8, matches!(self.weights, PerSynapse::Each(_)))
                     + each(2, matches!(self.delays, PerSynapse::Each(_))))
     }
 }
@@ -137,7 +216,7 @@ pub fn connect(
     };
     Synapses {
         offsets,
-        targets,
+        targets: Targets::new(targets, nt),
         weights,
         delays,
     }
@@ -238,12 +317,12 @@ mod tests {
         assert_eq!(s.len(), 50 * 400);
         let mut inputs = vec![Vec::new(); 400];
         for i in 0..400 {
-            let row = &s.targets[s.row(i)];
+            let row = s.targets.to_vec(s.row(i));
             assert!(
                 row.windows(2).all(|w| w[0] < w[1]),
                 "rows ascend, no doubles"
             );
-            for &j in row {
+            for &j in &row {
                 inputs[j as usize].push(i);
             }
         }
@@ -259,7 +338,7 @@ mod tests {
         let s = connect(&proj(all, true), 0, (10, 10), 9, 1e-4, 0);
         for i in 0..10 {
             let expected: Vec<u32> = (0..10).filter(|&j| j != i).collect();
-            assert_eq!(s.targets[s.row(i as usize)], expected[..]);
+            assert_eq!(s.targets.to_vec(s.row(i as usize)), expected);
         }
     }
 
@@ -287,9 +366,9 @@ mod tests {
         let no_self = Connect::AllToAll { allow_self: false };
         let s = connect(&proj(no_self, true), 0, (5, 5), 1, 1e-4, 0);
         assert_eq!(s.len(), 20);
-        assert!((0..5).all(|i| !s.targets[s.row(i)].contains(&(i as u32))));
+        assert!((0..5).all(|i| !s.targets.to_vec(s.row(i)).contains(&(i as u32))));
         let s = connect(&proj(Connect::OneToOne, false), 0, (5, 5), 1, 1e-4, 0);
-        assert_eq!(s.targets, vec![0, 1, 2, 3, 4]);
+        assert_eq!(s.targets, Targets::Narrow(vec![0, 1, 2, 3, 4]));
         assert_eq!(s.offsets, vec![0, 1, 2, 3, 4, 5]);
     }
 

@@ -22,46 +22,35 @@ pub(super) fn deliver(
             for &i in sources {
                 let row = syn.row(i as usize);
                 match weights {
-                    PerSynapse::Same(w) => {
-                        for &j in &syn.targets[row] {
-                            now.add(j as usize, *w);
-                        }
-                    }
-                    PerSynapse::Each(w) => {
-                        for k in row {
-                            now.add(syn.targets[k] as usize, w[k]);
-                        }
-                    }
+                    PerSynapse::Same(w) => syn.targets.each(row, |_, j| now.add(j, *w)),
+                    PerSynapse::Each(w) => syn.targets.each(row, |k, j| now.add(j, w[k])),
                 }
             }
         }
         (PerSynapse::Same(d), PerSynapse::Same(w)) => {
             let slot = target.inbox(receptor).at(s + *d as u64 - shift);
             for &i in sources {
-                for &j in &syn.targets[syn.row(i as usize)] {
-                    slot[j as usize] += *w;
-                }
+                syn.targets.each(syn.row(i as usize), |_, j| slot[j] += *w);
             }
         }
         (PerSynapse::Same(d), weights) => {
             let slot = target.inbox(receptor).at(s + *d as u64 - shift);
             for &i in sources {
-                for k in syn.row(i as usize) {
-                    slot[syn.targets[k] as usize] += weights.get(k);
-                }
+                syn.targets
+                    .each(syn.row(i as usize), |k, j| slot[j] += weights.get(k));
             }
         }
         (delays, weights) => {
             for &i in sources {
-                for k in syn.row(i as usize) {
+                syn.targets.each(syn.row(i as usize), |k, j| {
                     let arrival = s + delays.get(k) as u64 - shift;
-                    let (j, w) = (syn.targets[k] as usize, weights.get(k));
+                    let w = weights.get(k);
                     if arrival == s {
                         target.direct(receptor, s).add(j, w);
                     } else {
                         target.inbox(receptor).at(arrival)[j] += w;
                     }
-                }
+                });
             }
         }
     }

@@ -45,20 +45,28 @@ pub fn check(spec: &NetSpec, max_bytes: u64) -> Result<MemoryEstimate, ModelErro
     let mut build_extra = 0u64;
     for (i, proj) in spec.projections.iter().enumerate() {
         let (mean, bound) = expected_synapses(proj, (sizes[proj.source], sizes[proj.target]));
-        let per_synapse =
-            4 + if matches!(proj.weight, DistSpec::Constant(_)) && proj.stdp.is_none() {
+        let target_bytes = if sizes[proj.target] <= 1 << 16 { 2 } else { 4 };
+        let per_synapse = target_bytes
+            + if matches!(proj.weight, DistSpec::Constant(_)) && proj.stdp.is_none() {
                 0
             } else {
                 8
-            } + if matches!(proj.delay, DelaySpec::Drawn(_)) {
+            }
+            + if matches!(proj.delay, DelaySpec::Drawn(_)) {
                 2
             } else {
                 0
-            } + if proj.stdp.is_some() { 8 } else { 0 };
+            }
+            + if proj.stdp.is_some() { 8 } else { 0 };
         let bytes = (bound * per_synapse as f64) as u64 + 8 * (sizes[proj.source] as u64 + 1);
-        if matches!(proj.connect, Connect::FixedIndegree { .. }) {
-            build_extra = build_extra.max((bound * 4.0) as u64);
-        }
+        // While a projection is drawn its targets are 32-bit (then narrowed); fixed in-degree
+        // also holds each target's sources before sorting them into rows.
+        let drawing = if matches!(proj.connect, Connect::FixedIndegree { .. }) {
+            8.0
+        } else {
+            4.0
+        };
+        build_extra = build_extra.max((bound * drawing) as u64);
         estimate.synapses += mean;
         estimate.synapse_bytes += bytes;
         parts.push((format!("projections[{i}]"), bytes));

@@ -415,9 +415,10 @@ impl Network {
         for p in &self.projs {
             let slot = &mut scratch[p.target];
             for i in 0..p.synapses.offsets.len() - 1 {
-                for k in p.synapses.row(i) {
-                    slot[p.synapses.targets[k] as usize] += p.synapses.weights.get(k);
-                }
+                let w = &p.synapses.weights;
+                p.synapses
+                    .targets
+                    .each(p.synapses.row(i), |k, j| slot[j] += w.get(k));
             }
         }
     }

@@ -9,6 +9,8 @@
 //! depends on its source's arrivals only and its `Apost` on its target's spikes only, so one
 //! trace per neuron is the same number.
 
+#[cfg(test)]
+use super::connect::Targets;
 use super::connect::{PerSynapse, Synapses};
 use super::spec::StdpSpec;
 use crate::models::stdp::Decay;
@@ -63,9 +65,9 @@ impl Stdp {
     /// Plasticity of `synapses` from `ns` sources onto `nt` targets.
     pub fn new(spec: StdpSpec, synapses: &Synapses, (ns, nt): (usize, usize), dt: f64) -> Self {
         let mut counts = vec![0usize; nt + 1];
-        for &j in &synapses.targets {
-            counts[j as usize + 1] += 1;
-        }
+        synapses
+            .targets
+            .each(0..synapses.len(), |_, j| counts[j + 1] += 1);
         for j in 0..nt {
             counts[j + 1] += counts[j];
         }
@@ -74,12 +76,11 @@ impl Stdp {
         let mut incoming = vec![0u32; synapses.len()];
         let mut source_of = vec![0u32; synapses.len()];
         for i in 0..ns {
-            for k in synapses.row(i) {
-                let j = synapses.targets[k] as usize;
+            synapses.targets.each(synapses.row(i), |k, j| {
                 incoming[fill[j]] = k as u32;
                 fill[j] += 1;
                 source_of[k] = i as u32;
-            }
+            });
         }
         Stdp {
             spec,
@@ -106,11 +107,11 @@ impl Stdp {
         let PerSynapse::Each(weights) = &mut synapses.weights else {
             unreachable!("plastic projections keep a weight per synapse")
         };
-        for k in range {
-            let j = synapses.targets[k] as usize;
+        let (post, w_max) = (&self.post, self.spec.w_max);
+        synapses.targets.each(range, |k, j| {
             deliver(j, weights[k]);
-            weights[k] = (weights[k] + self.post.at(j, step)).clamp(0.0, self.spec.w_max);
-        }
+            weights[k] = (weights[k] + post.at(j, step)).clamp(0.0, w_max);
+        });
         self.updates += 1;
     }
 
@@ -141,7 +142,7 @@ mod tests {
     fn pair() -> (Stdp, Synapses) {
         let synapses = Synapses {
             offsets: vec![0, 1],
-            targets: vec![0],
+            targets: Targets::Narrow(vec![0]),
             weights: PerSynapse::Each(vec![0.5]),
             delays: PerSynapse::Same(0),
         };

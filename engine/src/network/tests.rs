@@ -167,8 +167,10 @@ fn a_network_too_large_is_refused_before_it_is_built() {
     let model = NetworkModel::from_json(&text).unwrap();
     let e = Network::build(&model, 1, DEFAULT_MAX_BYTES).unwrap_err();
     assert_eq!(e.path, "projections[0]");
+    // 1.6e11 synapses of 4-byte targets (the population is over 65 536), 4 more while drawn.
     assert!(
-        e.message.starts_with("the network would need about 64"),
+        e.message
+            .starts_with("the network would need about 1280921 MB"),
         "{}",
         e.message
     );
