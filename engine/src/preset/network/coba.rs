@@ -10,9 +10,9 @@
 //! Brian 1 wrote voltages relative to rest (threshold 10 mV, Ee = 60 mV); these are the same
 //! values in absolute terms (Vt = -50 mV, Ee = 0 mV, Ei = -80 mV).
 
-use super::{network_run, we_wi_live, with_unit, ExcitatoryInhibitory};
-use crate::params::Unit;
-use crate::params::{model_params, ParamError, ParamSpec, ParamValues};
+use super::vogels_abbott::{Benchmark, VogelsAbbott};
+use super::{network_run, we_wi_live, with_unit};
+use crate::params::{model_params, spec_table, ParamError, ParamSpec, ParamValues, Unit};
 use crate::preset::{BuildContext, Preset, HOP_HELP, WINDOW_HELP, WINDOW_MAX_S, WINDOW_MIN_S};
 use crate::simulation::Simulation;
 use tempora_protocol::model::NetworkModel;
@@ -27,22 +27,14 @@ pub(in crate::preset) const PRESET: Preset = Preset {
 };
 
 model_params! {
-    /// The preset's parameters, named as in Brian 1's `examples/misc/COBA.py`.
-    pub struct CobaParams / CobaChanges {
-        NE: Count = 3200.0, [1.0, 1_000_000.0], "Excitatory neurons (population E).";
-        NI: Count = 800.0, [1.0, 1_000_000.0], "Inhibitory neurons (population I).";
-        taum: Seconds = 20e-3, [1e-3, 1.0], "Membrane time constant.";
-        taue: Seconds = 5e-3, [1e-4, 1.0], "Excitatory synaptic time constant.";
-        taui: Seconds = 10e-3, [1e-4, 1.0], "Inhibitory synaptic time constant.";
-        Vt: Volts = -50e-3, [-0.1, 0.05], "Threshold.";
-        Vr: Volts = -60e-3, [-0.1, 0.05], "Reset.";
+    /// The preset's own parameters, named as in Brian 1's `examples/misc/COBA.py` (beside the
+    /// shared network, [`VogelsAbbott`]).
+    pub struct CobaOwn / CobaOwnChanges {
         El: Volts = -60e-3, [-0.1, 0.05], "Resting potential.";
         Ee: Volts = 0.0, [-0.1, 0.1], "Excitatory reversal potential.";
         Ei: Volts = -80e-3, [-0.15, 0.0], "Inhibitory reversal potential.";
         we: Dimensionless = 0.6, [0.0, 100.0], "Excitatory weight, in units of the leak conductance (6 nS / 10 nS).";
         wi: Dimensionless = 6.7, [0.0, 100.0], "Inhibitory weight, in units of the leak conductance (67 nS / 10 nS).";
-        p: Dimensionless = 0.02, [0.0, 1.0], "Connection probability of every pair.";
-        refractory: Seconds = 5e-3, [0.0, 0.1], "Refractory period.";
         integrator: Count = 0.0, [0.0, 1.0], "euler: forward Euler, as Brian 1; exponential_euler: v exact for the step's conductances.", choices &["euler", "exponential_euler"];
         dt: Seconds = 1e-4, [1e-6, 1e-3], "Integration step.";
         window: Seconds = 0.1, [WINDOW_MIN_S, WINDOW_MAX_S], WINDOW_HELP;
@@ -50,39 +42,39 @@ model_params! {
     }
 }
 
-const PARAMS: &[ParamSpec] = CobaParams::SPECS;
+/// The network, then the rest, reversal potentials and weights, then the step and windows.
+const PARAMS: &[ParamSpec] = spec_table!(CobaOwn, 0, VogelsAbbott);
 
-/// The model file of `p`.
-pub fn model(p: &CobaParams) -> NetworkModel {
-    let neuron = serde_json::json!({
-        "tau_m": with_unit(Unit::Seconds, p.taum), "v_rest": with_unit(Unit::Volts, p.El), "v_thresh": with_unit(Unit::Volts, p.Vt),
-        "v_reset": with_unit(Unit::Volts, p.Vr), "t_ref": with_unit(Unit::Seconds, p.refractory),
-        "synapse": {"type": "conductance_exp", "tau_e": with_unit(Unit::Seconds, p.taue), "tau_i": with_unit(Unit::Seconds, p.taui),
-                    "e_e": with_unit(Unit::Volts, p.Ee), "e_i": with_unit(Unit::Volts, p.Ei)},
-        "integrator": if p.integrator == 0.0 { "euler" } else { "exact" },
-        "init": {
+/// The model file of `net` and `own`.
+pub fn model(net: &VogelsAbbott, own: &CobaOwn) -> NetworkModel {
+    let (tau_e, tau_i) = net.time_constants();
+    net.model(Benchmark {
+        name: "coba",
+        description: PRESET.description,
+        dt: own.dt,
+        el: own.El,
+        synapse: serde_json::json!({"type": "conductance_exp", "tau_e": tau_e, "tau_i": tau_i,
+            "e_e": with_unit(Unit::Volts, own.Ee), "e_i": with_unit(Unit::Volts, own.Ei)}),
+        integrator: if own.integrator == 0.0 {
+            "euler"
+        } else {
+            "exact"
+        },
+        init: serde_json::json!({
             "v": {"normal": {"mean": "-65 mV", "sd": "5 mV"}},
             "ge": {"normal": {"mean": 4.0, "sd": 1.5}},
             "gi": {"normal": {"mean": 20.0, "sd": 12.0}}
-        }
-    });
-    let connect = serde_json::json!({"rule": "fixed_probability", "p": p.p, "allow_self": true});
-    ExcitatoryInhibitory {
-        name: "coba",
-        description: PRESET.description,
-        dt: p.dt,
-        sizes: (p.NE, p.NI),
-        neuron,
-        connect: (connect.clone(), connect),
-        weights: (p.we, p.wi),
-        delay: 0.0,
+        }),
+        weights: (own.we, own.wi),
         weight_unit: None,
-    }
-    .model()
+    })
 }
 
 fn model_of(values: &ParamValues) -> NetworkModel {
-    model(&CobaParams::from_values(values))
+    model(
+        &VogelsAbbott::from_values(values),
+        &CobaOwn::from_values(values),
+    )
 }
 
 fn build(
@@ -90,6 +82,6 @@ fn build(
     seed: u64,
     _: &BuildContext,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    let p = CobaParams::from_values(values);
-    network_run(model(&p), seed, (p.window, p.hop), we_wi_live())
+    let own = CobaOwn::from_values(values);
+    network_run(model_of(values), seed, (own.window, own.hop), we_wi_live())
 }

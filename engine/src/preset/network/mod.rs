@@ -10,6 +10,7 @@ mod panels;
 mod stdp_network;
 #[cfg(test)]
 mod tests;
+mod vogels_abbott;
 
 pub(super) use brunel::PRESET as BRUNEL;
 pub(super) use coba::PRESET as COBA;
