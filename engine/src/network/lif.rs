@@ -53,7 +53,7 @@ impl Inbox {
 pub struct Direct<'a> {
     values: &'a mut [f64],
     /// Delta synapses: the refractory horizons, and the step.
-    refractory: Option<(&'a [f64], f64)>,
+    refractory: Option<(&'a [u64], u64)>,
 }
 
 impl Direct<'_> {
@@ -153,9 +153,8 @@ pub struct LifPopulation {
     pub ge: Vec<f64>,
     /// Inhibitory synaptic variable.
     pub gi: Vec<f64>,
-    /// The first step at which each neuron takes input to v again (delta synapses), as f64
-    /// (exact below 2^53).
-    ref_until: Vec<f64>,
+    /// The first step at which each neuron takes input to v again (delta synapses).
+    ref_until: Vec<u64>,
     /// The spikes of the last `hold - 1` steps, oldest first: the neurons held at the reset.
     held: std::collections::VecDeque<Vec<u32>>,
     /// Excitatory input (all input of delta synapses).
@@ -239,7 +238,7 @@ impl LifPopulation {
             v,
             ge,
             gi,
-            ref_until: vec![0.0; n],
+            ref_until: vec![0; n],
             held: std::collections::VecDeque::new(),
             inbox_e: Inbox::new(slots, n),
             inbox_i: Inbox::new(inhibitory_slots, n),
@@ -353,7 +352,7 @@ impl LifPopulation {
                 spiked.push(i as u32);
             }
         }
-        let until = (step + self.hold) as f64;
+        let until = step + self.hold;
         for &i in spiked.iter() {
             self.ref_until[i as usize] = until;
         }
@@ -393,7 +392,7 @@ impl LifPopulation {
         match (receptor, self.spec.synapse) {
             (_, SynSpec::Delta) => Direct {
                 values: &mut self.v,
-                refractory: Some((&self.ref_until, step as f64)),
+                refractory: Some((&self.ref_until, step)),
             },
             (Receptor::Excitatory, _) => Direct {
                 values: &mut self.ge,
@@ -412,12 +411,11 @@ impl LifPopulation {
     /// reads them in between), in the same pass over the neurons.
     pub fn take_input(&mut self, step: u64) {
         let until = &self.ref_until;
-        let s = step as f64;
         if self.spec.synapse == SynSpec::Delta {
             let input = self.inbox_e.at(step);
             for (i, x) in input.iter_mut().enumerate() {
                 if *x != 0.0 {
-                    if s >= until[i] {
+                    if step >= until[i] {
                         self.v[i] += *x;
                     }
                     *x = 0.0;

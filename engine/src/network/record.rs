@@ -93,6 +93,7 @@ impl PopRecord {
         let total: u64 = self.counts.iter().map(|&c| u64::from(c)).sum();
         let duration = steps as f64 * dt;
         let cvs = self.cvs();
+        let cv_isi_mean = mean(&cvs);
         PopStats {
             size: n,
             spikes: total,
@@ -101,11 +102,16 @@ impl PopRecord {
             } else {
                 0.0
             },
-            cv_isi_mean: (!cvs.is_empty()).then(|| cvs.iter().sum::<f64>() / cvs.len() as f64),
+            cv_isi_mean,
             cv_neurons: cvs.len(),
             silent_fraction: self.counts.iter().filter(|&&c| c == 0).count() as f64 / n as f64,
         }
     }
+}
+
+/// The mean of `values`, none if empty.
+pub fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
 
 /// A population's statistics over a run.

@@ -7,7 +7,7 @@ mod network;
 mod soak;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 use tempora_engine::clock::MonotonicClock;
@@ -287,7 +287,7 @@ impl NetFiles {
         let Some(path) = &self.init else {
             return Ok(());
         };
-        let bytes = read_limited(path, MAX_NETWORK_FILE_BYTES)?;
+        let bytes = read_limited(path, MAX_NETWORK_FILE_BYTES, "a network file")?;
         let net =
             import_network(&bytes).map_err(|e| format!("--init-net {}: {e}", path.display()))?;
         sim.replace_network(net)
@@ -306,14 +306,14 @@ impl NetFiles {
     }
 }
 
-/// Reads a file of at most `max` bytes (checked before reading it all).
-fn read_limited(path: &PathBuf, max: usize) -> Result<Vec<u8>, String> {
+/// Reads `what` (a file of at most `max` bytes, checked before reading it all).
+pub fn read_limited(path: &Path, max: usize, what: &str) -> Result<Vec<u8>, String> {
     let size = std::fs::metadata(path)
         .map_err(|e| format!("{}: {e}", path.display()))?
         .len();
     if size > max as u64 {
         return Err(format!(
-            "{}: {size} bytes; a network file is at most {max} bytes",
+            "{}: {size} bytes; {what} is at most {max} bytes",
             path.display()
         ));
     }

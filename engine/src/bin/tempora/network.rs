@@ -30,15 +30,8 @@ pub struct Resolved {
 /// Reads a model file of at most [`MAX_MODEL_FILE_BYTES`].
 pub fn read_model(path: &Path) -> Result<NetworkModel, String> {
     let shown = path.display();
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{shown}: {e}"))?
-        .len();
-    if size > MAX_MODEL_FILE_BYTES as u64 {
-        return Err(format!(
-            "{shown}: {size} bytes; a model file is at most {MAX_MODEL_FILE_BYTES} bytes"
-        ));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    let bytes = crate::read_limited(path, MAX_MODEL_FILE_BYTES, "a model file")?;
+    let text = String::from_utf8(bytes).map_err(|e| format!("{shown}: {e}"))?;
     NetworkModel::from_json(&text).map_err(|e| format!("{shown}: {e}"))
 }
 

@@ -3,6 +3,7 @@
 //! the ISI CVs so far, membrane traces, and the weights of plastic projections.
 
 use super::{NetworkWorld, RASTER_ROWS};
+use crate::network::record::mean;
 use crate::network::spec::PopKind;
 use crate::window::WindowBounds;
 use tempora_protocol::panel::{
@@ -100,12 +101,14 @@ pub fn summarise(world: &NetworkWorld, bounds: WindowBounds) -> WindowSummary {
     let mut cvs = Vec::new();
     for (p, pop) in pops.iter().enumerate() {
         if matches!(pop.kind, PopKind::Lif(_)) {
-            let stats = net.stats(p);
-            cvs.extend(net.record_of(p).cvs());
+            // Each neuron's CV once: the histogram and the mean both use them.
+            let own = net.record_of(p).cvs();
+            let cv_mean = mean(&own);
+            cvs.extend(own);
             content.readouts.push(Readout::number(
                 &format!("cv_{}", pop.name),
                 &format!("{} mean ISI CV so far", pop.name),
-                stats.cv_isi_mean,
+                cv_mean,
                 "",
                 2,
             ));
