@@ -4,7 +4,7 @@ use crate::heartbeat::Heartbeat;
 use crate::history::History;
 use crate::worker_client::Incoming;
 use leptos::prelude::*;
-use tempora_protocol::{Command, Event, PresetInfo, Status};
+use tempora_protocol::{Command, Event, Example, NetworkModel, PresetInfo, Status};
 
 /// The worker's life, as the UI knows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +46,10 @@ pub struct DashboardState {
     pub refusal: RwSignal<Option<Refusal>>,
     /// The presets the worker offers.
     pub presets: RwSignal<Vec<PresetInfo>>,
+    /// The gallery of shipped models the worker offers.
+    pub gallery: RwSignal<Vec<Example>>,
+    /// The network model of the current run (none when it is not a network).
+    pub model: RwSignal<Option<NetworkModel>>,
     /// Commands to send when a restarted worker is ready: the last run's preset, seed and
     /// parameters, its speed and its duration.
     pub resume: RwSignal<Vec<Command>>,
@@ -64,6 +68,8 @@ impl DashboardState {
             history: RwSignal::new(History::default()),
             refusal: RwSignal::new(None),
             presets: RwSignal::new(Vec::new()),
+            gallery: RwSignal::new(Vec::new()),
+            model: RwSignal::new(None),
             resume: RwSignal::new(Vec::new()),
             heartbeat: StoredValue::new(Heartbeat::default()),
             building: RwSignal::new(false),
@@ -91,10 +97,12 @@ impl DashboardState {
                 cross_origin_isolated,
                 wait_method,
                 presets,
+                gallery,
                 helpers,
                 ..
             }) => {
                 self.presets.set(presets);
+                self.gallery.set(gallery);
                 self.heartbeat.update_value(Heartbeat::reset);
                 self.life.set(WorkerLife::Ready {
                     isolated: cross_origin_isolated,
@@ -127,6 +135,7 @@ impl DashboardState {
                     return vec![Command::Ack { run_id, index }];
                 }
             }
+            Incoming::Event(Event::Model { model, .. }) => self.model.set(model.map(|m| *m)),
             Incoming::Event(Event::Pong { id }) => self.heartbeat.update_value(|h| h.pong(id)),
             Incoming::Event(Event::Building) => {}
             Incoming::Event(Event::Error { message, param }) => {

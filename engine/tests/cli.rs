@@ -300,3 +300,41 @@ fn bad_model_files_and_overrides_exit_2_naming_the_field() {
     assert!(err.contains("the network would need about"), "{err}");
     std::fs::remove_file(&file).ok();
 }
+
+#[test]
+fn a_model_exports_to_pynn_naming_every_population_and_projection() {
+    let (code, script, err) = tempora(&["model", "--model", &shipped("coba"), "--pynn"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(script.starts_with("#!/usr/bin/env python3\n# coba: exported by Tempora"));
+    assert!(script.contains("import pyNN.nest as sim"));
+    for pop in ["E", "I"] {
+        assert!(
+            script.contains(&format!("populations[\"{pop}\"] = sim.Population(")),
+            "{pop}"
+        );
+    }
+    for proj in ["EE", "EI", "IE", "II"] {
+        assert!(
+            script.contains(&format!("projections[\"{proj}\"] = sim.Projection(")),
+            "{proj}"
+        );
+    }
+    // COBA integrates with Euler; the script says NEST does not.
+    assert!(script.contains("forward Euler"), "{script}");
+    // A preset with --set, and a refusal that names the field.
+    let (code, script, err) = tempora(&["model", "cuba", "--set", "NE=100", "--pynn"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        script.contains("sim.Population(100, sim.IF_curr_exp("),
+        "{script}"
+    );
+    let frozen = scratch("frozen.json");
+    let text = std::fs::read_to_string(shipped("stdp-network")).unwrap();
+    std::fs::write(&frozen, text.replace("\"membrane\"", "\"reset\"")).unwrap();
+    let (code, _, err) = tempora(&["model", "--model", frozen.to_str().unwrap(), "--pynn"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("populations[1].lif.synapse.driving_force"),
+        "{err}"
+    );
+}

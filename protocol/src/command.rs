@@ -1,11 +1,15 @@
 //! UI -> worker: what the UI asks of the worker.
 
+use crate::model::NetworkModel;
 use crate::pacing::Pacing;
 use crate::param::ParamValues;
 use serde::{Deserialize, Serialize};
 
 /// Longest duration a run may be set to: one day of logical time.
 pub const MAX_DURATION_S: f64 = 86_400.0;
+/// The preset name in the status of a run configured from a model file
+/// ([`Command::ConfigureModel`]).
+pub const MODEL_RUN: &str = "model";
 /// Largest seed accepted: 2^53 - 1, so it survives a round trip through JavaScript numbers.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
@@ -21,6 +25,16 @@ pub enum Command {
         seed: u64,
         /// Parameter overrides in SI units; missing ones take their defaults.
         params: ParamValues,
+    },
+    /// Build a new run of a network model file (replacing the current one, paused at t = 0).
+    /// Its status names the preset [`MODEL_RUN`]; it has no live parameters (a changed model is
+    /// configured again: the network is rebuilt). A refusal names the model's field by its JSON
+    /// path (`populations[1].size`).
+    ConfigureModel {
+        /// The model (boxed: much larger than the other commands).
+        model: Box<NetworkModel>,
+        /// RNG seed (whole number < 2^53).
+        seed: u64,
     },
     /// Run, paced as set by [`Command::SetPacing`].
     Start,
@@ -71,7 +85,10 @@ impl Command {
     pub fn builds_a_run(&self) -> bool {
         matches!(
             self,
-            Command::Configure { .. } | Command::Reset | Command::SetLiveParams { .. }
+            Command::Configure { .. }
+                | Command::ConfigureModel { .. }
+                | Command::Reset
+                | Command::SetLiveParams { .. }
         )
     }
 }

@@ -23,9 +23,21 @@ pub enum Event {
         helpers: u32,
         /// The presets it can run.
         presets: Vec<PresetInfo>,
+        /// The gallery of shipped models.
+        #[serde(default)]
+        gallery: Vec<crate::gallery::Example>,
     },
     /// The run's state changed (also sent after every command that changes it).
     Status(Status),
+    /// The network model of the run just built (after every Configure, ConfigureModel and
+    /// Reset, before its status): what the editor shows and the exports write; `None` when the
+    /// run is not a network.
+    Model {
+        /// The run it belongs to ([`Status::run_id`]).
+        run_id: u64,
+        /// The model (boxed: it is much larger than the other events).
+        model: Option<Box<crate::model::NetworkModel>>,
+    },
     /// A window closed (boxed: it is much larger than the other events).
     Window(Box<WindowSummary>),
     /// A command was refused or something failed; nothing else changed.

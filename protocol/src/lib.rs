@@ -16,6 +16,7 @@
 pub mod command;
 pub mod envelope;
 pub mod event;
+pub mod gallery;
 #[cfg(feature = "js")]
 pub mod js;
 pub mod model;
@@ -27,9 +28,10 @@ pub mod timing;
 pub mod unit;
 pub mod window;
 
-pub use command::{Command, MAX_DURATION_S, MAX_SEED};
+pub use command::{Command, MAX_DURATION_S, MAX_SEED, MODEL_RUN};
 pub use envelope::{Envelope, VersionProbe, PROTOCOL_VERSION};
 pub use event::{Event, PresetInfo, RunState, Status};
+pub use gallery::Example;
 pub use model::{ModelError, NetworkModel};
 pub use pacing::Pacing;
 pub use panel::WindowContent;

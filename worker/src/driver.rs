@@ -128,6 +128,7 @@ pub fn start() {
         wait_method,
         helpers,
         presets: preset::all().iter().map(|p| p.info()).collect(),
+        gallery: preset::gallery(),
     });
 }
 

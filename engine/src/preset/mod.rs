@@ -4,6 +4,7 @@
 //! that names the parameter and leaves any running simulation untouched.
 
 mod divergence;
+mod gallery;
 mod multirate_stdp;
 mod net_core;
 mod network;
@@ -31,7 +32,8 @@ use tempora_protocol::model::NetworkModel;
 use tempora_protocol::{ParamInfo, PresetInfo};
 use thiserror::Error;
 
-pub use network::network_run;
+pub use gallery::gallery;
+pub use network::{model_run, network_run, MODEL_WINDOW_S};
 pub use swarm::shard_runner;
 
 /// Errors of building a preset.

@@ -10,7 +10,15 @@ impl Session {
     /// Checks live parameter changes (only live ones; valid alone and with the others, as a new
     /// run would check them) and queues them for the next window boundary.
     pub(super) fn accept_live(&mut self, params: ParamValues) -> Result<(), Refusal> {
-        let preset = self.run.preset;
+        let preset = match &self.run.source {
+            super::Source::Preset(preset) => *preset,
+            super::Source::Model(_) => {
+                return Err(Refusal {
+                    message: "a model file's run has no live parameters: change the model and apply it (the network is rebuilt)".to_string(),
+                    param: params.keys().next().cloned(),
+                })
+            }
+        };
         for name in params.keys() {
             crate::params::find_spec(preset.params, name).map_err(|e| Refusal {
                 message: e.to_string(),

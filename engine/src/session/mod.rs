@@ -13,8 +13,9 @@ use crate::runner::{Runner, SliceEnd, SliceLimits};
 use crate::simulation::Simulation;
 use crate::time::{TimePoint, TimeSpan};
 use flow::WindowCredit;
+use tempora_protocol::model::NetworkModel;
 use tempora_protocol::Pacing;
-use tempora_protocol::{Command, Event, RunState, Status, MAX_DURATION_S, MAX_SEED};
+use tempora_protocol::{Command, Event, RunState, Status, MAX_DURATION_S, MAX_SEED, MODEL_RUN};
 
 mod flow;
 mod live;
@@ -38,8 +39,16 @@ pub const MAX_WINDOWS_PER_SLICE: usize = 1;
 /// a page that falls behind holds a short queue (a few MB at most).
 pub const WINDOW_CREDIT: usize = 16;
 
+/// What a run is built from.
+enum Source {
+    /// A preset and its parameters (`Run::params`).
+    Preset(&'static Preset),
+    /// A model file ([`Command::ConfigureModel`]).
+    Model(Box<NetworkModel>),
+}
+
 struct Run {
-    preset: &'static Preset,
+    source: Source,
     seed: u64,
     params: ParamValues,
     sim: Box<dyn Simulation>,
@@ -76,7 +85,7 @@ impl Session {
             .expect("a preset's defaults are valid");
         Session {
             run: Run {
-                preset,
+                source: Source::Preset(preset),
                 seed: DEFAULT_SEED,
                 params,
                 sim,
@@ -115,7 +124,10 @@ impl Session {
     pub fn status(&self) -> Status {
         Status {
             state: self.state,
-            preset: self.run.preset.name.to_string(),
+            preset: match &self.run.source {
+                Source::Preset(p) => p.name.to_string(),
+                Source::Model(_) => MODEL_RUN.to_string(),
+            },
             seed: self.run.seed,
             params: self.run.params.clone(),
             now_ns: self.run.sim.now().as_nanos(),
@@ -138,7 +150,12 @@ impl Session {
             }
             _ => {}
         }
+        let run_id = self.run_id;
         match self.apply(command) {
+            // A new run: its model first (the editor and the exports follow it), then the status.
+            Ok(()) if self.run_id != run_id => {
+                vec![self.model_event(), Event::Status(self.status())]
+            }
             Ok(()) => vec![Event::Status(self.status())],
             Err(Refusal { message, param }) => vec![Event::Error { message, param }],
         }
@@ -154,13 +171,17 @@ impl Session {
                 let run = build(&self.context, &preset, seed, &params)?;
                 self.replace_run(run);
             }
+            Command::ConfigureModel { model, seed } => {
+                let run = build_model(*model, seed)?;
+                self.replace_run(run);
+            }
             Command::Reset => {
-                let run = build(
-                    &self.context,
-                    self.run.preset.name,
-                    self.run.seed,
-                    &self.run.params,
-                )?;
+                let run = match &self.run.source {
+                    Source::Preset(preset) => {
+                        build(&self.context, preset.name, self.run.seed, &self.run.params)?
+                    }
+                    Source::Model(model) => build_model((**model).clone(), self.run.seed)?,
+                };
                 self.replace_run(run);
             }
             Command::Start => {
@@ -221,6 +242,18 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// The current run's network model, as [`Event::Model`].
+    fn model_event(&self) -> Event {
+        let model = match &self.run.source {
+            Source::Preset(preset) => preset.model.map(|f| Box::new(f(&self.run.params))),
+            Source::Model(model) => Some(model.clone()),
+        };
+        Event::Model {
+            run_id: self.run_id,
+            model,
+        }
     }
 
     fn replace_run(&mut self, run: Run) {
@@ -313,20 +346,40 @@ fn build(
         message,
         param: param.map(str::to_string),
     };
-    if seed > MAX_SEED {
-        return Err(refuse(
-            format!("seed {seed} is larger than 2^53 - 1"),
-            Some("seed"),
-        ));
-    }
+    check_seed(seed)?;
     let preset = preset::find(preset_name).map_err(|e| refuse(e.to_string(), None))?;
     let (sim, params) = preset
         .build_in(context, seed, params)
         .map_err(|e| refuse(e.to_string(), e.param()))?;
     Ok(Run {
-        preset,
+        source: Source::Preset(preset),
         seed,
         params,
+        sim,
+    })
+}
+
+fn check_seed(seed: u64) -> Result<(), Refusal> {
+    if seed > MAX_SEED {
+        return Err(Refusal {
+            message: format!("seed {seed} is larger than 2^53 - 1"),
+            param: Some("seed".to_string()),
+        });
+    }
+    Ok(())
+}
+
+/// A run of a model file; a refusal names the model's field (its JSON path) as the parameter.
+fn build_model(model: NetworkModel, seed: u64) -> Result<Run, Refusal> {
+    check_seed(seed)?;
+    let sim = preset::model_run(model.clone(), seed).map_err(|e| Refusal {
+        message: e.to_string(),
+        param: Some(e.path.clone()),
+    })?;
+    Ok(Run {
+        source: Source::Model(Box::new(model)),
+        seed,
+        params: ParamValues::new(),
         sim,
     })
 }

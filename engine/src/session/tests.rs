@@ -13,7 +13,13 @@ fn tick_session() -> Session {
         seed: DEFAULT_SEED,
         params: ParamValues::new(),
     });
-    assert!(matches!(events[0], Event::Status(_)), "{events:?}");
+    assert!(
+        matches!(
+            events[..],
+            [Event::Model { model: None, .. }, Event::Status(_)]
+        ),
+        "{events:?}"
+    );
     s
 }
 
@@ -230,7 +236,10 @@ fn every_live_parameter_applies_at_the_next_boundary_in_every_preset() {
             seed: 2,
             params,
         });
-        assert!(matches!(events[..], [Event::Status(_)]), "{events:?}");
+        assert!(
+            matches!(events[..], [Event::Model { .. }, Event::Status(_)]),
+            "{events:?}"
+        );
         s.handle(Command::SetPacing {
             pacing: Pacing::AsFastAsPossible,
         });
@@ -376,7 +385,7 @@ fn reset_replays_the_same_run() {
     s.run_slice(&clock, u64::MAX);
     let events = s.handle(Command::Reset);
     assert!(
-        matches!(&events[0], Event::Status(st) if st.now_ns == 0 && st.state == RunState::Paused)
+        matches!(&events[1], Event::Status(st) if st.now_ns == 0 && st.state == RunState::Paused)
     );
     s.handle(Command::Step);
     let (_, again) = s.run_slice(&clock, u64::MAX);
@@ -435,4 +444,110 @@ fn oversized_seeds_are_refused() {
         params: ParamValues::new(),
     });
     assert!(matches!(&events[0], Event::Error { param: Some(p), .. } if p == "seed"));
+}
+
+/// A small network of two populations, Poisson sources onto LIF neurons.
+fn small_model() -> NetworkModel {
+    NetworkModel::from_json(
+        r#"{"format": 1, "name": "small", "dt": "0.1 ms",
+            "populations": [
+                {"name": "in", "size": 50, "poisson": {"rate": "20 Hz"}},
+                {"name": "out", "size": 20, "lif": {"tau_m": "10 ms", "v_rest": "-70 mV",
+                    "v_thresh": "-50 mV", "v_reset": "-70 mV", "t_ref": "2 ms",
+                    "synapse": {"type": "delta"}}}],
+            "projections": [{"source": "in", "target": "out",
+                "connect": {"rule": "fixed_probability", "p": 0.5}, "weight": "4 mV",
+                "delay": "1 ms"}]}"#,
+    )
+    .expect("the test model is well-formed")
+}
+
+fn configure_model(model: NetworkModel, seed: u64) -> Command {
+    Command::ConfigureModel {
+        model: Box::new(model),
+        seed,
+    }
+}
+
+#[test]
+fn a_model_file_runs_under_its_own_name_and_its_model_comes_first() {
+    let mut s = Session::new();
+    let events = s.handle(configure_model(small_model(), 4));
+    let [Event::Model {
+        run_id,
+        model: Some(model),
+    }, Event::Status(status)] = &events[..]
+    else {
+        panic!("expected the model, then the status: {events:?}");
+    };
+    assert_eq!(**model, small_model());
+    assert_eq!(*run_id, status.run_id);
+    assert_eq!((status.preset.as_str(), status.seed), (MODEL_RUN, 4));
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    let clock = ManualClock::at(0);
+    let first = step_windows(&mut s, &clock, 3);
+    assert_eq!(first.len(), 3);
+    // The windows are the network's: a raster of both populations, and the inputs fire.
+    let spikes = |w: &WindowContent| serde_json::to_string(w).unwrap();
+    assert!(
+        spikes(&first[0]).contains("\"in\""),
+        "{}",
+        spikes(&first[0])
+    );
+    // Reset rebuilds the same network from the same seed: the same windows.
+    let events = s.handle(Command::Reset);
+    assert!(
+        matches!(&events[..], [Event::Model { model: Some(m), .. }, Event::Status(_)] if **m == small_model())
+    );
+    assert_eq!(step_windows(&mut s, &clock, 3), first);
+}
+
+#[test]
+fn a_refused_model_names_its_field_and_changes_nothing() {
+    let mut s = tick_session();
+    let before = s.status();
+    let mut bad = small_model();
+    bad.projections[0].target = "nowhere".into();
+    let events = s.handle(configure_model(bad, 1));
+    let [Event::Error { message, param }] = &events[..] else {
+        panic!("expected one refusal: {events:?}");
+    };
+    assert_eq!(param.as_deref(), Some("projections[0].target"), "{message}");
+    assert!(message.contains("nowhere"), "{message}");
+    assert_eq!(s.status(), before);
+    let mut huge = small_model();
+    huge.populations[1].size = 3_000_000;
+    huge.projections[0].connect = tempora_protocol::model::Connect::AllToAll { allow_self: true };
+    let events = s.handle(configure_model(huge, 1));
+    assert!(
+        matches!(&events[..], [Event::Error { message, .. }] if message.contains("GiB") || message.contains("MB")),
+        "{events:?}"
+    );
+    assert_eq!(s.status(), before);
+}
+
+#[test]
+fn a_model_run_has_no_live_parameters_and_a_preset_sends_its_model() {
+    let mut s = Session::new();
+    s.handle(configure_model(small_model(), 1));
+    let events = s.handle(live(&[("we", 1e-3)]));
+    assert!(
+        matches!(&events[..], [Event::Error { message, .. }] if message.contains("rebuilt")),
+        "{events:?}"
+    );
+    let events = s.handle(Command::Configure {
+        preset: "cuba".into(),
+        seed: 2,
+        params: [("NE".to_string(), 400.0)].into_iter().collect(),
+    });
+    let [Event::Model {
+        model: Some(model), ..
+    }, Event::Status(_)] = &events[..]
+    else {
+        panic!("expected cuba's model: {events:?}");
+    };
+    assert_eq!(model.name, "cuba");
+    assert_eq!(model.populations[0].size, 400);
 }

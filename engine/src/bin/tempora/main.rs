@@ -102,13 +102,21 @@ enum Command {
     },
     /// List the presets and their parameters.
     Presets,
-    /// Print a network preset's model file (with --set applied).
+    /// Print a network preset's model file (with --set applied), or with --pynn a PyNN script
+    /// that builds the same network on NEST.
     Model {
-        /// The network preset.
-        preset: String,
+        /// The network preset; none with --model.
+        #[arg(required_unless_present = "model")]
+        preset: Option<String>,
+        /// A network model file to read instead of a preset.
+        #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+        model: Option<PathBuf>,
         /// Override a parameter of the preset (`we=2mV`) or of its model (`E.tau_m=10ms`).
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
+        /// Print the model as a PyNN script (PyNN 0.13 on NEST 3.10) instead of its JSON.
+        #[arg(long)]
+        pynn: bool,
     },
     /// Run a preset at full speed for a long wall time (through the worker's session loop),
     /// writing CSV samples of memory (RSS) and event counts; a summary goes to standard error.
@@ -197,7 +205,16 @@ fn main() -> ExitCode {
             print_presets();
             Ok(())
         }
-        Command::Model { preset, set } => network::print_model(&preset, &set),
+        Command::Model {
+            preset,
+            model,
+            set,
+            pynn,
+        } => match (&model, preset.as_deref()) {
+            (Some(path), _) => network::print_model(&network::Source::File(path), &set, pynn),
+            (None, Some(name)) => network::print_model(&network::Source::Preset(name), &set, pynn),
+            (None, None) => Err("give a network preset or --model FILE".to_string()),
+        },
         Command::Soak {
             preset,
             seed,

@@ -141,12 +141,18 @@ pub fn run(
     }
 }
 
-/// Prints the model file of a network preset with `set` applied.
-pub fn print_model(name: &str, set: &[String]) -> Result<(), String> {
-    let resolved = resolve(&Source::Preset(name), set)?;
+/// Prints the model file of a network preset or file with `set` applied, as JSON or PyNN.
+pub fn print_model(source: &Source, set: &[String], pynn: bool) -> Result<(), String> {
+    let resolved = resolve(source, set)?;
+    let name = &resolved.model.name;
     // Checked as a run would check it: a model printed is one that builds.
     tempora_engine::network::spec::NetSpec::resolve(&resolved.model)
         .map_err(|e| format!("{name}: {e}"))?;
+    if pynn {
+        let script = tempora_protocol::model::pynn::pynn_script(&resolved.model)
+            .map_err(|e| format!("{name}: {e}"))?;
+        return print_out(&script);
+    }
     print_out(&resolved.model.to_json())
 }
 

@@ -26,7 +26,7 @@ use crate::simulation::{Model, Report, Simulation};
 use crate::time::TimePoint;
 use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
 use std::collections::VecDeque;
-use tempora_protocol::model::{NetworkModel, SpikeRecord};
+use tempora_protocol::model::{ModelError, NetworkModel, SpikeRecord};
 use tempora_protocol::WindowSummary;
 
 /// Raster rows shown per population (its first neurons).
@@ -125,16 +125,40 @@ pub fn we_wi_live() -> Vec<LiveWeight> {
 
 /// Builds `model` for `seed` and runs it with windows of `window` and `hop` seconds.
 pub fn network_run(
-    mut model: NetworkModel,
+    model: NetworkModel,
     seed: u64,
     (window, hop): (f64, f64),
     live: Vec<LiveWeight>,
 ) -> Result<Box<dyn Simulation>, ParamError> {
-    // The run keeps its own bounded records (windows); the network records no spike times.
+    let net = Network::build(&without_records(model), seed, DEFAULT_MAX_BYTES)
+        .map_err(|e| inconsistent("model", e.to_string()))?;
+    run_built(net, seed, (window, hop), live)
+}
+
+/// Windows of a run of a model file (no preset's parameters set them).
+pub const MODEL_WINDOW_S: f64 = 0.1;
+
+/// Builds a model file's network for `seed` and runs it with windows of [`MODEL_WINDOW_S`]; a
+/// refusal names the model's field by its JSON path.
+pub fn model_run(model: NetworkModel, seed: u64) -> Result<Box<dyn Simulation>, ModelError> {
+    let net = Network::build(&without_records(model), seed, DEFAULT_MAX_BYTES)?;
+    run_built(net, seed, (MODEL_WINDOW_S, MODEL_WINDOW_S), Vec::new())
+        .map_err(|e| ModelError::at("dt", e.to_string()))
+}
+
+/// The run keeps its own bounded records (windows); the network records no spike times.
+fn without_records(mut model: NetworkModel) -> NetworkModel {
     model.record.spikes = Some(Vec::<SpikeRecord>::new());
     model.record.state.clear();
-    let net = Network::build(&model, seed, DEFAULT_MAX_BYTES)
-        .map_err(|e| inconsistent("model", e.to_string()))?;
+    model
+}
+
+fn run_built(
+    net: Network,
+    seed: u64,
+    (window, hop): (f64, f64),
+    live: Vec<LiveWeight>,
+) -> Result<Box<dyn Simulation>, ParamError> {
     let dt = span_of("dt", net.spec.dt)?;
     let window = grid_on_step(window_grid(window, hop)?, dt)?;
     let live = live
