@@ -8,6 +8,7 @@
 //! conductance (as in Brian 1's `COBA.py`). The README's "Model files" section is the schema's
 //! documentation.
 
+pub mod edit;
 pub mod pynn;
 mod quantity;
 
