@@ -1,15 +1,15 @@
 //! The dashboard: header with the worker's status, run controls, the parameter form and plots.
 
 use crate::export::RunSettings;
-use crate::export_bar::ExportBar;
 use crate::heartbeat::{Beat, PING_EVERY_MS};
-use crate::params_form::ParamsForm;
 use crate::plots::Plots;
+use crate::side_panel::{SidePanel, Tab};
 use crate::state::{DashboardState, WorkerLife};
 use crate::url_state::{current_fragment, from_fragment, replace_fragment, to_fragment};
 use crate::worker_client::{WorkerClient, WORKER_URL};
 use leptos::ev;
 use leptos::prelude::*;
+use tempora_protocol::settings::{to_link, MAX_FRAGMENT};
 use tempora_protocol::Pacing;
 use tempora_protocol::{Command, RunState};
 use wasm_bindgen::JsCast;
@@ -54,28 +54,58 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     let state = DashboardState::new();
+    // A new visitor starts in the gallery; a shared link opens its run's parameters.
+    let tab = RwSignal::new(Tab::Gallery);
+    let panel_open = RwSignal::new(true);
     // A shared link's settings are applied as soon as the worker is ready.
     match current_fragment().as_deref().map(from_fragment) {
-        Some(Ok(Some(s))) => state.resume.set(vec![Command::Configure {
-            preset: s.preset,
-            seed: s.seed,
-            params: s.params,
-        }]),
+        Some(Ok(Some(s))) => {
+            tab.set(if s.model.is_some() {
+                Tab::Network
+            } else {
+                Tab::Parameters
+            });
+            state.resume.set(vec![s.configure()]);
+        }
         Some(Err(e)) => state.complain(format!("the link's settings were not applied: {e}")),
         Some(Ok(None)) | None => {}
     }
     let client = StoredValue::new_local(None::<WorkerClient>);
     spawn_worker(state, client);
-    // The URL follows the run's settings (not its every status), so copying it shares the run.
-    let settings = Memo::new(move |_| state.status.with(|s| s.as_ref().map(RunSettings::from)));
+    // The URL follows the run's settings (not its every status), so copying it shares the run;
+    // a model run's link holds its model, unless it is too large for a link.
+    let settings = Memo::new(move |_| {
+        let model = state.model.get();
+        state
+            .status
+            .with(|s| s.as_ref().map(|s| RunSettings::of(s, model.as_ref())))
+    });
     Effect::new(move |_| {
-        if let Some(settings) = settings.get() {
-            replace_fragment(&to_fragment(&settings));
+        let Some(settings) = settings.get() else {
+            return;
+        };
+        match to_link(&settings) {
+            Ok(fragment) => {
+                state.link_note.set(None);
+                replace_fragment(&fragment);
+            }
+            Err(length) => {
+                state.link_note.set(Some(format!(
+                    "This model is too large for a link ({length} characters compressed, at most {MAX_FRAGMENT}): share its file instead (Network, Save model)."
+                )));
+                replace_fragment(&to_fragment(&RunSettings {
+                    model: None,
+                    ..settings
+                }));
+            }
         }
     });
 
     let send = Callback::new(move |command: Command| {
-        if !matches!(command, Command::Configure { .. }) {
+        if !matches!(
+            command,
+            Command::Configure { .. } | Command::ConfigureModel { .. }
+        ) {
             state.refusal.set(None);
         }
         client.with_value(|c| match c {
@@ -89,17 +119,14 @@ pub fn App() -> impl IntoView {
     });
     // A new worker resumes the last run's settings (not its progress: that is replayed by Start).
     let restart = move |_| {
+        let model = state.model.get_untracked();
         state.resume.set(
             state
                 .status
                 .get_untracked()
                 .map(|s| {
                     vec![
-                        Command::Configure {
-                            preset: s.preset,
-                            seed: s.seed,
-                            params: s.params,
-                        },
+                        RunSettings::of(&s, model.as_ref()).configure(),
                         Command::SetPacing { pacing: s.pacing },
                         Command::SetDuration {
                             duration_s: s.stop_at_ns.map(|ns| ns as f64 * 1e-9),
@@ -316,8 +343,12 @@ pub fn App() -> impl IntoView {
             <span class=status_class data-testid="worker-status">{status_text}</span>
             <span class="clock" data-testid="clock-info">{clock_text}</span>
         </header>
-        <main>
+        <div class="bar">
             <section class="controls">
+                <Show when=move || !panel_open.get()>
+                    <button data-testid="open-panel" class="panel-toggle" title="Show the gallery, parameters and network editor"
+                        on:click=move |_| panel_open.set(true)>"» Panel"</button>
+                </Show>
                 <button data-testid="start" title="Start (Space)" on:click=move |_| send.run(Command::Start)
                     prop:disabled=move || !ready() || running()>"Start"</button>
                 <button data-testid="pause" title="Pause (Space)" on:click=move |_| send.run(Command::Pause)
@@ -345,21 +376,25 @@ pub fn App() -> impl IntoView {
                 <Show when=move || matches!(state.life.get(), WorkerLife::Dead(_))>
                     <button data-testid="restart" class="restart" on:click=restart>"Restart worker"</button>
                 </Show>
+                <Show when=move || state.status.with(|s| s.as_ref().is_some_and(|s| s.stop_at_ns.is_some()))>
+                    <span class="progress">
+                        <progress data-testid="progress"
+                            max=move || state.status.with(|s| s.as_ref().and_then(|s| s.stop_at_ns).unwrap_or(1) as f64)
+                            value=move || state.status.with(|s| s.as_ref().map_or(0.0, |s| s.now_ns as f64))></progress>
+                        <span data-testid="progress-text">{progress_text}</span>
+                    </span>
+                </Show>
             </section>
             <p class="field-error" data-testid="error-duration">{duration_error}</p>
-            <Show when=move || state.status.with(|s| s.as_ref().is_some_and(|s| s.stop_at_ns.is_some()))>
-                <div class="progress">
-                    <progress data-testid="progress"
-                        max=move || state.status.with(|s| s.as_ref().and_then(|s| s.stop_at_ns).unwrap_or(1) as f64)
-                        value=move || state.status.with(|s| s.as_ref().map_or(0.0, |s| s.now_ns as f64))></progress>
-                    <span data-testid="progress-text">{progress_text}</span>
-                </div>
-            </Show>
             <p class="readout" data-testid="readout">{readout}</p>
             <p class="error" data-testid="error" role="alert">{general_error}</p>
-            <ParamsForm state=state send=send />
-            <ExportBar state=state send=send />
-            <Plots state=state />
-        </main>
+            <p class="hint" data-testid="link-note">{move || state.link_note.get()}</p>
+        </div>
+        <div class="layout" class:panel-closed=move || !panel_open.get()>
+            <SidePanel state=state send=send tab=tab open=panel_open />
+            <main class="view">
+                <Plots state=state />
+            </main>
+        </div>
     }
 }

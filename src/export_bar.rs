@@ -23,7 +23,7 @@ pub fn ExportBar(
             state.complain("no run yet");
             return;
         };
-        let settings = RunSettings::from(&status);
+        let settings = RunSettings::of(&status, state.model.get_untracked().as_ref());
         let name = format!(
             "tempora-{}-seed{}-params.json",
             settings.preset, settings.seed
@@ -39,7 +39,7 @@ pub fn ExportBar(
             state.complain("nothing to export yet");
             return;
         };
-        let settings = RunSettings::from(&status);
+        let settings = RunSettings::of(&status, state.model.get_untracked().as_ref());
         let base = format!("tempora-{}-seed{}", settings.preset, settings.seed);
         let result = state.history.with_untracked(|h| {
             if csv {
@@ -80,11 +80,7 @@ pub fn ExportBar(
                 }
             };
             match parse_settings(&text) {
-                Ok(s) => send.run(Command::Configure {
-                    preset: s.preset,
-                    seed: s.seed,
-                    params: s.params,
-                }),
+                Ok(s) => send.run(s.configure()),
                 Err(e) => state.complain(format!("{}: {e}", file.name())),
             }
         });

@@ -6,11 +6,14 @@
 pub mod app;
 pub mod export;
 pub mod export_bar;
+pub mod gallery;
 pub mod heartbeat;
 pub mod history;
+pub mod model_editor;
 pub mod params_form;
 pub mod plot;
 pub mod plots;
+pub mod side_panel;
 pub mod state;
 pub mod url_state;
 pub mod worker_client;

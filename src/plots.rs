@@ -190,12 +190,22 @@ pub fn Plots(
         <p class="spike-readout" data-testid="readouts">{move || history.with(|h| h.latest().map(|w| {
             w.data.readouts.iter().map(Readout::display).collect::<Vec<_>>().join(" · ")
         }))}</p>
+        // Before the first window of a run there is nothing of it to draw (and nothing of the
+        // previous run is kept): say how to start it.
+        <Show when=move || layout.with(Vec::is_empty)>
+            <p class="empty-run" data-testid="no-windows">{move || {
+                let preset = state.status.with(|s| s.as_ref().map(|s| s.preset.clone())).unwrap_or_default();
+                format!("No window of {preset} yet: Start (Space) runs it, Step (S) runs one window; or open the Gallery.")
+            }}</p>
+        </Show>
         <div class="plot-grid" data-testid="plots">
             {move || layout.get().into_iter().map(|(id, size)| panel_canvas(history, frame, id, size)).collect_view()}
         </div>
-        <h2 class="section">"Scheduler timing"</h2>
-        <p class="spike-readout" data-testid="task-kinds">{move || history.with(|h| h.latest().and_then(|w| w.timing.as_ref()).map(task_kinds))}</p>
-        {timing_plots}
+        <Show when=move || !layout.with(Vec::is_empty)>
+            <h2 class="section">"Scheduler timing"</h2>
+            <p class="spike-readout" data-testid="task-kinds">{move || history.with(|h| h.latest().and_then(|w| w.timing.as_ref()).map(task_kinds))}</p>
+            {timing_plots}
+        </Show>
     }
 }
 

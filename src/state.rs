@@ -50,6 +50,8 @@ pub struct DashboardState {
     pub gallery: RwSignal<Vec<Example>>,
     /// The network model of the current run (none when it is not a network).
     pub model: RwSignal<Option<NetworkModel>>,
+    /// Why the URL does not hold the whole run (a model too large for a link), if it does not.
+    pub link_note: RwSignal<Option<String>>,
     /// Commands to send when a restarted worker is ready: the last run's preset, seed and
     /// parameters, its speed and its duration.
     pub resume: RwSignal<Vec<Command>>,
@@ -70,6 +72,7 @@ impl DashboardState {
             presets: RwSignal::new(Vec::new()),
             gallery: RwSignal::new(Vec::new()),
             model: RwSignal::new(None),
+            link_note: RwSignal::new(None),
             resume: RwSignal::new(Vec::new()),
             heartbeat: StoredValue::new(Heartbeat::default()),
             building: RwSignal::new(false),

@@ -201,6 +201,7 @@ fn json_export_reads_back_as_the_same_settings() {
         params: [("taum".to_string(), 0.012), ("I1".to_string(), 1.5e-2)]
             .into_iter()
             .collect(),
+        model: None,
     };
     let windows: Vec<WindowSummary> = (0..2).map(spiking_window).collect();
     let text = windows_json(settings.clone(), windows.iter()).unwrap();
@@ -220,6 +221,7 @@ fn the_url_codec_agrees_with_the_browser() {
         params: [("taum".to_string(), 0.012), ("El".to_string(), -0.0705)]
             .into_iter()
             .collect(),
+        model: None,
     };
     let ours = to_fragment(&settings);
     let theirs = UrlSearchParams::new_with_str(&ours).unwrap();

@@ -156,6 +156,7 @@ fn settings() -> impl Strategy<Value = RunSettings> {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
+            model: None,
         })
 }
 

@@ -3,8 +3,11 @@
 //! (`#preset=stdp&seed=1&p.taum=0.01`, values in SI). Both decoders are pure and fuzzed
 //! (`tests/fuzz.rs`); what they refuse they refuse whole, with a reason, never half applied.
 
+use crate::command::MODEL_RUN;
 use crate::event::Status;
+use crate::model::{NetworkModel, MAX_MODEL_FILE_BYTES};
 use crate::param::ParamValues;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -18,6 +21,8 @@ pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 const PARAM_PREFIX: &str = "p.";
 /// The longest fragment read; a real one is a few hundred characters.
 pub const MAX_FRAGMENT: usize = 8 * 1024;
+/// Key of a model run's model in a fragment: its JSON, deflated, in URL-safe base64.
+const MODEL_KEY: &str = "m";
 /// The seed when a link names none.
 const DEFAULT_SEED: u64 = 1;
 
@@ -47,6 +52,12 @@ pub enum SettingsError {
     /// The link's seed is not a whole number.
     #[error("the link's seed `{0}` is not a whole number")]
     LinkSeed(String),
+    /// The link's model cannot be read.
+    #[error("the link's model cannot be read: {0}")]
+    LinkModel(String),
+    /// The link names a model run without its model.
+    #[error("the link names a model run but holds no model (it was too large for a link: load its file instead)")]
+    LinkWithoutModel,
 }
 
 /// A run's parameters: what a JSON export starts with and what import reads back.
@@ -58,16 +69,67 @@ pub struct RunSettings {
     pub seed: u64,
     /// Every parameter, SI units.
     pub params: ParamValues,
+    /// The model of a model run (preset [`MODEL_RUN`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<NetworkModel>,
+}
+
+impl RunSettings {
+    /// The settings of the run `status` describes; `model` is its network model, kept only for
+    /// a model run (a preset's parameters rebuild its own).
+    pub fn of(status: &Status, model: Option<&NetworkModel>) -> Self {
+        RunSettings {
+            preset: status.preset.clone(),
+            seed: status.seed,
+            params: status.params.clone(),
+            model: model.filter(|_| status.preset == MODEL_RUN).cloned(),
+        }
+    }
+
+    /// The command that configures this run.
+    pub fn configure(self) -> crate::Command {
+        match self.model {
+            Some(model) => crate::Command::ConfigureModel {
+                model: Box::new(model),
+                seed: self.seed,
+            },
+            None => crate::Command::Configure {
+                preset: self.preset,
+                seed: self.seed,
+                params: self.params,
+            },
+        }
+    }
 }
 
 impl From<&Status> for RunSettings {
     fn from(s: &Status) -> Self {
-        RunSettings {
-            preset: s.preset.clone(),
-            seed: s.seed,
-            params: s.params.clone(),
-        }
+        RunSettings::of(s, None)
     }
+}
+
+/// A model as a link carries it: compact JSON, deflated, URL-safe base64 without padding.
+fn pack_model(model: &NetworkModel) -> String {
+    let json = serde_json::to_vec(model).expect("a model serialises");
+    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
+}
+
+/// The model a link carries, read as a model file is (at most [`MAX_MODEL_FILE_BYTES`] once
+/// inflated: a link cannot make the page inflate more).
+fn unpack_model(text: &str) -> Result<NetworkModel, SettingsError> {
+    let bad = |m: String| SettingsError::LinkModel(m);
+    let deflated = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|e| bad(format!("not base64: {e}")))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_MODEL_FILE_BYTES)
+        .map_err(|e| {
+            bad(format!(
+                "not deflated data, or over {MAX_MODEL_FILE_BYTES} bytes inflated ({e})"
+            ))
+        })?;
+    let text = String::from_utf8(json).map_err(|e| bad(e.to_string()))?;
+    NetworkModel::from_json(&text).map_err(|e| bad(e.to_string()))
 }
 
 /// Refuses a file of `bytes` bytes that cannot be an importable file, before reading it.
@@ -94,7 +156,20 @@ pub fn to_fragment(settings: &RunSettings) -> String {
     for (name, value) in &settings.params {
         query.append_pair(&format!("{PARAM_PREFIX}{name}"), &value.to_string());
     }
+    if let Some(model) = &settings.model {
+        query.append_pair(MODEL_KEY, &pack_model(model));
+    }
     query.finish()
+}
+
+/// The fragment for `settings`, or `Err(length)` when it is longer than a link may be
+/// ([`MAX_FRAGMENT`]: a large model is shared as a file).
+pub fn to_link(settings: &RunSettings) -> Result<String, usize> {
+    let fragment = to_fragment(settings);
+    if fragment.len() > MAX_FRAGMENT {
+        return Err(fragment.len());
+    }
+    Ok(fragment)
 }
 
 /// The settings in a URL fragment (with or without `#`); `Ok(None)` when it names no preset.
@@ -106,6 +181,7 @@ pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, SettingsErro
     let mut preset = None;
     let mut seed = None;
     let mut params = ParamValues::new();
+    let mut model = None;
     for (key, value) in form_urlencoded::parse(fragment.as_bytes()) {
         if let Some(name) = key.strip_prefix(PARAM_PREFIX) {
             let number = value
@@ -117,6 +193,8 @@ pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, SettingsErro
                     value: value.to_string(),
                 })?;
             params.insert(name.to_string(), number);
+        } else if key == MODEL_KEY && model.is_none() {
+            model = Some(unpack_model(&value)?);
         } else if key == "preset" {
             preset.get_or_insert_with(|| value.into_owned());
         } else if key == "seed" && seed.is_none() {
@@ -127,10 +205,14 @@ pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, SettingsErro
             );
         }
     }
+    if preset.as_deref() == Some(MODEL_RUN) && model.is_none() {
+        return Err(SettingsError::LinkWithoutModel);
+    }
     Ok(preset.map(|preset| RunSettings {
         preset,
         seed: seed.unwrap_or(DEFAULT_SEED),
         params,
+        model,
     }))
 }
 
@@ -145,6 +227,7 @@ mod tests {
             params: [("taum".to_string(), 0.012), ("I1".to_string(), 1.5e-2)]
                 .into_iter()
                 .collect(),
+            model: None,
         }
     }
 
@@ -164,6 +247,7 @@ mod tests {
             params: [("x=y".to_string(), 0.1 + 0.2), ("tiny".to_string(), 5e-324)]
                 .into_iter()
                 .collect(),
+            model: None,
         };
         assert_eq!(from_fragment(&to_fragment(&odd)), Ok(Some(odd)));
     }
@@ -214,5 +298,71 @@ mod tests {
             Err(SettingsError::NotSettings(_))
         ));
         assert!(parse_settings("not json").is_err());
+    }
+
+    fn model_settings(size: u64) -> RunSettings {
+        let model = NetworkModel::from_json(&format!(
+            r#"{{"format": 1, "name": "two", "dt": "0.1 ms",
+                "populations": [{{"name": "in", "size": {size}, "poisson": {{"rate": "5 Hz"}}}}]}}"#
+        ))
+        .unwrap();
+        RunSettings {
+            preset: MODEL_RUN.into(),
+            seed: 4,
+            params: ParamValues::new(),
+            model: Some(model),
+        }
+    }
+
+    #[test]
+    fn a_model_run_travels_in_the_link_compressed_and_bad_ones_are_refused() {
+        let s = model_settings(10);
+        let link = to_link(&s).unwrap();
+        assert!(link.starts_with("preset=model&seed=4&m="), "{link}");
+        assert_eq!(from_fragment(&link), Ok(Some(s.clone())));
+        // The model is a file's JSON, deflated: far shorter than the JSON itself.
+        let json_len = serde_json::to_string(s.model.as_ref().unwrap())
+            .unwrap()
+            .len();
+        assert!(link.len() < json_len + 30, "{} vs {json_len}", link.len());
+        assert_eq!(
+            from_fragment("preset=model&seed=4"),
+            Err(SettingsError::LinkWithoutModel)
+        );
+        assert!(matches!(
+            from_fragment("preset=model&m=%%%"),
+            Err(SettingsError::LinkModel(_))
+        ));
+        assert!(matches!(
+            from_fragment("preset=model&m=AAAA"),
+            Err(SettingsError::LinkModel(_))
+        ));
+        // A deflated bomb: inflating stops at the model file's limit.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 4 * MAX_MODEL_FILE_BYTES], 9);
+        let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bomb);
+        let e = from_fragment(&format!("preset=model&m={packed}")).unwrap_err();
+        assert!(e.to_string().contains("262144 bytes"), "{e}");
+        // Saved as a file and read back, the model comes with it.
+        let text = serde_json::to_string(&s).unwrap();
+        assert_eq!(parse_settings(&text), Ok(s.clone()));
+        assert!(matches!(
+            s.configure(),
+            crate::Command::ConfigureModel { seed: 4, .. }
+        ));
+    }
+
+    #[test]
+    fn a_model_too_large_for_a_link_is_refused_with_its_length() {
+        // Many distinct populations do not compress away.
+        let mut s = model_settings(10);
+        let model = s.model.as_mut().unwrap();
+        for i in 0..2000u64 {
+            let mut p = model.populations[0].clone();
+            p.name = format!("p{}", i.wrapping_mul(2_654_435_761) % 1_000_003);
+            p.size = i * 7919 % 100_003 + 1;
+            model.populations.push(p);
+        }
+        let length = to_link(&s).unwrap_err();
+        assert!(length > MAX_FRAGMENT, "{length}");
     }
 }

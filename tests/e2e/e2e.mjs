@@ -74,7 +74,9 @@ try {
     return workers.filter((_, i) => !names[i].startsWith('tempora-helper') && names[i] !== 'gone');
   };
 
+  const showTab = (tab) => page.getByTestId(`tab-${tab}`).click();
   const configure = async (preset) => {
+    await showTab('params');
     await page.getByTestId('preset').selectOption(preset);
     await page.getByTestId('apply').click();
     await page.waitForFunction((p) => document.querySelector('[data-testid=readout]').textContent.startsWith(`${p} · t = 0.000 s · windows: 0`), preset);
@@ -120,6 +122,13 @@ try {
     const clock = await page.getByTestId('clock-info').textContent();
     assert(clock.includes('cross-origin isolated'), `worker reports: ${clock}`);
     assert((await readout()).startsWith('stdp'), 'the default preset is stdp');
+    // A new visitor sees the gallery beside an empty plot area that names the selected preset.
+    assert(await page.getByTestId('gallery-coba').isVisible(), 'the gallery is the first tab');
+    const empty = await page.getByTestId('no-windows').textContent();
+    assert(empty.startsWith('No window of stdp yet'), `empty plots: ${empty}`);
+    assert(await page.getByText('Scheduler timing').count() === 0, 'no timing plots before a window');
+    await page.screenshot({ path: join(shots, 'gallery.png') });
+    await showTab('params');
   });
 
   await check('Start runs the stdp preset and the raster moves', async () => {
@@ -396,6 +405,123 @@ try {
     await page.waitForTimeout(500);
     assert(await canvasPixels('network-raster') !== before, 'the raster did not move');
     await page.screenshot({ path: join(shots, 'cuba.png'), fullPage: true });
+  });
+
+  // The layout at 1280x720: the plots of the running model are in view without scrolling.
+  const inView = (id) => page.evaluate((id) => {
+    const r = document.querySelector(`[data-testid=${id}]`).getBoundingClientRect();
+    return r.top >= 0 && r.top < innerHeight - 150 && r.left >= 0 && r.right <= innerWidth;
+  }, id);
+  const rateOf = (text, pop) => Number(text.match(new RegExp(`${pop} rate ([\\d.]+) Hz`))?.[1]);
+
+  await check('the gallery runs coba in one click: the raster fills with both populations and the rates settle', async () => {
+    await showTab('gallery');
+    await page.getByTestId('gallery-coba').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=worker-status]').textContent === 'running');
+    await page.waitForFunction(() => /^coba · t = [3-9]\./.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 30_000 });
+    assert(await inView('network-raster'), 'the raster is in view at 1280x720');
+    const text = await netReadout();
+    for (const pop of ['E', 'I']) {
+      const rate = rateOf(text, pop);
+      assert(rate > 10 && rate < 35, `${pop} rate ${rate} Hz (Brian2 and NEST: about 19-20 Hz): ${text}`);
+    }
+    // Both populations drew spikes into the raster: its legend names both, and it moves.
+    const before = await canvasPixels('network-raster');
+    await page.waitForTimeout(600);
+    assert(await canvasPixels('network-raster') !== before, 'the raster did not move');
+    await page.screenshot({ path: join(shots, 'coba.png') });
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+  });
+
+  await check('the network editor: add a population and a projection, the graph changes and the run rebuilds', async () => {
+    await showTab('network');
+    for (const id of ['graph-node-E', 'graph-node-I', 'graph-edge-EE', 'graph-edge-EI', 'graph-edge-IE', 'graph-edge-II']) {
+      assert(await page.getByTestId(id).count() === 1, `the graph has ${id}`);
+    }
+    assert((await page.getByTestId('graph-edge-IE').textContent()).includes('IE: p 0.02 · 6.7 · 0 s'), 'the arrow says p, weight and delay');
+    assert(await page.locator('[data-testid=graph-edge-IE].inh').count() === 1, 'inhibitory arrows are marked');
+    // Clicking an arrow selects the projection for editing.
+    await page.getByTestId('graph-edge-IE').click();
+    assert((await page.getByTestId('element-detail').textContent()).startsWith('Projection IE'), 'the arrow selects its projection');
+    await page.getByTestId('add-population').click();
+    await page.getByTestId('field-populations[2].size').fill('50');
+    await page.getByTestId('field-populations[2].size').dispatchEvent('change');
+    await page.getByTestId('add-projection').click();
+    // The new projection is selected; make it E -> P.
+    await page.getByTestId('field-projections[4].source').fill('E');
+    await page.getByTestId('field-projections[4].source').dispatchEvent('change');
+    assert(await page.getByTestId('graph-node-P').count() === 1, 'the new population is drawn');
+    assert((await page.getByTestId('graph-node-P').textContent()).includes('50'), 'with its size');
+    assert(await page.getByTestId('graph-edge-EP').count() === 1, 'the new projection is drawn');
+    assert((await page.getByTestId('model-changed').textContent()) === 'edited, not applied', 'the edit is pending');
+    await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('.side').scrollTop = 0; });
+    await page.screenshot({ path: join(shots, 'editor.png') });
+    await page.getByTestId('apply-model').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('model · t = 0.000 s'));
+    await page.getByTestId('step').click();
+    await page.waitForFunction(() => /windows: 1 /.test(document.querySelector('[data-testid=readout]').textContent));
+    const text = await netReadout();
+    assert(/P rate [\d.]+ Hz/.test(text), `the rebuilt network runs P: ${text}`);
+    assert(!(await page.getByTestId('apply-model').isEnabled()), 'nothing left to apply');
+  });
+
+  await check('a refused model value is explained at its field and changes nothing', async () => {
+    const before = await readout();
+    await page.getByTestId('graph-node-E').click();
+    await page.getByTestId('field-populations[0].lif.v_thresh').fill('-70 mV');
+    await page.getByTestId('field-populations[0].lif.v_thresh').dispatchEvent('change');
+    await page.getByTestId('apply-model').click();
+    // The engine names the reset (it must lie below the threshold): shown at that field.
+    await page.waitForFunction(() => document.querySelector('[data-testid="error-populations[0].lif.v_reset"]').textContent.length > 0);
+    const message = await page.getByTestId('error-populations[0].lif.v_reset').textContent();
+    assert(/must be below the threshold/.test(message), `the refusal says why: ${message}`);
+    assert(await readout() === before, `the run changed: ${await readout()}`);
+    await page.getByTestId('revert-model').click();
+    assert(await page.getByTestId('field-populations[0].lif.v_thresh').inputValue() === '-50 mV', 'revert brings back the run\'s model');
+  });
+
+  await check('a model run\'s link reproduces its windows bit for bit; its model file saves and loads', async () => {
+    const link = page.url();
+    assert(/#preset=model&seed=\d+&m=/.test(link), `the link holds the model: ${link}`);
+    const [first] = await Promise.all([page.waitForEvent('download'), (async () => { await showTab('params'); await page.getByTestId('export-json').click(); })()]);
+    const a = JSON.parse(readFileSync(await first.path(), 'utf8'));
+    assert(a.model && a.model.populations.length === 3, 'the export holds the model');
+    const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    watchRequests(other);
+    await other.goto(link);
+    await other.waitForFunction(() => /^model · t = 0.000 s/.test(document.querySelector('[data-testid=readout]')?.textContent ?? ''), null, { timeout: 30_000 });
+    await other.getByTestId('step').click();
+    await other.waitForFunction(() => /windows: 1 /.test(document.querySelector('[data-testid=readout]').textContent));
+    const [second] = await Promise.all([other.waitForEvent('download'), (async () => { await other.getByTestId('tab-params').click(); await other.getByTestId('export-json').click(); })()]);
+    const b = JSON.parse(readFileSync(await second.path(), 'utf8'));
+    const modelled = (ws) => ws.map(({ index, start_ns, end_ns, data }) => JSON.stringify({ index, start_ns, end_ns, data }));
+    assert(modelled(a.windows).length === 1 && modelled(a.windows)[0] === modelled(b.windows)[0], 'the link gives the same window');
+    await other.close();
+    // Save the model, load something that is not a model (refused, nothing changes), load it back.
+    await showTab('network');
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-model').click()]);
+    const text = readFileSync(await saved.path(), 'utf8');
+    assert(JSON.parse(text).populations.map((p) => p.name).join() === 'E,I,P', 'the saved model');
+    await configure('cuba');
+    await showTab('network');
+    const junk = join(shots, 'not-a-model.json');
+    writeFileSync(junk, '{"format": 1, "name": "x", "dt": "0.1 ms", "populations": [{"name": "A", "size": "many"}]}');
+    await page.getByTestId('load-model').setInputFiles(junk);
+    await page.waitForFunction(() => document.querySelector('[data-testid=model-error]').textContent.includes('populations[0].size'));
+    assert((await readout()).startsWith('cuba · t = 0.000 s'), 'a refused file changed the run');
+    await page.getByTestId('load-model').setInputFiles(await saved.path());
+    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('model · t = 0.000 s'));
+    assert(await page.getByTestId('graph-node-P').count() === 1, 'the loaded model is shown');
+  });
+
+  await check('Export PyNN writes a script that names every population and projection', async () => {
+    const [script] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pynn').click()]);
+    const text = readFileSync(await script.path(), 'utf8');
+    assert(text.includes('import pyNN.nest as sim'), 'a PyNN script');
+    for (const pop of ['E', 'I', 'P']) assert(text.includes(`populations["${pop}"] = sim.Population(`), `population ${pop}`);
+    for (const proj of ['EE', 'EI', 'IE', 'II', 'EP']) assert(text.includes(`projections["${proj}"] = sim.Projection(`), `projection ${proj}`);
+    await showTab('params');
   });
 
   await check('divergence: the watchdog pauses the unguarded net; spectral normalisation keeps it bounded', async () => {

@@ -47,6 +47,7 @@ export async function openPreset(browser, base, preset) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(base);
   await page.waitForFunction(() => ['paused', 'ready'].includes(document.querySelector('[data-testid=worker-status]')?.textContent), null, { timeout: 60_000 });
+  await page.getByTestId('tab-params').click();
   await page.getByTestId('preset').selectOption(preset);
   await page.getByTestId('apply').click();
   await page.waitForFunction((p) => document.querySelector('[data-testid=readout]').textContent.startsWith(`${p} · t = 0.000 s`), preset);

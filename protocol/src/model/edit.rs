@@ -197,7 +197,65 @@ fn collect(value: &Value, keys: &mut Vec<String>, out: &mut Vec<(Vec<String>, Va
     }
 }
 
-/// The editable fields of `element`, in the file's order; empty if it does not exist.
+/// The order fields are shown in (JSON objects have none): identity, then structure, then the
+/// neuron's parameters as the schema lists them; unknown keys last.
+const ORDER: &[&str] = &[
+    "name",
+    "size",
+    "source",
+    "target",
+    "receptor",
+    "connect",
+    "rule",
+    "p",
+    "k",
+    "allow_self",
+    "weight",
+    "delay",
+    "stdp",
+    "poisson",
+    "rate",
+    "lif",
+    "tau_m",
+    "v_rest",
+    "v_thresh",
+    "v_reset",
+    "t_ref",
+    "synapse",
+    "type",
+    "tau_e",
+    "tau_i",
+    "e_e",
+    "e_i",
+    "driving_force",
+    "integrator",
+    "drive",
+    "poisson_input",
+    "sources",
+    "init",
+    "v",
+    "ge",
+    "gi",
+    "tau_pre",
+    "tau_post",
+    "a_pre",
+    "a_post",
+    "w_max",
+];
+
+fn rank(keys: &[String]) -> Vec<usize> {
+    keys.iter()
+        .map(|k| {
+            let plain = k.split('[').next().unwrap_or(k);
+            ORDER
+                .iter()
+                .position(|o| *o == plain)
+                .unwrap_or(ORDER.len())
+        })
+        .collect()
+}
+
+/// The editable fields of `element`, in a fixed order ([`ORDER`]); empty if it does not exist.
 pub fn fields(model: &NetworkModel, element: Element) -> Vec<Field> {
     let root = value_of(model);
     let (value, volts) = match element {
@@ -212,6 +270,7 @@ pub fn fields(model: &NetworkModel, element: Element) -> Vec<Field> {
     }
     let mut leaves = Vec::new();
     collect(value, &mut Vec::new(), &mut leaves);
+    leaves.sort_by_cached_key(|(keys, _)| rank(keys));
     leaves
         .into_iter()
         .map(|(keys, leaf)| {
@@ -580,6 +639,8 @@ mod tests {
         );
         assert!(p.iter().any(|f| f.label == "connect.k" && f.text == "3"));
         assert!(fields(&small(), Element::Projection(5)).is_empty());
+        let order: Vec<&str> = f.iter().take(4).map(|f| f.label.as_str()).collect();
+        assert_eq!(order, ["name", "size", "lif.tau_m", "lif.v_rest"]);
     }
 
     #[test]
