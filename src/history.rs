@@ -12,6 +12,33 @@ pub type Series = Vec<(f64, f64)>;
 
 /// Windows kept for plotting and export.
 pub const MAX_WINDOWS: usize = 400;
+/// Windows that keep a large raster (only the newest is drawn): older ones drop its marks, so
+/// a network of thousands of neurons holds tens of MB, not hundreds.
+pub const LARGE_RASTERS_KEPT: usize = 20;
+/// A raster of more numbers than this (spike times or counts) is large.
+pub const LARGE_RASTER: usize = 20_000;
+
+/// Empties the marks of `window`'s large rasters (their groups, names and rows stay).
+fn drop_large_rasters(window: &mut WindowSummary) {
+    use tempora_protocol::panel::RasterSpikes;
+    for panel in &mut window.data.panels {
+        if let Plot::Raster(raster) = &mut panel.plot {
+            let size: usize = raster
+                .groups
+                .iter()
+                .map(|g| match &g.spikes {
+                    RasterSpikes::Binned { counts, .. } => counts.len(),
+                    RasterSpikes::Times { spikes } => 2 * spikes.len(),
+                })
+                .sum();
+            if size > LARGE_RASTER {
+                for group in &mut raster.groups {
+                    group.spikes = RasterSpikes::Times { spikes: Vec::new() };
+                }
+            }
+        }
+    }
+}
 
 /// Recent window summaries, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,6 +55,14 @@ impl History {
             self.skipped += window.index.saturating_sub(last.index + 1);
         }
         self.windows.push_back(window);
+        if let Some(old) = self
+            .windows
+            .len()
+            .checked_sub(LARGE_RASTERS_KEPT + 1)
+            .and_then(|i| self.windows.get_mut(i))
+        {
+            drop_large_rasters(old);
+        }
         while self.windows.len() > MAX_WINDOWS {
             self.windows.pop_front();
             self.dropped += 1;

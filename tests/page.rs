@@ -107,6 +107,58 @@ fn history_is_bounded_and_counts_what_it_drops() {
     assert_eq!(h.dropped(), 0);
 }
 
+/// A window with a raster of `spikes` exact spike times in one group.
+fn raster_window(index: u64, spikes: usize) -> WindowSummary {
+    use tempora_protocol::panel::{Raster, RasterGroup, RasterSpikes};
+    let mut w = window(index, index as f64);
+    w.data.panels.push(Panel::new(
+        "network-raster",
+        "Spikes",
+        Plot::Raster(Raster {
+            start_s: 0.0,
+            end_s: 1.0,
+            groups: vec![RasterGroup {
+                name: "E".into(),
+                rows: 100,
+                spikes: RasterSpikes::Times {
+                    spikes: (0..spikes)
+                        .map(|i| (i as f64 * 1e-5, (i % 100) as u32))
+                        .collect(),
+                },
+            }],
+        }),
+    ));
+    w
+}
+
+#[wasm_bindgen_test]
+fn history_keeps_large_rasters_of_the_newest_windows_only() {
+    use tempora_ui::history::{LARGE_RASTER, LARGE_RASTERS_KEPT};
+    let marks = |w: &WindowSummary| match &w.data.raster("network-raster").unwrap().groups[0].spikes
+    {
+        tempora_protocol::panel::RasterSpikes::Times { spikes } => spikes.len(),
+        other => panic!("{other:?}"),
+    };
+    let mut large = History::default();
+    let mut small = History::default();
+    for i in 0..(LARGE_RASTERS_KEPT as u64 + 5) {
+        large.push(raster_window(i, LARGE_RASTER));
+        small.push(raster_window(i, 100));
+    }
+    let kept: Vec<usize> = large.windows().map(marks).collect();
+    assert_eq!(kept[..5], [0; 5], "the oldest lose their marks");
+    assert!(
+        kept[5..].iter().all(|&n| n == LARGE_RASTER),
+        "the newest {LARGE_RASTERS_KEPT} keep them"
+    );
+    assert!(
+        small.windows().all(|w| marks(w) == 100),
+        "small rasters are all kept"
+    );
+    // Everything else of an old window stays.
+    assert_eq!(large.windows().next().unwrap().data.panels.len(), 2);
+}
+
 #[wasm_bindgen_test]
 fn trace_shows_overlapping_samples_once() {
     let mut h = History::default();

@@ -8,7 +8,7 @@ use tempora_protocol::model::{Connect, Dist, NetworkModel, Receptor};
 
 /// Drawing size (the SVG scales to its box).
 const W: f64 = 420.0;
-const H: f64 = 300.0;
+const H: f64 = 320.0;
 
 /// Where population `i` of `n` sits: on a circle (one in the middle, two side by side).
 fn position(i: usize, n: usize) -> (f64, f64) {
@@ -16,9 +16,10 @@ fn position(i: usize, n: usize) -> (f64, f64) {
     match n {
         1 => (cx, cy),
         2 => (cx + if i == 0 { -110.0 } else { 110.0 }, cy),
+        // Lowered a little: the top node's self-loop and label need the room above it.
         _ => {
             let angle = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
-            (cx + 140.0 * angle.cos(), cy + 100.0 * angle.sin())
+            (cx + 140.0 * angle.cos(), cy + 22.0 + 92.0 * angle.sin())
         }
     }
 }

@@ -39,6 +39,14 @@ pub fn ModelEditor(
     // A new run's model replaces the draft (an edit not applied is dropped with its run).
     Effect::new(move |_| {
         let model = state.model.get();
+        // A note on a pending build or load says what came of it.
+        if note.get_untracked().is_some() {
+            note.set(
+                model
+                    .as_ref()
+                    .map(|m| format!("Built {}: the run starts at t = 0.", m.name)),
+            );
+        }
         draft.set(model);
         problem.set(None);
         if selected.get_untracked().is_some_and(|e| {

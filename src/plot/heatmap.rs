@@ -1,7 +1,7 @@
 //! A heatmap strip: one column per window, one cell per histogram bin, shaded by the bin's share
 //! of its column relative to the largest share shown (synaptic weight distributions over time).
 
-use super::{draw_mesh, plot_error, prepare};
+use super::{draw_mesh, plot_error, prepare, put_area_image};
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -89,20 +89,6 @@ pub fn draw_heatmap(
             }
         }
     }
-    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-        wasm_bindgen::Clamped(&image),
-        w as u32,
-        h as u32,
-    )
-    .map_err(|e| format!("heatmap image: {e:?}"))?;
-    let context: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| wasm_bindgen::JsCast::dyn_into(c).ok())
-        .ok_or("no 2d context")?;
-    context
-        .put_image_data(&data, x_px.start as f64, y_px.start as f64)
-        .map_err(|e| format!("heatmap image: {e:?}"))?;
+    put_area_image(canvas, &image, (x_px.start, y_px.start), (w, h))?;
     root.present().map_err(plot_error)
 }

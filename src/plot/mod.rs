@@ -114,6 +114,35 @@ fn prepare(canvas: &HtmlCanvasElement) -> Result<(Area, impl Fn(f64) -> u32, Pal
     ))
 }
 
+/// The canvas's 2d context.
+fn context_2d(canvas: &HtmlCanvasElement) -> Result<web_sys::CanvasRenderingContext2d, String> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| wasm_bindgen::JsCast::dyn_into(c).ok())
+        .ok_or_else(|| "no 2d context".to_string())
+}
+
+/// Puts an RGBA `image` of `(w, h)` pixels on `canvas` with its top left at `at` (canvas
+/// pixels): a plot of many marks as one image, not one path per mark.
+fn put_area_image(
+    canvas: &HtmlCanvasElement,
+    image: &[u8],
+    at: (i32, i32),
+    (w, h): (usize, usize),
+) -> Result<(), String> {
+    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(image),
+        w as u32,
+        h as u32,
+    )
+    .map_err(|e| format!("plot image: {e:?}"))?;
+    context_2d(canvas)?
+        .put_image_data(&data, f64::from(at.0), f64::from(at.1))
+        .map_err(|e| format!("plot image: {e:?}"))
+}
+
 /// Draws a chart's axes and grid in the house style: labelled axes, light grid, `x_labels` ticks.
 fn draw_mesh<DB: DrawingBackend>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,

@@ -1,10 +1,11 @@
 //! The spike raster of one window: groups of rows (populations, or the inputs and the output of
 //! a neuron) stacked bottom to top, each in its own colour; binned counts as cells, exact spike
-//! times as ticks.
+//! times as ticks. The marks are drawn as one image (thousands of neurons, tens of thousands of
+//! spikes per window): rows share a pixel where there are more rows than pixels.
 
-use super::{draw_mesh, plot_error, prepare};
+use super::{context_2d, draw_mesh, plot_error, prepare, put_area_image};
 use plotters::prelude::*;
-use tempora_protocol::panel::{Raster, RasterSpikes};
+use tempora_protocol::panel::{Raster, RasterGroup, RasterSpikes};
 use web_sys::HtmlCanvasElement;
 
 /// Rows of space between two groups.
@@ -19,28 +20,67 @@ pub fn draw_raster(canvas: &HtmlCanvasElement, title: &str, raster: &Raster) -> 
     );
     let rows: f64 = raster.groups.iter().map(|g| g.rows as f64).sum::<f64>()
         + GROUP_GAP * raster.groups.len().saturating_sub(1) as f64;
+    let rows = rows.max(1.0);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(8.0))
         .caption(title, pal.font(px(14.0)))
         .x_label_area_size(px(36.0))
         .y_label_area_size(px(48.0))
-        .build_cartesian_2d(t0..t1, 0.0..rows.max(1.0))
+        .build_cartesian_2d(t0..t1, 0.0..rows)
         .map_err(plot_error)?;
-    draw_mesh(&mut chart, "logical time (s)", "neuron", &pal, px(12.0), 6)?;
+    draw_mesh(
+        &mut chart,
+        "logical time (s)",
+        "neuron (row)",
+        &pal,
+        px(12.0),
+        6,
+    )?;
     let colours = [pal.data, pal.accent, pal.target, pal.text];
-    let tick = (t1 - t0) / 400.0;
+    // The marks, as one image over the plotting area (transparent where there is no spike, so
+    // the grid shows through: the image is composed onto the canvas, not put over it).
+    let (x_px, y_px) = chart.plotting_area().get_pixel_range();
+    let (w, h) = (
+        (x_px.end - x_px.start).max(1) as usize,
+        (y_px.end - y_px.start).max(1) as usize,
+    );
+    let mut image = vec![0u8; w * h * 4];
+    let to_px = |t: f64, y: f64| {
+        let (x, y) = chart.backend_coord(&(t, y));
+        (
+            (x - x_px.start).clamp(0, w as i32) as usize,
+            (y - y_px.start).clamp(0, h as i32) as usize,
+        )
+    };
     let mut base = 0.0;
     for (g, group) in raster.groups.iter().enumerate() {
+        let c = colours[g % colours.len()];
+        for (ta, tb, row) in marks(group, t0, t1) {
+            let (xa, yb) = to_px(ta, base + row as f64);
+            let (xb, ya) = to_px(tb, base + row as f64 + 1.0);
+            // Rows taller than a few pixels keep a pixel between them.
+            let ya = if yb > ya + 3 { ya + 1 } else { ya };
+            for y in ya..yb.max(ya + 1).min(h) {
+                for x in xa..xb.max(xa + 1).min(w) {
+                    let k = (y * w + x) * 4;
+                    image[k..k + 4].copy_from_slice(&[c.0, c.1, c.2, 255]);
+                }
+            }
+        }
+        base += group.rows as f64 + GROUP_GAP;
+    }
+    overlay(canvas, &image, (x_px.start, y_px.start), (w, h))?;
+    // Legend entries (the marks themselves are in the image).
+    for (g, group) in raster.groups.iter().enumerate() {
         let colour = colours[g % colours.len()];
-        let series = chart.draw_series(cells(group, base, t0, t1, tick, colour));
-        series
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
             .map_err(plot_error)?
             .label(match group.rows {
                 1 => format!("{} (1 row)", group.name),
-                rows => format!("{} ({rows} rows)", group.name),
+                _ => group.name.clone(),
             })
             .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled()));
-        base += group.rows as f64 + GROUP_GAP;
     }
     if raster.groups.len() > 1 {
         chart
@@ -55,15 +95,8 @@ pub fn draw_raster(canvas: &HtmlCanvasElement, title: &str, raster: &Raster) -> 
     root.present().map_err(plot_error)
 }
 
-/// The rectangles of one group whose first row sits at `base`.
-fn cells(
-    group: &tempora_protocol::panel::RasterGroup,
-    base: f64,
-    t0: f64,
-    t1: f64,
-    tick: f64,
-    colour: RGBColor,
-) -> Vec<Rectangle<(f64, f64)>> {
+/// The marks of a group: `(from s, to s, row)`, a bin's span for counts, a tick for times.
+fn marks(group: &RasterGroup, t0: f64, t1: f64) -> Vec<(f64, f64, u32)> {
     match &group.spikes {
         RasterSpikes::Binned { bins, counts } => {
             let bins = (*bins).max(1) as usize;
@@ -73,19 +106,37 @@ fn cells(
                 .enumerate()
                 .filter(|(_, &c)| c > 0)
                 .map(|(i, _)| {
-                    let (row, bin) = ((i / bins) as f64, (i % bins) as f64);
-                    let x = t0 + bin * bin_s;
-                    let y = base + row;
-                    Rectangle::new([(x, y + 0.15), (x + bin_s, y + 0.85)], colour.filled())
+                    let x = t0 + (i % bins) as f64 * bin_s;
+                    (x, x + bin_s, (i / bins) as u32)
                 })
                 .collect()
         }
-        RasterSpikes::Times { spikes } => spikes
-            .iter()
-            .map(|&(t, row)| {
-                let y = base + row as f64;
-                Rectangle::new([(t, y + 0.05), (t + tick, y + 0.95)], colour.filled())
-            })
-            .collect(),
+        RasterSpikes::Times { spikes } => {
+            let tick = (t1 - t0) / 600.0;
+            spikes.iter().map(|&(t, row)| (t, t + tick, row)).collect()
+        }
     }
+}
+
+/// Composes `image` onto `canvas` at `at` through a scratch canvas (drawImage blends, where
+/// putImageData would replace the grid under the transparent pixels).
+fn overlay(
+    canvas: &HtmlCanvasElement,
+    image: &[u8],
+    at: (i32, i32),
+    (w, h): (usize, usize),
+) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let scratch: HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(|e| format!("{e:?}"))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into(e).map_err(|_| "not a canvas".to_string()))?;
+    scratch.set_width(w as u32);
+    scratch.set_height(h as u32);
+    put_area_image(&scratch, image, (0, 0), (w, h))?;
+    context_2d(canvas)?
+        .draw_image_with_html_canvas_element(&scratch, f64::from(at.0), f64::from(at.1))
+        .map_err(|e| format!("raster image: {e:?}"))
 }

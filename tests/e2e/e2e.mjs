@@ -524,6 +524,28 @@ try {
     await showTab('params');
   });
 
+  await check('brunel from the gallery: the synchronous regular regime fires near 300 Hz, the slow one near 5 Hz', async () => {
+    await showTab('gallery');
+    const regime = async (id, shot) => {
+      // The new run clears the windows (watched on every change of the page, so a short
+      // moment is not missed); then it runs past 0.3 s.
+      const cleared = page.waitForFunction(() => / windows: 0 /.test(document.querySelector('[data-testid=readout]').textContent), null, { polling: 'mutation', timeout: 60_000 });
+      await page.getByTestId(`gallery-${id}`).click();
+      await cleared;
+      await page.waitForFunction(() => /^brunel · t = (0\.[3-9]|[1-9])/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 60_000 });
+      await page.getByTestId('pause').click();
+      await waitForStatus('paused');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(shots, shot) });
+      return rateOf(await netReadout(), 'E');
+    };
+    const sr = await regime('brunel-sr', 'brunel-sr.png');
+    assert(sr > 200 && sr < 400, `A (g 3, eta 2): E rate ${sr} Hz (Brian2: 307 Hz)`);
+    const slow = await regime('brunel-si-slow', 'brunel-si-slow.png');
+    assert(slow > 1 && slow < 15, `D (g 4.5, eta 0.9): E rate ${slow} Hz (Brian2: 5.5 Hz)`);
+    await showTab('params');
+  });
+
   await check('divergence: the watchdog pauses the unguarded net; spectral normalisation keeps it bounded', async () => {
     await configure('divergence');
     await page.getByTestId('speed').selectOption('as fast as possible');
@@ -723,6 +745,32 @@ try {
     await page.screenshot({ path: join(shots, 'narrow.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 720 });
     assert(overflow <= 0, `${overflow} px of horizontal overflow`);
+  });
+
+  await check('the gallery and the editor in the dark theme and on a narrow window', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await configure('coba');
+    await showTab('network');
+    await page.getByTestId('step').click();
+    await page.waitForFunction(() => /windows: 1 /.test(document.querySelector('[data-testid=readout]').textContent));
+    await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('.side').scrollTop = 0; });
+    await page.screenshot({ path: join(shots, 'editor-dark.png') });
+    const bg = await page.evaluate(() => getComputedStyle(document.querySelector('svg.network-graph .node circle')).fill);
+    assert(bg !== 'rgb(255, 255, 255)', `the graph follows the theme: ${bg}`);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 420, height: 800 });
+    await showTab('gallery');
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.screenshot({ path: join(shots, 'gallery-narrow.png') });
+    // Folded, the panel leaves the page to the plots; the bar's button brings it back.
+    await page.getByTestId('fold-panel').click();
+    assert(!(await page.getByTestId('gallery-coba').isVisible()), 'the folded panel is hidden');
+    await page.getByTestId('open-panel').click();
+    assert(await page.getByTestId('gallery-coba').isVisible(), 'the panel opens again');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    assert(overflow <= 0, `${overflow} px of horizontal overflow`);
+    await showTab('params');
   });
 
   await check('a worker that dies silently is reported; Restart brings back preset, seed, parameters and speed', async () => {

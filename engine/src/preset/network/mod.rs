@@ -29,9 +29,6 @@ use std::collections::VecDeque;
 use tempora_protocol::model::{ModelError, NetworkModel, SpikeRecord};
 use tempora_protocol::WindowSummary;
 
-/// Raster rows shown per population (its first neurons).
-pub const RASTER_ROWS: u32 = 200;
-
 /// A live parameter of a network preset: the projections whose (single) weight it sets, as
 /// its value times `scale`.
 #[derive(Debug, Clone, Copy)]

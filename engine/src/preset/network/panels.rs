@@ -1,8 +1,8 @@
-//! A network window as panels: a raster of every population (its first neurons), population
+//! A network window as panels: a raster of every neuron of every population, population
 //! rates over time and per window, each LIF population's distribution of rates in the window,
 //! the ISI CVs so far, membrane traces, and the weights of plastic projections.
 
-use super::{NetworkWorld, RASTER_ROWS};
+use super::NetworkWorld;
 use crate::network::record::mean;
 use crate::network::spec::PopKind;
 use crate::window::WindowBounds;
@@ -29,6 +29,34 @@ pub mod ids {
     pub const WEIGHTS: &str = "network-weights";
 }
 
+/// Raster rows shared by the populations (about the plot's height in pixels): a population
+/// larger than its share has several neurons in a row.
+pub const RASTER_ROWS: u32 = 480;
+/// Time bins of a window's raster when its spikes are sent as counts.
+pub const RASTER_BINS: u32 = 300;
+/// Exact spike times are sent while they are fewer than this; more (a dense window) go as
+/// counts per row and bin, which is smaller: a window's raster is at most
+/// `RASTER_ROWS * RASTER_BINS` numbers either way.
+const RASTER_MAX_TIMES: usize = (RASTER_ROWS * RASTER_BINS / 8) as usize;
+
+/// Rows of each population of `sizes` in the raster: [`RASTER_ROWS`] shared in proportion to
+/// size, at least 24 each (or the whole population, if smaller), never more than its neurons.
+pub fn raster_rows(sizes: &[u32]) -> Vec<u32> {
+    let total: u64 = sizes.iter().map(|&s| u64::from(s)).sum::<u64>().max(1);
+    sizes
+        .iter()
+        .map(|&size| {
+            let share = (u64::from(RASTER_ROWS) * u64::from(size)).div_ceil(total) as u32;
+            share.max(24).min(size)
+        })
+        .collect()
+}
+
+/// The raster row of neuron `i` of a population of `size` in `rows` rows.
+fn row_of(i: u32, size: u32, rows: u32) -> u32 {
+    (u64::from(i) * u64::from(rows) / u64::from(size.max(1))) as u32
+}
+
 /// Bin of the population-rate trace, s.
 pub const RATE_BIN_S: f64 = 1e-3;
 /// Logical seconds the population-rate and membrane traces keep.
@@ -51,16 +79,17 @@ pub fn summarise(world: &NetworkWorld, bounds: WindowBounds) -> WindowSummary {
     let mut neuron_rates: Option<(String, Vec<f64>)> = None;
     let bins = ((length_s / RATE_BIN_S).round() as usize).max(1);
     let bin_s = length_s / bins as f64;
+    let sizes: Vec<u32> = pops.iter().map(|p| p.size).collect();
+    let rows_of = raster_rows(&sizes);
+    let mut shown_of = Vec::with_capacity(pops.len());
     for (p, pop) in pops.iter().enumerate() {
-        let rows = pop.size.min(RASTER_ROWS);
+        let rows = rows_of[p];
         let mut shown = Vec::new();
         let mut per_bin = vec![0u32; bins];
         let mut per_neuron = vec![0u32; pop.size as usize];
         for (t, i) in world.spikes[p].within(bounds) {
             let t = t.as_secs_f64();
-            if *i < rows {
-                shown.push((t, *i));
-            }
+            shown.push((t, row_of(*i, pop.size, rows)));
             per_bin[(((t - start_s) / bin_s) as usize).min(bins - 1)] += 1;
             per_neuron[*i as usize] += 1;
         }
@@ -73,11 +102,7 @@ pub fn summarise(world: &NetworkWorld, bounds: WindowBounds) -> WindowSummary {
             "Hz",
             2,
         ));
-        groups.push(RasterGroup {
-            name: format!("{} (first {rows} of {})", pop.name, pop.size),
-            rows,
-            spikes: RasterSpikes::Times { spikes: shown },
-        });
+        shown_of.push(shown);
         let points = per_bin
             .iter()
             .enumerate()
@@ -97,6 +122,24 @@ pub fn summarise(world: &NetworkWorld, bounds: WindowBounds) -> WindowSummary {
                 .collect();
             neuron_rates = Some((pop.name.clone(), rates));
         }
+    }
+    let dense = shown_of.iter().map(Vec::len).sum::<usize>() > RASTER_MAX_TIMES;
+    for ((pop, rows), shown) in pops.iter().zip(&rows_of).zip(shown_of) {
+        let name = if *rows == pop.size {
+            format!("{} ({})", pop.name, pop.size)
+        } else {
+            format!("{} ({} in {rows} rows)", pop.name, pop.size)
+        };
+        let spikes = if dense {
+            binned(&shown, *rows, (start_s, length_s))
+        } else {
+            RasterSpikes::Times { spikes: shown }
+        };
+        groups.push(RasterGroup {
+            name,
+            rows: *rows,
+            spikes,
+        });
     }
     let mut cvs = Vec::new();
     for (p, pop) in pops.iter().enumerate() {
@@ -133,7 +176,7 @@ pub fn summarise(world: &NetworkWorld, bounds: WindowBounds) -> WindowSummary {
     content.panels.push(
         Panel::new(
             ids::RASTER,
-            &format!("Spikes, first {RASTER_ROWS} neurons of each population"),
+            "Spikes of every neuron, by population",
             Plot::Raster(Raster {
                 start_s,
                 end_s,
@@ -241,6 +284,21 @@ fn histogram(values: &[f64], label: &str, unit: &str, high: f64, count_label: &s
     Histogram {
         x: Axis::new(label, unit).with_range(0.0, high),
         count_label: count_label.to_string(),
+        counts,
+    }
+}
+
+/// `spikes` `(t, row)` as counts per row and bin of the window `(start, length)`, saturating.
+fn binned(spikes: &[(f64, u32)], rows: u32, (start_s, length_s): (f64, f64)) -> RasterSpikes {
+    let bins = RASTER_BINS as usize;
+    let mut counts = vec![0u16; rows as usize * bins];
+    for &(t, row) in spikes {
+        let bin = (((t - start_s) / length_s * bins as f64) as usize).min(bins - 1);
+        let cell = &mut counts[row as usize * bins + bin];
+        *cell = cell.saturating_add(1);
+    }
+    RasterSpikes::Binned {
+        bins: RASTER_BINS,
         counts,
     }
 }

@@ -70,14 +70,24 @@ fn a_windowed_run_has_the_spikes_of_the_direct_run_and_panels_for_every_populati
     let last = &windows[2].data;
     let raster = last.raster(ids::RASTER).unwrap();
     assert_eq!(raster.groups.len(), 2);
-    assert_eq!(raster.groups[0].name, "E (first 200 of 3200)");
-    assert_eq!((raster.groups[0].rows, raster.groups[1].rows), (200, 200));
-    let RasterSpikes::Times { spikes } = &raster.groups[0].spikes else {
-        panic!("exact times")
-    };
-    assert!(spikes
-        .iter()
-        .all(|&(t, i)| (0.2..0.3).contains(&t) && i < 200));
+    // Every neuron, 3200 + 800 in 384 + 96 rows (RASTER_ROWS in proportion to size).
+    assert_eq!(raster.groups[0].name, "E (3200 in 384 rows)");
+    assert_eq!((raster.groups[0].rows, raster.groups[1].rows), (384, 96));
+    for (g, pop) in ["E", "I"].into_iter().enumerate() {
+        let RasterSpikes::Times { spikes } = &raster.groups[g].spikes else {
+            panic!("exact times: cuba's windows are sparse")
+        };
+        let rows = raster.groups[g].rows;
+        assert!(spikes
+            .iter()
+            .all(|&(t, row)| (0.2..0.3).contains(&t) && row < rows));
+        let size = if pop == "E" { 3200.0 } else { 800.0 };
+        let from_rate = last.number(&format!("rate_{pop}")).unwrap() * size * 0.1;
+        assert!(
+            (spikes.len() as f64 - from_rate).abs() < 1e-6,
+            "{pop}: every spike"
+        );
+    }
     let rates = last.trace(ids::POPULATION_RATE).unwrap();
     assert_eq!(rates.lines.len(), 2);
     assert_eq!(rates.lines[0].points.len(), 100, "1 ms bins over 100 ms");
@@ -146,5 +156,38 @@ fn brunel_regimes_show_their_signatures() {
     assert!(
         (10.0..40.0).contains(&o.peak_hz) && o.power_ratio > 20.0,
         "{o:?}"
+    );
+}
+
+#[test]
+fn raster_rows_are_shared_by_size_and_dense_windows_go_as_counts() {
+    use super::panels::{raster_rows, RASTER_BINS, RASTER_ROWS};
+    assert_eq!(raster_rows(&[3200, 800]), vec![384, 96]);
+    assert_eq!(raster_rows(&[10_000, 2500]), vec![384, 96]);
+    // Small populations keep a row per neuron; a tiny share gets at least 24 rows.
+    assert_eq!(raster_rows(&[10, 100_000]), vec![10, RASTER_ROWS]);
+    assert_eq!(raster_rows(&[100, 100_000]), vec![24, RASTER_ROWS]);
+    // Brunel's synchronous regular regime (about 300 Hz): counts per row and bin.
+    let mut p = crate::params::defaults(super::BRUNEL.params);
+    p.extend([
+        ("N_E".to_string(), 800.0),
+        ("N_I".to_string(), 200.0),
+        ("g".to_string(), 3.0),
+        // J C_E as in the full network (0.1 mV x 1000), so the regime is the same.
+        ("J".to_string(), 1.25e-3),
+    ]);
+    let (windows, _) = crate::replay::reference_run("brunel", 1, &p, 0.2).unwrap();
+    let last = &windows.last().unwrap().data;
+    let raster = last.raster(ids::RASTER).unwrap();
+    let RasterSpikes::Binned { bins, counts } = &raster.groups[0].spikes else {
+        panic!("a dense window is binned")
+    };
+    assert_eq!(*bins, RASTER_BINS);
+    assert_eq!(counts.len(), (raster.groups[0].rows * RASTER_BINS) as usize);
+    let spikes: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+    let from_rate = last.number("rate_E").unwrap() * 800.0 * 0.1;
+    assert!(
+        (spikes as f64 - from_rate).abs() < 1e-6,
+        "{spikes} vs {from_rate}"
     );
 }
