@@ -91,6 +91,10 @@ proptest! {
                 (Command::Ack { .. }, []) => {}
                 // A ping gets its pong and nothing else.
                 (Command::Ping { id }, [Event::Pong { id: pong }]) => prop_assert_eq!(id, pong),
+                // A new run: its model (none for a preset that is not a network), then its status.
+                (command, [Event::Model { run_id, .. }, Event::Status(status)]) if command.builds_a_run() => {
+                    prop_assert_eq!(*run_id, status.run_id);
+                }
                 // Anything else: the new status, or a refusal that names what is wrong.
                 (_, [Event::Status(_)]) => {}
                 (_, [Event::Error { message, .. }]) => prop_assert!(!message.is_empty()),
@@ -113,8 +117,8 @@ proptest! {
             Ok(Some(decoded)) => {
                 prop_assert_eq!(from_fragment(&to_fragment(&decoded)), Ok(Some(decoded.clone())));
                 // Applying it is either a run or a refusal that names what is wrong.
-                let replies = Session::new().handle(Command::Configure { preset: decoded.preset, seed: decoded.seed, params: decoded.params });
-                prop_assert!(matches!(&replies[0], Event::Status(_) | Event::Error { .. }), "{:?}", replies);
+                let replies = Session::new().handle(decoded.configure());
+                prop_assert!(matches!(&replies[..], [Event::Model { .. }, Event::Status(_)] | [Event::Error { .. }]), "{:?}", replies);
             }
             Ok(None) => {}
             Err(e) => prop_assert!(e.to_string().starts_with("the link's"), "{e}"),
@@ -209,6 +213,7 @@ fn typed_command_text() -> impl Strategy<Value = String> {
             };
             serde_json::json!({"v": 1, "msg": {"type": "configure", "preset": preset, "seed": seed, "params": params}}).to_string()
         }),
+        Just(MODEL_COMMAND.to_string()),
         control.prop_map(|kind| serde_json::json!({"v": 1, "msg": {"type": kind}}).to_string()),
         (any::<u64>(), any::<u64>()).prop_map(|(run_id, index)| serde_json::json!({"v": 1, "msg": {"type": "ack", "run_id": run_id, "index": index}}).to_string()),
         any::<u64>().prop_map(|id| serde_json::json!({"v": 1, "msg": {"type": "ping", "id": id}}).to_string()),
@@ -223,6 +228,9 @@ fn typed_command_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A model run of a small network (Poisson sources onto LIF neurons).
+const MODEL_COMMAND: &str = r#"{"v":1,"msg":{"type":"configure_model","seed":2,"model":{"format":1,"name":"m","dt":"0.1 ms","populations":[{"name":"in","size":20,"poisson":{"rate":"10 Hz"}},{"name":"E","size":10,"lif":{"tau_m":"10 ms","v_rest":"-70 mV","v_thresh":"-50 mV","v_reset":"-70 mV","t_ref":"2 ms","synapse":{"type":"delta"}}}],"projections":[{"source":"in","target":"E","connect":{"rule":"fixed_indegree","k":5},"weight":"2 mV","delay":"1 ms"}]}}}"#;
+
 fn valid_command_text() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(
@@ -236,6 +244,7 @@ fn valid_command_text() -> impl Strategy<Value = String> {
         ),
         Just(r#"{"v":1,"msg":{"type":"set_duration","duration_s":1.5}}"#.to_string()),
         Just(r#"{"v":1,"msg":{"type":"step"}}"#.to_string()),
+        Just(MODEL_COMMAND.to_string()),
     ]
 }
 
