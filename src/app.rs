@@ -393,7 +393,7 @@ pub fn App() -> impl IntoView {
         <div class="layout" class:panel-closed=move || !panel_open.get()>
             <SidePanel state=state send=send tab=tab open=panel_open />
             <main class="view">
-                <Plots state=state />
+                <Plots state=state send=send />
             </main>
         </div>
     }

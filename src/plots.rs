@@ -5,13 +5,14 @@ use crate::export::download;
 use crate::history::{History, Series};
 use crate::plot::{
     draw_heatmap, draw_histogram, draw_line, draw_log_histogram, draw_polar, draw_raster, LinePlot,
+    RowMap,
 };
 use crate::state::DashboardState;
 use leptos::ev;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use tempora_protocol::panel::{Panel, PanelSize, PerWindow, Plot, Readout, Trace};
-use tempora_protocol::TimingReport;
+use tempora_protocol::{Command, TimingReport};
 use web_sys::HtmlCanvasElement;
 
 /// The shortest time between two redraws of the plots, ms (at most 20 redraws a second).
@@ -25,6 +26,7 @@ fn plot_canvas(
     class: &'static str,
     frame: RwSignal<u64>,
     draw: impl Fn(&HtmlCanvasElement) -> Result<(), String> + 'static,
+    on_click: Option<Callback<f64>>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let draw = StoredValue::new_local(draw);
@@ -64,7 +66,13 @@ fn plot_canvas(
         <figure class=format!("plot {class}")>
             <button class="png" title="Save this plot as PNG" data-testid=format!("png-{test_id}")
                 on:click=save_png>"PNG"</button>
-            <canvas data-testid=test_id node_ref=canvas></canvas>
+            <canvas data-testid=test_id node_ref=canvas class:pickable=on_click.is_some()
+                title=on_click.map(|_| "Click a row to plot that neuron's membrane")
+                on:click=move |ev: ev::MouseEvent| {
+                    if let Some(click) = on_click {
+                        click.run(f64::from(ev.offset_y()));
+                    }
+                }></canvas>
         </figure>
     }
 }
@@ -74,6 +82,8 @@ fn plot_canvas(
 pub fn Plots(
     /// The dashboard's state.
     state: DashboardState,
+    /// Sends a command to the worker (a click on a raster row picks a neuron to record).
+    send: Callback<Command>,
 ) -> impl IntoView {
     let history = state.history;
     // One redraw per display frame at most, and at most every MIN_REDRAW_MS: new windows or a
@@ -141,7 +151,7 @@ pub fn Plots(
                             ),
                             None => Ok(()),
                         })
-                    })}
+                    }, None)}
                     {plot_canvas("lateness-plot".to_string(), "", frame, move |c| {
                         let p99 = history.with(|h| h.timing_series(|t| t.lateness.p99 as f64 / 1e3));
                         draw_line(c, &LinePlot {
@@ -154,7 +164,7 @@ pub fn Plots(
                             reference: None,
                             ..Default::default()
                         })
-                    })}
+                    }, None)}
                 </Show>
                 {plot_canvas("tasks-plot".to_string(), "", frame, move |c| {
                     let rate = history.with(|h| h.timing_series(|t| t.tasks_per_s / 1e3));
@@ -168,7 +178,7 @@ pub fn Plots(
                         reference: None,
                         ..Default::default()
                     })
-                })}
+                }, None)}
             </div>
         }
     };
@@ -199,7 +209,7 @@ pub fn Plots(
             }}</p>
         </Show>
         <div class="plot-grid" data-testid="plots">
-            {move || layout.get().into_iter().map(|(id, size)| panel_canvas(history, frame, id, size)).collect_view()}
+            {move || layout.get().into_iter().map(|(id, size)| panel_canvas(history, frame, id, size, send)).collect_view()}
         </div>
         <Show when=move || !layout.with(Vec::is_empty)>
             <h2 class="section">"Scheduler timing"</h2>
@@ -215,6 +225,7 @@ fn panel_canvas(
     frame: RwSignal<u64>,
     id: String,
     size: PanelSize,
+    send: Callback<Command>,
 ) -> impl IntoView {
     let class = match size {
         PanelSize::Normal => "",
@@ -222,20 +233,47 @@ fn panel_canvas(
         PanelSize::Square => "square",
     };
     let key = id.clone();
-    plot_canvas(id, class, frame, move |canvas| {
-        history.with(|h| draw_panel(canvas, h, &key))
-    })
+    // A raster remembers where its rows went, so a click picks the neuron under it.
+    let rows = StoredValue::new_local(None::<RowMap>);
+    let is_raster = history.with_untracked(|h| {
+        h.latest().and_then(|w| w.data.panel(&id)).is_some_and(
+            |p| matches!(&p.plot, Plot::Raster(r) if r.groups.iter().any(|g| g.pick.is_some())),
+        )
+    });
+    let on_click = is_raster.then(|| {
+        Callback::new(move |y_css: f64| {
+            if let Some((population, neuron)) =
+                rows.with_value(|m| m.as_ref().and_then(|m| m.pick(y_css)))
+            {
+                send.run(Command::Probe { population, neuron });
+            }
+        })
+    });
+    plot_canvas(
+        id,
+        class,
+        frame,
+        move |canvas| history.with(|h| draw_panel(canvas, h, &key, rows)),
+        on_click,
+    )
 }
 
 /// Draws panel `id` of the newest window (nothing if the newest window has no such panel).
-fn draw_panel(canvas: &HtmlCanvasElement, h: &History, id: &str) -> Result<(), String> {
+fn draw_panel(
+    canvas: &HtmlCanvasElement,
+    h: &History,
+    id: &str,
+    rows: StoredValue<Option<RowMap>, LocalStorage>,
+) -> Result<(), String> {
     let Some(panel) = h.latest().and_then(|w| w.data.panel(id)) else {
         return Ok(());
     };
     match &panel.plot {
         Plot::Trace(trace) => draw_trace(canvas, h, panel, trace),
         Plot::PerWindow(values) => draw_per_window(canvas, h, panel, values),
-        Plot::Raster(raster) => draw_raster(canvas, &panel.title, raster),
+        Plot::Raster(raster) => {
+            draw_raster(canvas, &panel.title, raster).map(|map| rows.set_value(Some(map)))
+        }
         Plot::Histogram(histogram) => draw_histogram(
             canvas,
             &panel.title,

@@ -120,6 +120,7 @@ fn raster_window(index: u64, spikes: usize) -> WindowSummary {
             groups: vec![RasterGroup {
                 name: "E".into(),
                 rows: 100,
+                pick: None,
                 spikes: RasterSpikes::Times {
                     spikes: (0..spikes)
                         .map(|i| (i as f64 * 1e-5, (i % 100) as u32))

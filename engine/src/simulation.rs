@@ -28,6 +28,11 @@ pub trait Model: WindowSink {
     /// Takes new values of the preset's live parameters (validated, SI) at a window boundary.
     /// Presets without live parameters are never called.
     fn set_live_params(&mut self, _values: &ParamValues) {}
+    /// Records the membrane of neuron `neuron` of `population` from the next step (network
+    /// runs), or says why not.
+    fn probe(&mut self, _population: &str, _neuron: u32) -> Result<(), String> {
+        Err("this run has no neuron populations to pick from".to_string())
+    }
     /// The model's network as it is now, for presets that have one.
     fn network(&self) -> Option<PackedNet> {
         None
@@ -78,6 +83,8 @@ pub trait Simulation {
     fn halted(&self) -> Option<String>;
     /// Takes new values of the preset's live parameters (validated, SI) at a window boundary.
     fn set_live_params(&mut self, values: &ParamValues);
+    /// Records the membrane of a neuron from the next step ([`Model::probe`]).
+    fn probe(&mut self, population: &str, neuron: u32) -> Result<(), String>;
     /// The model's network as it is now, if it has one.
     fn network(&self) -> Option<PackedNet>;
     /// Replaces the model's network (same shape) before the run starts, or says why not.
@@ -129,6 +136,10 @@ impl<W: Model> Simulation for Sim<W> {
 
     fn set_live_params(&mut self, values: &ParamValues) {
         self.world.set_live_params(values)
+    }
+
+    fn probe(&mut self, population: &str, neuron: u32) -> Result<(), String> {
+        self.world.probe(population, neuron)
     }
 
     fn network(&self) -> Option<PackedNet> {

@@ -36,6 +36,15 @@ pub enum Command {
         /// RNG seed (whole number < 2^53).
         seed: u64,
     },
+    /// Record the membrane of neuron `neuron` of LIF population `population` (a network run):
+    /// from the next step it is a line of the membrane plot, in place of that population's
+    /// previous one (at most two lines). It changes what is recorded, not the run.
+    Probe {
+        /// The population's name.
+        population: String,
+        /// The neuron's index in it.
+        neuron: u32,
+    },
     /// Run, paced as set by [`Command::SetPacing`].
     Start,
     /// Stop running; the state is kept.

@@ -14,7 +14,7 @@ pub use heatmap::draw_heatmap;
 pub use line::{draw_line, LinePlot};
 pub use log_bars::draw_log_histogram;
 pub use polar::draw_polar;
-pub use raster::draw_raster;
+pub use raster::{draw_raster, RowMap};
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;

@@ -5,14 +5,53 @@
 
 use super::{context_2d, draw_mesh, plot_error, prepare, put_area_image};
 use plotters::prelude::*;
-use tempora_protocol::panel::{Raster, RasterGroup, RasterSpikes};
+use tempora_protocol::panel::{Raster, RasterGroup, RasterPick, RasterSpikes};
 use web_sys::HtmlCanvasElement;
 
 /// Rows of space between two groups.
 const GROUP_GAP: f64 = 1.0;
 
-/// Draws `raster` under `title`.
-pub fn draw_raster(canvas: &HtmlCanvasElement, title: &str, raster: &Raster) -> Result<(), String> {
+/// Where a raster's rows were drawn: which neuron a click on the canvas picks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowMap {
+    /// The plotting area's top and bottom, device pixels.
+    top: f64,
+    bottom: f64,
+    /// Rows drawn, gaps included.
+    rows: f64,
+    /// Device pixels per CSS pixel.
+    ratio: f64,
+    /// Each group's first row, rows and population.
+    groups: Vec<(f64, u32, Option<RasterPick>)>,
+}
+
+impl RowMap {
+    /// The population and neuron under a click `y_css` CSS pixels below the canvas's top.
+    pub fn pick(&self, y_css: f64) -> Option<(String, u32)> {
+        let y = y_css * self.ratio;
+        if !(self.top..self.bottom).contains(&y) {
+            return None;
+        }
+        let value = self.rows * (self.bottom - y) / (self.bottom - self.top).max(1.0);
+        self.groups.iter().find_map(|(base, rows, pick)| {
+            let row = value - base;
+            let pick = pick.as_ref()?;
+            (0.0..f64::from(*rows)).contains(&row).then(|| {
+                (
+                    pick.population.clone(),
+                    pick.neuron_of_row(row as u32, *rows),
+                )
+            })
+        })
+    }
+}
+
+/// Draws `raster` under `title`; where its rows went.
+pub fn draw_raster(
+    canvas: &HtmlCanvasElement,
+    title: &str,
+    raster: &Raster,
+) -> Result<RowMap, String> {
     let (root, px, pal) = prepare(canvas)?;
     let (t0, t1) = (
         raster.start_s,
@@ -52,8 +91,16 @@ pub fn draw_raster(canvas: &HtmlCanvasElement, title: &str, raster: &Raster) -> 
             (y - y_px.start).clamp(0, h as i32) as usize,
         )
     };
+    let mut map = RowMap {
+        top: f64::from(y_px.start),
+        bottom: f64::from(y_px.end),
+        rows,
+        ratio: f64::from(px(100.0)) / 100.0,
+        groups: Vec::new(),
+    };
     let mut base = 0.0;
     for (g, group) in raster.groups.iter().enumerate() {
+        map.groups.push((base, group.rows, group.pick.clone()));
         let c = colours[g % colours.len()];
         for (ta, tb, row) in marks(group, t0, t1) {
             let (xa, yb) = to_px(ta, base + row as f64);
@@ -92,7 +139,8 @@ pub fn draw_raster(canvas: &HtmlCanvasElement, title: &str, raster: &Raster) -> 
             .draw()
             .map_err(plot_error)?;
     }
-    root.present().map_err(plot_error)
+    root.present().map_err(plot_error)?;
+    Ok(map)
 }
 
 /// The marks of a group: `(from s, to s, row)`, a bin's span for counts, a tick for times.

@@ -434,6 +434,27 @@ try {
     await waitForStatus('paused');
   });
 
+  await check('clicking a raster row picks its neuron: its membrane is plotted from then on', async () => {
+    const raster = page.getByTestId('network-raster');
+    const box = await raster.boundingBox();
+    // Low in the raster: population E (the rows of I are on top).
+    await raster.click({ position: { x: box.width / 2, y: box.height * 0.6 } });
+    // Recorded from the next step: the window under way has part of it, the next all of it.
+    for (let k = 0; k < 2; k += 1) {
+      const before = await windowsShown();
+      await page.getByTestId('step').click();
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=readout]').textContent.match(/windows: (\d+)/)[1]) > n, before);
+    }
+    await showTab('params');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const windows = JSON.parse(readFileSync(await json.path(), 'utf8')).windows;
+    const lines = windows.at(-1).data.panels.find((p) => p.id === 'network-membrane').plot.lines;
+    const picked = lines[0].label.match(/^E neuron (\d+)$/);
+    assert(picked && Number(picked[1]) > 0 && Number(picked[1]) < 3200, `the picked neuron leads the membrane plot: ${lines.map((l) => l.label)}`);
+    assert(lines[0].points.length === 1000, `its every step: ${lines[0].points.length}`);
+    assert(lines.length === 2 && lines[1].label === 'I neuron 0', 'the other population keeps its line');
+  });
+
   await check('the network editor: add a population and a projection, the graph changes and the run rebuilds', async () => {
     await showTab('network');
     for (const id of ['graph-node-E', 'graph-node-I', 'graph-edge-EE', 'graph-edge-EI', 'graph-edge-IE', 'graph-edge-II']) {
@@ -527,9 +548,9 @@ try {
   await check('brunel from the gallery: the synchronous regular regime fires near 300 Hz, the slow one near 5 Hz', async () => {
     await showTab('gallery');
     const regime = async (id, shot) => {
-      // The new run clears the windows (watched on every change of the page, so a short
-      // moment is not missed); then it runs past 0.3 s.
-      const cleared = page.waitForFunction(() => / windows: 0 /.test(document.querySelector('[data-testid=readout]').textContent), null, { polling: 'mutation', timeout: 60_000 });
+      // The new run clears the windows (watched every frame: a window of brunel takes longer
+      // than one); then it runs past 0.3 s.
+      const cleared = page.waitForFunction(() => / windows: 0 /.test(document.querySelector('[data-testid=readout]').textContent), null, { polling: 'raf', timeout: 60_000 });
       await page.getByTestId(`gallery-${id}`).click();
       await cleared;
       await page.waitForFunction(() => /^brunel · t = (0\.[3-9]|[1-9])/.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 60_000 });

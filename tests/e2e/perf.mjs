@@ -7,6 +7,7 @@
 // Usage (from the repo root, after `trunk build --release`; tools as in .ci/test.sh):
 //   node tests/e2e/perf.mjs --preset stdp --seconds 60
 //   node tests/e2e/perf.mjs --preset xor --seconds 600      # the 10-minute heap run
+//   node tests/e2e/perf.mjs --preset coba --speed "1x real time"   # paced (default: full speed)
 import { launch, memory, openPreset, serve } from './harness.mjs';
 
 const arg = (name, fallback) => {
@@ -15,6 +16,7 @@ const arg = (name, fallback) => {
 };
 const preset = arg('preset', 'stdp');
 const seconds = Number(arg('seconds', 60));
+const speed = arg('speed', 'as fast as possible');
 const { base, stop } = await serve(Number(arg('port', 8183)), { quiet: true });
 const browser = await launch(['--enable-precise-memory-info']);
 const page = await openPreset(browser, base, preset);
@@ -30,7 +32,7 @@ await page.evaluate(() => {
   const tick = () => { window.__perf.frames += 1; requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
 });
-await page.getByTestId('speed').selectOption('as fast as possible');
+await page.getByTestId('speed').selectOption(speed);
 await page.getByTestId('start').click();
 const samples = [];
 const t0 = Date.now();
@@ -44,7 +46,7 @@ const readout = await page.getByTestId('readout').textContent();
 await page.getByTestId('pause').click();
 const end = await memory(page);
 const result = {
-  preset, seconds: elapsed,
+  preset, speed, seconds: elapsed,
   simulated: readout.match(/t = ([\d.]+) s/)?.[1] + ' s',
   long_tasks: perf.longTasks.length,
   longest_task_ms: perf.longTasks.length ? Math.max(...perf.longTasks.map((t) => t[1])) : 0,

@@ -231,6 +231,7 @@ impl SpikeRecorder {
                 RasterGroup {
                     name: format!("inputs (first {})", self.raster_rows),
                     rows: self.raster_rows,
+                    pick: None,
                     spikes: RasterSpikes::Binned {
                         bins: RASTER_BINS,
                         counts,
@@ -239,6 +240,7 @@ impl SpikeRecorder {
                 RasterGroup {
                     name: "output".to_string(),
                     rows: self.output_neurons,
+                    pick: None,
                     spikes: RasterSpikes::Times {
                         spikes: output_spikes.clone(),
                     },

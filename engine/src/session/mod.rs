@@ -184,6 +184,15 @@ impl Session {
                 };
                 self.replace_run(run);
             }
+            Command::Probe { population, neuron } => {
+                self.run
+                    .sim
+                    .probe(&population, neuron)
+                    .map_err(|message| Refusal {
+                        message,
+                        param: Some("probe".to_string()),
+                    })?;
+            }
             Command::Start => {
                 if self.state == RunState::Finished {
                     return Err(Refusal {

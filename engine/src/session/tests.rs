@@ -551,3 +551,42 @@ fn a_model_run_has_no_live_parameters_and_a_preset_sends_its_model() {
     assert_eq!(model.name, "cuba");
     assert_eq!(model.populations[0].size, 400);
 }
+
+#[test]
+fn a_picked_neuron_is_recorded_from_the_next_step_and_bad_picks_are_refused() {
+    let mut s = Session::new();
+    s.handle(configure_model(small_model(), 1));
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    let clock = ManualClock::at(0);
+    let probe = |population: &str, neuron| Command::Probe {
+        population: population.into(),
+        neuron,
+    };
+    assert!(matches!(&s.handle(probe("out", 5))[..], [Event::Status(_)]));
+    let window = step_windows(&mut s, &clock, 1).remove(0);
+    let membrane = window.trace("network-membrane").expect("a membrane plot");
+    let labels: Vec<&str> = membrane.lines.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(labels, ["out neuron 5"]);
+    assert_eq!(
+        membrane.lines[0].points.len(),
+        1000,
+        "every step of the window"
+    );
+    for (bad, why) in [
+        (probe("in", 0), "not a population of LIF neurons"),
+        (probe("out", 20), "out has 20 neurons"),
+    ] {
+        let events = s.handle(bad);
+        assert!(
+            matches!(&events[..], [Event::Error { message, param }] if message.contains(why) && param.as_deref() == Some("probe")),
+            "{events:?}"
+        );
+    }
+    let mut walk = tick_session();
+    assert!(matches!(
+        &walk.handle(probe("out", 0))[..],
+        [Event::Error { .. }]
+    ));
+}

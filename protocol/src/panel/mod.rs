@@ -244,8 +244,30 @@ pub struct RasterGroup {
     pub name: String,
     /// Rows (neurons shown).
     pub rows: u32,
+    /// The population the rows show, when a click on a row may pick its neurons
+    /// ([`crate::Command::Probe`]): its name and size (row r holds neurons from
+    /// `ceil(r size / rows)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pick: Option<RasterPick>,
     /// Its spikes.
     pub spikes: RasterSpikes,
+}
+
+/// The population behind a raster group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RasterPick {
+    /// Its name.
+    pub population: String,
+    /// Its neurons.
+    pub neurons: u32,
+}
+
+impl RasterPick {
+    /// The first neuron of row `row` of `rows`.
+    pub fn neuron_of_row(&self, row: u32, rows: u32) -> u32 {
+        let first = (u64::from(row) * u64::from(self.neurons)).div_ceil(u64::from(rows.max(1)));
+        (first as u32).min(self.neurons.saturating_sub(1))
+    }
 }
 
 /// A raster group's spikes.

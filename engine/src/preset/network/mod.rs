@@ -185,8 +185,9 @@ pub struct NetworkWorld {
     window: WindowConfig,
     /// Each population's spikes (neuron) since the oldest open window.
     spikes: Vec<Recent<u32>>,
-    /// Membrane potential of neuron 0 of the first LIF populations (population, samples in V).
-    membranes: Vec<(usize, Recent<f64>)>,
+    /// Membranes recorded: neuron 0 of the first two LIF populations, or the neurons picked
+    /// ([`Model::probe`]), at most [`MAX_PROBES`].
+    membranes: Vec<Probe>,
     live: Vec<(LiveWeight, Vec<usize>)>,
     closed: VecDeque<WindowSummary>,
 }
@@ -199,8 +200,8 @@ impl NetworkWorld {
             .iter()
             .enumerate()
             .filter(|(_, p)| matches!(p.kind, PopKind::Lif(_)))
-            .take(2)
-            .map(|(i, _)| (i, Recent::default()))
+            .take(MAX_PROBES)
+            .map(|(pop, _)| Probe::new(pop, 0))
             .collect();
         NetworkWorld {
             spikes: vec![Recent::default(); net.spec.populations.len()],
@@ -214,9 +215,9 @@ impl NetworkWorld {
 
     /// One step at `t`.
     fn step(&mut self, t: TimePoint) {
-        for (pop, samples) in &mut self.membranes {
-            if let Some(v) = self.net.membrane(*pop, 0) {
-                samples.push(t, v);
+        for probe in &mut self.membranes {
+            if let Some(v) = self.net.membrane(probe.pop, probe.neuron as usize) {
+                probe.samples.push(t, v);
             }
         }
         self.net.step();
@@ -224,6 +225,29 @@ impl NetworkWorld {
             for &i in self.net.last_spikes(p) {
                 recent.push(t, i);
             }
+        }
+    }
+}
+
+/// Membrane lines at most.
+const MAX_PROBES: usize = 2;
+
+/// A neuron whose membrane is recorded.
+pub struct Probe {
+    /// Its population.
+    pop: usize,
+    /// Its index there.
+    neuron: u32,
+    /// `v` each step, volts.
+    samples: Recent<f64>,
+}
+
+impl Probe {
+    fn new(pop: usize, neuron: u32) -> Self {
+        Probe {
+            pop,
+            neuron,
+            samples: Recent::default(),
         }
     }
 }
@@ -248,8 +272,8 @@ impl WindowSink for NetworkWorld {
         for recent in &mut self.spikes {
             recent.release(bounds, &self.window);
         }
-        for (_, samples) in &mut self.membranes {
-            samples.release(bounds, &self.window);
+        for probe in &mut self.membranes {
+            probe.samples.release(bounds, &self.window);
         }
     }
 }
@@ -257,6 +281,36 @@ impl WindowSink for NetworkWorld {
 impl Model for NetworkWorld {
     fn take_window(&mut self) -> Option<WindowSummary> {
         self.closed.pop_front()
+    }
+
+    /// Picks a neuron to record: the first line of the membrane plot, replacing its
+    /// population's line (or the oldest).
+    fn probe(&mut self, population: &str, neuron: u32) -> Result<(), String> {
+        let pops = &self.net.spec.populations;
+        let lif: Vec<&str> = pops
+            .iter()
+            .filter(|p| matches!(p.kind, PopKind::Lif(_)))
+            .map(|p| p.name.as_str())
+            .collect();
+        let Some(pop) = pops
+            .iter()
+            .position(|p| p.name == population && matches!(p.kind, PopKind::Lif(_)))
+        else {
+            return Err(format!(
+                "`{population}` is not a population of LIF neurons here (those are: {})",
+                lif.join(", ")
+            ));
+        };
+        if neuron >= pops[pop].size {
+            return Err(format!(
+                "{population} has {} neurons: {neuron} is not one",
+                pops[pop].size
+            ));
+        }
+        self.membranes.retain(|p| p.pop != pop);
+        self.membranes.insert(0, Probe::new(pop, neuron));
+        self.membranes.truncate(MAX_PROBES);
+        Ok(())
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {

@@ -7,7 +7,8 @@ use crate::network::record::mean;
 use crate::network::spec::PopKind;
 use crate::window::WindowBounds;
 use tempora_protocol::panel::{
-    Axis, Histogram, Panel, PerWindow, Plot, Raster, RasterGroup, RasterSpikes, Readout, Trace,
+    Axis, Histogram, Panel, PerWindow, Plot, Raster, RasterGroup, RasterPick, RasterSpikes,
+    Readout, Trace,
 };
 use tempora_protocol::{WindowContent, WindowSummary};
 
@@ -135,9 +136,15 @@ pub fn summarise(world: &NetworkWorld, bounds: WindowBounds) -> WindowSummary {
         } else {
             RasterSpikes::Times { spikes: shown }
         };
+        // A click on a LIF population's row picks a neuron to record.
+        let pick = matches!(pop.kind, PopKind::Lif(_)).then(|| RasterPick {
+            population: pop.name.clone(),
+            neurons: pop.size,
+        });
         groups.push(RasterGroup {
             name,
             rows: *rows,
+            pick,
             spikes,
         });
     }
@@ -227,12 +234,16 @@ pub fn summarise(world: &NetworkWorld, bounds: WindowBounds) -> WindowSummary {
     let membranes: Vec<(String, Vec<[f64; 2]>)> = world
         .membranes
         .iter()
-        .map(|(p, samples)| {
-            let points = samples
+        .map(|probe| {
+            let points = probe
+                .samples
                 .within(bounds)
                 .map(|(t, v)| [t.as_secs_f64(), v * 1e3])
                 .collect();
-            (format!("{} neuron 0", pops[*p].name), points)
+            (
+                format!("{} neuron {}", pops[probe.pop].name, probe.neuron),
+                points,
+            )
         })
         .collect();
     if !membranes.is_empty() {
