@@ -301,7 +301,8 @@ impl Session {
         let skip = windows.len().saturating_sub(MAX_WINDOWS_PER_SLICE);
         windows.drain(..skip);
         let indices: Vec<u64> = windows.iter().map(|w| w.index).collect();
-        if !self.flow.admit(&indices) {
+        let numbers = windows.iter().map(|w| w.data.numbers()).sum();
+        if !self.flow.admit(&indices, numbers, clock.now_ns()) {
             windows.clear();
         }
         let mut events: Vec<Event> = windows

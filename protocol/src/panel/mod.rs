@@ -31,6 +31,29 @@ pub struct WindowContent {
 }
 
 impl WindowContent {
+    /// About how many numbers the panels hold (samples, spikes, counts): what sending and
+    /// decoding the window costs.
+    pub fn numbers(&self) -> usize {
+        self.panels
+            .iter()
+            .map(|p| match &p.plot {
+                Plot::Trace(t) => t.lines.iter().map(|l| 2 * l.points.len()).sum::<usize>(),
+                Plot::PerWindow(v) => v.lines.len(),
+                Plot::Raster(r) => r
+                    .groups
+                    .iter()
+                    .map(|g| match &g.spikes {
+                        RasterSpikes::Binned { counts, .. } => counts.len(),
+                        RasterSpikes::Times { spikes } => 2 * spikes.len(),
+                    })
+                    .sum(),
+                Plot::Histogram(h) | Plot::HeatmapStrip(h) => h.counts.len(),
+                Plot::Polar(p) => p.counts.len(),
+            })
+            .sum::<usize>()
+            + self.readouts.len()
+    }
+
     /// The panel with this id.
     pub fn panel(&self, id: &str) -> Option<&Panel> {
         self.panels.iter().find(|p| p.id == id)
