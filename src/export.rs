@@ -118,3 +118,34 @@ pub fn download(name: &str, url: &str) -> Result<(), String> {
     anchor.click();
     Ok(())
 }
+
+/// Reads the file chosen in the file input that raised `ev` (and clears the input, so choosing
+/// the same file again reads it again): a file `check_size` refuses is not read; `then` gets
+/// the file's name and text, or a message naming the file.
+pub fn read_chosen_file(
+    ev: &web_sys::Event,
+    check_size: impl FnOnce(f64) -> Result<(), String>,
+    then: impl FnOnce(Result<(String, String), String>) + 'static,
+) {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    let name = file.name();
+    if let Err(e) = check_size(file.size()) {
+        then(Err(format!("{name}: {e}")));
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(text) => then(Ok((name, text.as_string().unwrap_or_default()))),
+            Err(e) => then(Err(format!("cannot read {name}: {e:?}"))),
+        }
+    });
+}

@@ -1,14 +1,12 @@
 //! Export (JSON, CSV) of the recorded windows and import of a saved parameter set.
 
 use crate::export::{
-    check_import_size, download_text, parse_settings, settings_json, windows_csv, windows_json,
-    RunSettings,
+    check_import_size, download_text, parse_settings, read_chosen_file, settings_json, windows_csv,
+    windows_json, RunSettings,
 };
 use crate::state::DashboardState;
 use leptos::prelude::*;
 use tempora_protocol::Command;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// Export and import buttons.
 #[component]
@@ -57,33 +55,16 @@ pub fn ExportBar(
     };
 
     let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        if let Err(e) = check_import_size(file.size()) {
-            state.complain(format!("{}: {e}", file.name()));
-            return;
-        }
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = match JsFuture::from(file.text()).await {
-                Ok(text) => text.as_string().unwrap_or_default(),
-                Err(e) => {
-                    state.complain(format!("cannot read {}: {e:?}", file.name()));
-                    return;
-                }
-            };
-            match parse_settings(&text) {
+        read_chosen_file(
+            &ev,
+            |bytes| check_import_size(bytes).map_err(|e| e.to_string()),
+            move |read| match read
+                .and_then(|(name, text)| parse_settings(&text).map_err(|e| format!("{name}: {e}")))
+            {
                 Ok(s) => send.run(s.configure()),
-                Err(e) => state.complain(format!("{}: {e}", file.name())),
-            }
-        });
+                Err(e) => state.complain(e),
+            },
+        );
     };
 
     view! {

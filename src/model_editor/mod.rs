@@ -6,7 +6,7 @@
 
 mod graph;
 
-use crate::export::download_text;
+use crate::export::{download_text, read_chosen_file};
 use crate::state::DashboardState;
 use graph::{edge_label, NetworkGraph};
 use leptos::prelude::*;
@@ -14,8 +14,6 @@ use tempora_protocol::model::edit::{self, Element};
 use tempora_protocol::model::pynn::pynn_script;
 use tempora_protocol::model::{NetworkModel, MAX_MODEL_FILE_BYTES};
 use tempora_protocol::{Command, MODEL_RUN};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// A problem with the draft, at a field (a JSON path) or the whole model (`.`).
 #[derive(Debug, Clone, PartialEq)]
@@ -187,51 +185,37 @@ pub fn ModelEditor(
         }
     };
     let load = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
+        let check = |bytes: f64| {
+            if bytes > MAX_MODEL_FILE_BYTES as f64 {
+                Err(format!(
+                    "{bytes} bytes; a model file is at most {MAX_MODEL_FILE_BYTES} bytes"
+                ))
+            } else {
+                Ok(())
+            }
         };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        if file.size() > MAX_MODEL_FILE_BYTES as f64 {
-            problem.set(Some(Problem {
-                path: ".".into(),
-                message: format!(
-                    "{}: {} bytes; a model file is at most {MAX_MODEL_FILE_BYTES} bytes",
-                    file.name(),
-                    file.size()
-                ),
-            }));
-            return;
-        }
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = match JsFuture::from(file.text()).await {
-                Ok(text) => text.as_string().unwrap_or_default(),
-                Err(e) => {
-                    state.complain(format!("cannot read {}: {e:?}", file.name()));
-                    return;
-                }
-            };
-            match NetworkModel::from_json(&text) {
-                Ok(model) => {
+        read_chosen_file(&ev, check, move |read| {
+            let loaded = read.and_then(|(name, text)| {
+                NetworkModel::from_json(&text)
+                    .map(|model| (name.clone(), model))
+                    .map_err(|e| format!("{name} is refused: {e}"))
+            });
+            match loaded {
+                Ok((name, model)) => {
                     let seed = state
                         .status
                         .with_untracked(|s| s.as_ref().map_or(1, |s| s.seed));
                     problem.set(None);
-                    note.set(Some(format!("Loaded {}; building it.", file.name())));
+                    note.set(Some(format!("Loaded {name}; building it.")));
                     send.run(Command::ConfigureModel {
                         model: Box::new(model),
                         seed,
                     });
                 }
                 // Shown above the tables: the file's fields are not the draft's.
-                Err(e) => problem.set(Some(Problem {
+                Err(message) => problem.set(Some(Problem {
                     path: ".".into(),
-                    message: format!("{} is refused: {e}", file.name()),
+                    message,
                 })),
             }
         });
