@@ -67,12 +67,42 @@ pub fn ExportBar(
         );
     };
 
+    // The worker's answer to Export spikes: saved as CSV, then forgotten.
+    Effect::new(move |_| {
+        let Some(table) = state.spikes.get() else {
+            return;
+        };
+        state.spikes.set(None);
+        let name = state.status.with_untracked(|s| {
+            s.as_ref().map_or("tempora".to_string(), |s| {
+                format!("tempora-{}-seed{}", s.preset, s.seed)
+            })
+        });
+        if table.dropped > 0 {
+            state.complain(format!(
+                "the run logged its first {} spikes; {} later ones are not in the file (tempora run --model writes them all)",
+                tempora_protocol::spikes::MAX_LOGGED_SPIKES,
+                table.dropped
+            ));
+        }
+        if let Err(e) = table
+            .to_csv()
+            .and_then(|csv| download_text(&format!("{name}-spikes.csv"), "text/csv", &csv))
+        {
+            state.complain(e);
+        }
+    });
+    let is_network = move || state.model.with(Option::is_some);
+
     view! {
         <section class="export">
             <button data-testid="export-json" on:click=move |_| export(false)
                 title="The run's preset, seed and parameters and every window held, as JSON">"Export JSON"</button>
             <button data-testid="export-csv" on:click=move |_| export(true)
                 title="One row per window held, as CSV">"Export CSV"</button>
+            <button data-testid="export-spikes" prop:disabled=move || !is_network()
+                on:click=move |_| send.run(Command::ExportSpikes)
+                title="Every spike of the network run so far (up to 2 million), as CSV: population, neuron, t_s">"Export spikes"</button>
             <button data-testid="save-params" on:click=save_settings
                 title="The preset, seed and parameters alone, as a small JSON file to import later or share">"Save parameters"</button>
             <label class="import" title="Load the preset, seed and parameters of a file from Save parameters or Export JSON (at most 32 MiB)">

@@ -52,6 +52,8 @@ pub struct DashboardState {
     pub model: RwSignal<Option<NetworkModel>>,
     /// Why the URL does not hold the whole run (a model too large for a link), if it does not.
     pub link_note: RwSignal<Option<String>>,
+    /// The spikes the worker sent for export, until they are saved.
+    pub spikes: RwSignal<Option<tempora_protocol::spikes::SpikeTable>>,
     /// Commands to send when a restarted worker is ready: the last run's preset, seed and
     /// parameters, its speed and its duration.
     pub resume: RwSignal<Vec<Command>>,
@@ -73,6 +75,7 @@ impl DashboardState {
             gallery: RwSignal::new(Vec::new()),
             model: RwSignal::new(None),
             link_note: RwSignal::new(None),
+            spikes: RwSignal::new(None),
             resume: RwSignal::new(Vec::new()),
             heartbeat: StoredValue::new(Heartbeat::default()),
             building: RwSignal::new(false),
@@ -139,6 +142,7 @@ impl DashboardState {
                 }
             }
             Incoming::Event(Event::Model { model, .. }) => self.model.set(model.map(|m| *m)),
+            Incoming::Event(Event::Spikes(table)) => self.spikes.set(Some(*table)),
             Incoming::Event(Event::Pong { id }) => self.heartbeat.update_value(|h| h.pong(id)),
             Incoming::Event(Event::Building) => {}
             Incoming::Event(Event::Error { message, param }) => {

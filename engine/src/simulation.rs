@@ -33,6 +33,10 @@ pub trait Model: WindowSink {
     fn probe(&mut self, _population: &str, _neuron: u32) -> Result<(), String> {
         Err("this run has no neuron populations to pick from".to_string())
     }
+    /// The spikes the run logged for export (network runs).
+    fn spikes(&self) -> Option<tempora_protocol::spikes::SpikeTable> {
+        None
+    }
     /// The model's network as it is now, for presets that have one.
     fn network(&self) -> Option<PackedNet> {
         None
@@ -85,6 +89,8 @@ pub trait Simulation {
     fn set_live_params(&mut self, values: &ParamValues);
     /// Records the membrane of a neuron from the next step ([`Model::probe`]).
     fn probe(&mut self, population: &str, neuron: u32) -> Result<(), String>;
+    /// The spikes the run logged for export ([`Model::spikes`]).
+    fn spikes(&self) -> Option<tempora_protocol::spikes::SpikeTable>;
     /// The model's network as it is now, if it has one.
     fn network(&self) -> Option<PackedNet>;
     /// Replaces the model's network (same shape) before the run starts, or says why not.
@@ -140,6 +146,10 @@ impl<W: Model> Simulation for Sim<W> {
 
     fn probe(&mut self, population: &str, neuron: u32) -> Result<(), String> {
         self.world.probe(population, neuron)
+    }
+
+    fn spikes(&self) -> Option<tempora_protocol::spikes::SpikeTable> {
+        self.world.spikes()
     }
 
     fn network(&self) -> Option<PackedNet> {

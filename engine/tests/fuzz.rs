@@ -89,6 +89,8 @@ proptest! {
             match (&command, replies.as_slice()) {
                 // An ack is flow control: no reply.
                 (Command::Ack { .. }, []) => {}
+                // An export gets the table (a network run) or a refusal.
+                (Command::ExportSpikes, [Event::Spikes(_)]) => {}
                 // A ping gets its pong and nothing else.
                 (Command::Ping { id }, [Event::Pong { id: pong }]) => prop_assert_eq!(id, pong),
                 // A new run: its model (none for a preset that is not a network), then its status.
@@ -214,6 +216,7 @@ fn typed_command_text() -> impl Strategy<Value = String> {
             serde_json::json!({"v": 1, "msg": {"type": "configure", "preset": preset, "seed": seed, "params": params}}).to_string()
         }),
         Just(MODEL_COMMAND.to_string()),
+        Just(r#"{"v":1,"msg":{"type":"export_spikes"}}"#.to_string()),
         control.prop_map(|kind| serde_json::json!({"v": 1, "msg": {"type": kind}}).to_string()),
         (any::<u64>(), any::<u64>()).prop_map(|(run_id, index)| serde_json::json!({"v": 1, "msg": {"type": "ack", "run_id": run_id, "index": index}}).to_string()),
         any::<u64>().prop_map(|id| serde_json::json!({"v": 1, "msg": {"type": "ping", "id": id}}).to_string()),

@@ -45,6 +45,8 @@ pub enum Command {
         /// The neuron's index in it.
         neuron: u32,
     },
+    /// Send the spikes the current network run has logged ([`crate::Event::Spikes`]).
+    ExportSpikes,
     /// Run, paced as set by [`Command::SetPacing`].
     Start,
     /// Stop running; the state is kept.

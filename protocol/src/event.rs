@@ -38,6 +38,8 @@ pub enum Event {
         /// The model (boxed: it is much larger than the other events).
         model: Option<Box<crate::model::NetworkModel>>,
     },
+    /// The answer to [`crate::Command::ExportSpikes`]: every spike the run has logged.
+    Spikes(Box<crate::spikes::SpikeTable>),
     /// A window closed (boxed: it is much larger than the other events).
     Window(Box<WindowSummary>),
     /// A command was refused or something failed; nothing else changed.

@@ -24,6 +24,7 @@ pub mod pacing;
 pub mod panel;
 pub mod param;
 pub mod settings;
+pub mod spikes;
 pub mod timing;
 pub mod unit;
 pub mod window;

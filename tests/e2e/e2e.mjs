@@ -455,6 +455,26 @@ try {
     assert(lines.length === 2 && lines[1].label === 'I neuron 0', 'the other population keeps its line');
   });
 
+  await check('Export spikes writes every spike of the run as CSV (population, neuron, time)', async () => {
+    await showTab('params');
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const windows = JSON.parse(readFileSync(await json.path(), 'utf8')).windows;
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-spikes').click()]);
+    const lines = readFileSync(await file.path(), 'utf8').trim().split('\n');
+    assert(lines[0] === 'population,neuron,t_s', `header: ${lines[0]}`);
+    const rows = lines.slice(1).map((l) => { const [p, i, t] = l.split(','); return { p, i: Number(i), t: Number(t) }; });
+    assert(rows.every((r, k) => (r.p === 'E' && r.i < 3200) || (r.p === 'I' && r.i < 800)), 'populations and neurons');
+    assert(rows.every((r, k) => k === 0 || rows[k - 1].t <= r.t), 'in time order');
+    // The newest window's spikes are exactly its rates times size and length.
+    const last = windows.at(-1);
+    const [from, to] = [last.start_ns / 1e9, last.end_ns / 1e9];
+    for (const [pop, size] of [['E', 3200], ['I', 800]]) {
+      const rate = last.data.readouts.find((r) => r.key === `rate_${pop}`).value.value;
+      const n = rows.filter((r) => r.p === pop && r.t >= from - 1e-12 && r.t < to - 1e-12).length;
+      assert(Math.abs(n - rate * size * (to - from)) < 1e-6, `${pop}: ${n} spikes in the last window, rate ${rate} Hz`);
+    }
+  });
+
   await check('the network editor: add a population and a projection, the graph changes and the run rebuilds', async () => {
     await showTab('network');
     for (const id of ['graph-node-E', 'graph-node-I', 'graph-edge-EE', 'graph-edge-EI', 'graph-edge-IE', 'graph-edge-II']) {

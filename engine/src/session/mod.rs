@@ -142,6 +142,19 @@ impl Session {
     pub fn handle(&mut self, command: Command) -> Vec<Event> {
         match command {
             Command::Ping { id } => return vec![Event::Pong { id }],
+            // The answer is the table, not a status: nothing changes.
+            Command::ExportSpikes => {
+                return match self.run.sim.spikes() {
+                    Some(mut table) => {
+                        table.run_id = self.run_id;
+                        vec![Event::Spikes(Box::new(table))]
+                    }
+                    None => vec![Event::Error {
+                        message: "this run has no spiking network to export spikes of (the CSV of windows is Export CSV)".to_string(),
+                        param: None,
+                    }],
+                };
+            }
             Command::Ack { run_id, index } => {
                 if run_id == self.run_id {
                     self.flow.acknowledge(index);
@@ -241,7 +254,7 @@ impl Session {
             }
             Command::SetLiveParams { params } => self.accept_live(params)?,
             // Answered in `handle`, before anything can change.
-            Command::Ping { .. } | Command::Ack { .. } => {}
+            Command::Ping { .. } | Command::Ack { .. } | Command::ExportSpikes => {}
             Command::SetPacing { pacing } => {
                 let pacing = pacing.validate().map_err(|e| Refusal {
                     message: e.to_string(),

@@ -590,3 +590,44 @@ fn a_picked_neuron_is_recorded_from_the_next_step_and_bad_picks_are_refused() {
         [Event::Error { .. }]
     ));
 }
+
+#[test]
+fn a_network_run_exports_every_spike_it_logged_and_other_runs_say_why_not() {
+    let mut s = Session::new();
+    s.handle(configure_model(small_model(), 3));
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    let clock = ManualClock::at(0);
+    let windows = step_windows(&mut s, &clock, 3);
+    let events = s.handle(Command::ExportSpikes);
+    let [Event::Spikes(table)] = &events[..] else {
+        panic!("the spike table: {events:?}")
+    };
+    assert_eq!(table.run_id, s.status().run_id);
+    assert_eq!(table.dropped, 0);
+    for (pop, size) in [("in", 50.0), ("out", 20.0)] {
+        let logged = table
+            .populations
+            .iter()
+            .find(|p| p.population == pop)
+            .expect("every population");
+        let from_windows: f64 = windows
+            .iter()
+            .map(|w| w.number(&format!("rate_{pop}")).unwrap() * size * 0.1)
+            .sum();
+        assert!(logged.t_s.len() as f64 >= from_windows - 1e-6, "{pop}");
+        let in_windows = logged.t_s.iter().filter(|&&t| t < 0.3).count();
+        assert!(
+            (in_windows as f64 - from_windows).abs() < 1e-6,
+            "{pop}: every spike of the windows"
+        );
+        assert!(logged.t_s.windows(2).all(|w| w[0] <= w[1]), "in time order");
+        assert!(logged.i.iter().all(|&i| f64::from(i) < size));
+    }
+    assert!(table.populations[0].t_s.len() > 50, "the inputs fire");
+    let mut walk = tick_session();
+    assert!(
+        matches!(&walk.handle(Command::ExportSpikes)[..], [Event::Error { message, .. }] if message.contains("no spiking network"))
+    );
+}

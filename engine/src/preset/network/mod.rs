@@ -27,6 +27,7 @@ use crate::time::TimePoint;
 use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
 use std::collections::VecDeque;
 use tempora_protocol::model::{ModelError, NetworkModel, SpikeRecord};
+use tempora_protocol::spikes::{PopulationSpikes, SpikeTable, MAX_LOGGED_SPIKES};
 use tempora_protocol::WindowSummary;
 
 /// A live parameter of a network preset: the projections whose (single) weight it sets, as
@@ -188,6 +189,11 @@ pub struct NetworkWorld {
     /// Membranes recorded: neuron 0 of the first two LIF populations, or the neurons picked
     /// ([`Model::probe`]), at most [`MAX_PROBES`].
     membranes: Vec<Probe>,
+    /// Every spike of the run for export, per population (time ns, neuron), up to
+    /// [`MAX_LOGGED_SPIKES`] in all.
+    log: Vec<(Vec<u64>, Vec<u32>)>,
+    /// Spikes not logged (over the bound).
+    log_dropped: u64,
     live: Vec<(LiveWeight, Vec<usize>)>,
     closed: VecDeque<WindowSummary>,
 }
@@ -205,6 +211,8 @@ impl NetworkWorld {
             .collect();
         NetworkWorld {
             spikes: vec![Recent::default(); net.spec.populations.len()],
+            log: vec![(Vec::new(), Vec::new()); net.spec.populations.len()],
+            log_dropped: 0,
             net,
             window,
             membranes,
@@ -221,9 +229,18 @@ impl NetworkWorld {
             }
         }
         self.net.step();
+        let mut logged: usize = self.log.iter().map(|(t, _)| t.len()).sum();
         for (p, recent) in self.spikes.iter_mut().enumerate() {
+            let (times, neurons) = &mut self.log[p];
             for &i in self.net.last_spikes(p) {
                 recent.push(t, i);
+                if logged < MAX_LOGGED_SPIKES {
+                    times.push(t.as_nanos());
+                    neurons.push(i);
+                    logged += 1;
+                } else {
+                    self.log_dropped += 1;
+                }
             }
         }
     }
@@ -311,6 +328,30 @@ impl Model for NetworkWorld {
         self.membranes.insert(0, Probe::new(pop, neuron));
         self.membranes.truncate(MAX_PROBES);
         Ok(())
+    }
+
+    fn spikes(&self) -> Option<SpikeTable> {
+        let populations = self
+            .net
+            .spec
+            .populations
+            .iter()
+            .zip(&self.log)
+            .map(|(pop, (times, neurons))| PopulationSpikes {
+                population: pop.name.clone(),
+                size: pop.size,
+                t_s: times
+                    .iter()
+                    .map(|&ns| TimePoint(ns).as_secs_f64())
+                    .collect(),
+                i: neurons.clone(),
+            })
+            .collect();
+        Some(SpikeTable {
+            run_id: 0,
+            populations,
+            dropped: self.log_dropped,
+        })
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {
