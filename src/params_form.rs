@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use tempora_protocol::param::parse_text;
 use tempora_protocol::unit::format_value;
 use tempora_protocol::ParamValues;
-use tempora_protocol::MAX_SEED;
 use tempora_protocol::{Command, ParamInfo};
+use tempora_protocol::{MAX_SEED, MODEL_RUN};
 
 /// One field of the form.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +66,12 @@ pub fn ParamsForm(
             preset.set(status.preset.clone());
             seed_text.set(status.seed.to_string());
             fields.set(fields_for(&info.params, Some(&shown)));
+        } else if status.preset == MODEL_RUN {
+            // A model file's run: its parameters are the model's (the Network tab).
+            last_shown.set_value(key);
+            preset.set(MODEL_RUN.to_string());
+            seed_text.set(status.seed.to_string());
+            fields.set(Vec::new());
         }
     });
 
@@ -104,6 +110,17 @@ pub fn ParamsForm(
                     return;
                 }
             }
+        }
+        // A model run runs its model again (with this seed).
+        if preset.get_untracked() == MODEL_RUN {
+            match state.model.get_untracked() {
+                Some(model) => send.run(Command::ConfigureModel {
+                    model: Box::new(model),
+                    seed,
+                }),
+                None => state.complain("there is no model to run: load one in the Network tab"),
+            }
+            return;
         }
         // Only live fields changed in the same run: change them at the next window boundary.
         // Anything else restarts the run with the new settings.
@@ -159,6 +176,9 @@ pub fn ParamsForm(
     };
     let description = move || {
         let name = preset.get();
+        if name == MODEL_RUN {
+            return "A model file's network: edit it in the Network tab; Apply here runs it again with this seed.".to_string();
+        }
         state
             .presets
             .get()
@@ -179,6 +199,10 @@ pub fn ParamsForm(
                             let name = p.name.clone();
                             view! { <option value=name.clone()>{name.clone()}</option> }
                         }).collect_view()}
+                        // Shown (and chosen) only while the run is a model file's.
+                        <option value=MODEL_RUN disabled hidden=move || preset.get() != MODEL_RUN>
+                            "model (Network tab)"
+                        </option>
                     </select>
                 </label>
                 <label>

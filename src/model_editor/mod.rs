@@ -34,16 +34,15 @@ pub fn ModelEditor(
     let selected = RwSignal::new(None::<Element>);
     let problem = RwSignal::new(None::<Problem>);
     let note = RwSignal::new(None::<String>);
+    // What the note says when the run's next model arrives.
+    let arrived = StoredValue::new(None::<String>);
     // A new run's model replaces the draft (an edit not applied is dropped with its run).
     Effect::new(move |_| {
         let model = state.model.get();
-        // A note on a pending build or load says what came of it.
-        if note.get_untracked().is_some() {
-            note.set(
-                model
-                    .as_ref()
-                    .map(|m| format!("Built {}: the run starts at t = 0.", m.name)),
-            );
+        // A pending build, load or weight change says what came of it.
+        if let Some(text) = arrived.get_value() {
+            arrived.set_value(None);
+            note.set(Some(text));
         }
         draft.set(model);
         problem.set(None);
@@ -90,13 +89,40 @@ pub fn ModelEditor(
         let Some(model) = draft.get_untracked() else {
             return;
         };
+        problem.set(None);
+        // In a model run, new weights of static projections are live: the next window
+        // boundary takes them, the run goes on. Anything else rebuilds the network.
+        let live = state
+            .status
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.preset == MODEL_RUN))
+            .then(|| {
+                state.model.with_untracked(|running| {
+                    running
+                        .as_ref()
+                        .and_then(|running| edit::live_weight_changes(running, &model))
+                })
+            })
+            .flatten();
+        if let Some(params) = live {
+            note.set(Some(
+                "The new weights apply at the next window boundary (no rebuild).".into(),
+            ));
+            arrived.set_value(Some(
+                "Weights changed at a window boundary; the run goes on.".into(),
+            ));
+            send.run(Command::SetLiveParams { params });
+            return;
+        }
         let seed = state
             .status
             .with_untracked(|s| s.as_ref().map_or(1, |s| s.seed));
-        problem.set(None);
         note.set(Some(
             "Rebuilding the network from the edited model (t = 0).".into(),
         ));
+        arrived.set_value(Some(format!(
+            "Built {}: the run starts at t = 0.",
+            model.name
+        )));
         send.run(Command::ConfigureModel {
             model: Box::new(model),
             seed,
@@ -207,6 +233,7 @@ pub fn ModelEditor(
                         .with_untracked(|s| s.as_ref().map_or(1, |s| s.seed));
                     problem.set(None);
                     note.set(Some(format!("Loaded {name}; building it.")));
+                    arrived.set_value(Some(format!("Built {name}: the run starts at t = 0.")));
                     send.run(Command::ConfigureModel {
                         model: Box::new(model),
                         seed,
@@ -353,13 +380,13 @@ pub fn ModelEditor(
                         tempora_protocol::model::Quantity::Text(t) => t.clone(),
                         tempora_protocol::model::Quantity::Si(v) => format!("{v} s"),
                     })))}
-                    {move || is_model_run().then_some(" · a model run: every change rebuilds the network")}
+                    {move || is_model_run().then_some(" · a model run: weights change live, anything else rebuilds")}
                 </p>
                 <NetworkGraph model=Signal::derive(move || draft.get()) selected=selected />
                 <div class="editor-actions">
                     <button data-testid="apply-model" class="primary" prop:disabled=move || !changed()
-                        title="Rebuild the network from the edited model (a structural change: the run restarts at t = 0)"
-                        on:click=apply>"Apply (rebuild)"</button>
+                        title="In a model run, new weights of static projections change at the next window boundary; anything else rebuilds the network (t = 0)"
+                        on:click=apply>"Apply"</button>
                     <button data-testid="revert-model" prop:disabled=move || !changed() on:click=revert>"Revert"</button>
                     <span class="changed" data-testid="model-changed">{move || changed().then_some("edited, not applied")}</span>
                 </div>

@@ -505,6 +505,18 @@ try {
     const text = await netReadout();
     assert(/P rate [\d.]+ Hz/.test(text), `the rebuilt network runs P: ${text}`);
     assert(!(await page.getByTestId('apply-model').isEnabled()), 'nothing left to apply');
+    // In the model run a weight is live: the next window boundary takes it, no rebuild. (The
+    // table's row selects as the arrow does; the middle of a curved arrow's box is not on it.)
+    await page.getByTestId('projection-EP').click();
+    await page.getByTestId('field-projections[4].weight').fill('0.2');
+    await page.getByTestId('field-projections[4].weight').dispatchEvent('change');
+    await page.getByTestId('apply-model').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=editor-note]').textContent.includes('no rebuild'));
+    await page.getByTestId('step').click();
+    await page.waitForFunction(() => /windows: 2 /.test(document.querySelector('[data-testid=readout]').textContent));
+    await page.waitForFunction(() => document.querySelector('[data-testid=graph-edge-EP]').textContent.includes('EP: p 0.1 · 0.2 · 1 ms'));
+    assert((await readout()).startsWith('model · t = 0.200 s'), `the run went on: ${await readout()}`);
+    assert((await page.getByTestId('editor-note').textContent()).includes('the run goes on'), 'the note says what happened');
   });
 
   await check('a refused model value is explained at its field and changes nothing', async () => {
@@ -523,11 +535,19 @@ try {
   });
 
   await check('a model run\'s link reproduces its windows bit for bit; its model file saves and loads', async () => {
+    // From t = 0 with the model as it is now (its weights changed live above).
+    await page.getByTestId('reset').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('model · t = 0.000 s'));
+    await page.getByTestId('step').click();
+    await page.waitForFunction(() => /windows: 1 /.test(document.querySelector('[data-testid=readout]').textContent));
     const link = page.url();
     assert(/#preset=model&seed=\d+&m=/.test(link), `the link holds the model: ${link}`);
     const [first] = await Promise.all([page.waitForEvent('download'), (async () => { await showTab('params'); await page.getByTestId('export-json').click(); })()]);
     const a = JSON.parse(readFileSync(await first.path(), 'utf8'));
     assert(a.model && a.model.populations.length === 3, 'the export holds the model');
+    // The Parameters tab shows the model run, not the preset it came from.
+    assert(await page.getByTestId('preset').inputValue() === 'model', `preset menu: ${await page.getByTestId('preset').inputValue()}`);
+    assert(await page.locator('[data-testid^="param-"]').count() === 0, 'no preset parameters for a model run');
     const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     watchRequests(other);
     await other.goto(link);

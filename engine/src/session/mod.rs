@@ -311,6 +311,8 @@ impl Session {
             .run_slice(self.run.sim.as_mut(), clock, limits, &mut windows);
         // Pending live changes stopped the slice at the first window boundary: apply them there.
         let applied = !windows.is_empty() && self.apply_pending_live();
+        // A model run's model changed with them: the page's editor and link follow it.
+        let model_changed = applied && matches!(self.run.source, Source::Model(_));
         let skip = windows.len().saturating_sub(MAX_WINDOWS_PER_SLICE);
         windows.drain(..skip);
         let indices: Vec<u64> = windows.iter().map(|w| w.index).collect();
@@ -322,6 +324,9 @@ impl Session {
             .into_iter()
             .map(|w| Event::Window(Box::new(w)))
             .collect();
+        if model_changed {
+            events.push(self.model_event());
+        }
         match end {
             SliceEnd::WindowClosed => {
                 if self.stepping {

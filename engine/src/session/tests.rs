@@ -529,13 +529,45 @@ fn a_refused_model_names_its_field_and_changes_nothing() {
 }
 
 #[test]
-fn a_model_run_has_no_live_parameters_and_a_preset_sends_its_model() {
+fn a_model_run_changes_only_its_weights_live_and_a_preset_sends_its_model() {
     let mut s = Session::new();
     s.handle(configure_model(small_model(), 1));
-    let events = s.handle(live(&[("we", 1e-3)]));
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    for (bad, why) in [
+        (live(&[("we", 1e-3)]), "rebuilding"),
+        (live(&[("projections[4].weight", 1e-3)]), "rebuilding"),
+    ] {
+        let events = s.handle(bad);
+        assert!(
+            matches!(&events[..], [Event::Error { message, param: Some(_) }] if message.contains(why)),
+            "{events:?}"
+        );
+    }
+    // A weight changes at the next window boundary, without a rebuild, and the model says so.
+    let run_id = s.status().run_id;
+    let events = s.handle(live(&[("projections[0].weight", 3e-3)]));
     assert!(
-        matches!(&events[..], [Event::Error { message, .. }] if message.contains("rebuilt")),
+        matches!(&events[..], [Event::Status(st)] if !st.pending_live.is_empty()),
         "{events:?}"
+    );
+    s.handle(Command::Step);
+    let (_, events) = s.run_slice(&ManualClock::at(0), u64::MAX);
+    let model = events.iter().find_map(|e| match e {
+        Event::Model {
+            model: Some(m),
+            run_id: id,
+        } if *id == run_id => Some(m),
+        _ => None,
+    });
+    let weight = &model.expect("the changed model, same run").projections[0].weight;
+    assert_eq!(*weight, tempora_protocol::model::Dist::from("3 mV"));
+    assert_eq!(s.status().run_id, run_id, "the same run");
+    // Reset rebuilds the changed model.
+    let events = s.handle(Command::Reset);
+    assert!(
+        matches!(&events[..], [Event::Model { model: Some(m), .. }, _] if m.projections[0].weight == "3 mV".into())
     );
     let events = s.handle(Command::Configure {
         preset: "cuba".into(),

@@ -590,6 +590,61 @@ pub fn toggle_stdp(model: &NetworkModel, index: usize) -> Result<NetworkModel, M
     model_of(&root)
 }
 
+/// The JSON path of projection `index`'s weight: the key of a live weight change.
+pub fn weight_path(index: usize) -> String {
+    format!("projections[{index}].weight")
+}
+
+/// The projection a live weight key ([`weight_path`]) names.
+pub fn weight_index(path: &str) -> Option<usize> {
+    path.strip_prefix("projections[")?
+        .strip_suffix("].weight")?
+        .parse()
+        .ok()
+}
+
+/// The unit of the weights onto population `target` of `model`: leak conductances onto
+/// conductance synapses, volts otherwise.
+pub fn weight_unit(model: &NetworkModel, target: &str) -> Unit {
+    let conductance = model.populations.iter().any(|p| {
+        p.name == target
+            && p.lif
+                .as_ref()
+                .is_some_and(|l| matches!(l.synapse, super::Synapse::ConductanceExp { .. }))
+    });
+    if conductance {
+        Unit::Dimensionless
+    } else {
+        Unit::Volts
+    }
+}
+
+/// When `new` differs from `old` only in the constant weights of projections without STDP:
+/// those weights (SI) keyed by [`weight_path`], which a running network takes at its next
+/// window boundary without a rebuild. `None` when anything else changed (a rebuild).
+pub fn live_weight_changes(old: &NetworkModel, new: &NetworkModel) -> Option<crate::ParamValues> {
+    if old.projections.len() != new.projections.len() {
+        return None;
+    }
+    let mut changes = crate::ParamValues::new();
+    let mut rest = new.clone();
+    for (i, (was, now)) in old.projections.iter().zip(&new.projections).enumerate() {
+        if was.weight == now.weight {
+            continue;
+        }
+        let (super::Dist::Constant(_), super::Dist::Constant(q)) = (&was.weight, &now.weight)
+        else {
+            return None;
+        };
+        if was.stdp.is_some() || now.stdp.is_some() {
+            return None;
+        }
+        changes.insert(weight_path(i), q.si(weight_unit(new, &now.target)).ok()?);
+        rest.projections[i].weight = was.weight.clone();
+    }
+    (rest == *old && !changes.is_empty()).then_some(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -706,6 +761,25 @@ mod tests {
         assert_eq!(stdp.a_pre, "0.01 mV".into());
         let m = toggle_stdp(&m, 0).unwrap();
         assert!(m.projections[0].stdp.is_none());
+    }
+
+    #[test]
+    fn only_constant_static_weights_change_live() {
+        let old = small();
+        let new = set_field(&old, "projections[0].weight", "2 mV").unwrap();
+        let live = live_weight_changes(&old, &new).expect("a weight alone is live");
+        assert_eq!(live.get(&weight_path(0)), Some(&0.002));
+        assert_eq!(weight_index(&weight_path(0)), Some(0));
+        assert_eq!(weight_index("projections[0].delay"), None);
+        // Anything else with it, a distribution, or a plastic projection: a rebuild.
+        let more = set_field(&new, "populations[1].size", "5").unwrap();
+        assert_eq!(live_weight_changes(&old, &more), None);
+        let spread = set_field(&old, "projections[0].connect.k", "4").unwrap();
+        assert_eq!(live_weight_changes(&old, &spread), None);
+        let plastic = toggle_stdp(&old, 0).unwrap();
+        let plastic_new = set_field(&plastic, "projections[0].weight", "2 mV").unwrap();
+        assert_eq!(live_weight_changes(&plastic, &plastic_new), None);
+        assert_eq!(live_weight_changes(&old, &old), None, "nothing changed");
     }
 
     #[test]
