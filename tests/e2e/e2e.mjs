@@ -818,8 +818,13 @@ try {
     await page.screenshot({ path: join(shots, 'editor-dark.png') });
     const bg = await page.evaluate(() => getComputedStyle(document.querySelector('svg.network-graph .node circle')).fill);
     assert(bg !== 'rgb(255, 255, 255)', `the graph follows the theme: ${bg}`);
-    await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 420, height: 800 });
+    await page.waitForTimeout(300);
+    await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('.side').scrollTop = 0; });
+    await page.screenshot({ path: join(shots, 'editor-narrow-dark.png') });
+    const editorOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(editorOverflow <= 0, `the editor overflows a narrow window by ${editorOverflow} px`);
+    await page.emulateMedia({ colorScheme: 'light' });
     await showTab('gallery');
     await page.waitForTimeout(300);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
