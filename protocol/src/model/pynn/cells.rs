@@ -95,6 +95,10 @@ pub(super) fn lif_cell(
     Ok((format!("sim.{cell_type}({})", list.join(", ")), cell))
 }
 
+/// NEST's unit of a synaptic state variable over PyNN's (nS per uS, pA per nA): what PyNN
+/// 0.13 does not apply to initial values on NEST (see `init_values`).
+const NEST_STATE_SCALE: f64 = 1e3;
+
 /// A Python list of `(name, value)` initial values of a LIF population.
 pub(super) fn init_values(lif: &Lif, cell: Cell, path: &str) -> Result<Vec<String>, ModelError> {
     let (exc, inh) = if cell.conductance {
@@ -124,7 +128,11 @@ pub(super) fn init_values(lif: &Lif, cell: Cell, path: &str) -> Result<Vec<Strin
         },
     )?;
     out.push(format!("v={v}"));
-    // Delta cells have no synaptic state.
+    // Delta cells have no synaptic state. PyNN 0.13's pyNN.nest writes initial values of
+    // gsyn_* and isyn_* into NEST without its unit scale (uS -> nS, nA -> pA; recording does
+    // apply it, `pyNN/nest/populations.py: _set_initial_value_array`), so they are given here
+    // in NEST's units: without this, coba's initial conductances were 1000 times too small and
+    // its activity died out in 2 seeds of 6.
     if !matches!(lif.synapse, Synapse::Delta) {
         let unit = if cell.conductance {
             Unit::Dimensionless
@@ -136,7 +144,7 @@ pub(super) fn init_values(lif: &Lif, cell: Cell, path: &str) -> Result<Vec<Strin
                 let value = dist(
                     d,
                     unit,
-                    cell.weight_scale,
+                    cell.weight_scale * NEST_STATE_SCALE,
                     f64::NEG_INFINITY,
                     &format!("{path}.init.{field}"),
                 )?;

@@ -126,6 +126,10 @@ pub fn pynn_script(model: &NetworkModel) -> Result<String, ModelError> {
         out,
         "# A run is chaotic: compare statistics (rates, ISI CVs), not spike times, with Tempora's."
     );
+    let _ = writeln!(
+        out,
+        "# Initial gsyn_*/isyn_* values (where set) are in NEST's units, nS and pA: PyNN 0.13's pyNN.nest does not scale initial values."
+    );
     for note in &notes {
         let _ = writeln!(out, "# - {note}");
     }

@@ -70,7 +70,7 @@ fn conductances_delta_synapses_poisson_drive_and_stdp_convert_their_units() {
             r#""type": "conductance_exp", "tau_e": "5 ms", "tau_i": "10 ms", "e_e": "0 mV", "e_i": "-80 mV""#)
         .replace(r#""weight": "1.62 mV"}"#, r#""weight": 0.6, "stdp": {"tau_pre": "20 ms", "tau_post": "20 ms", "a_pre": 0.006, "a_post": -0.0063, "w_max": 0.6}}"#)
         .replace(r#""weight": "-9 mV""#, r#""weight": 6.7"#)
-        .replace(r#""init": {"#, r#""poisson_input": [{"sources": 1000, "rate": "2 Hz", "weight": 0.1}], "init": {"#);
+        .replace(r#""init": {"#, r#""poisson_input": [{"sources": 1000, "rate": "2 Hz", "weight": 0.1}], "init": {"ge": 4, "#);
     let script = pynn_script(&model(&text)).unwrap();
     assert!(script.contains("sim.IF_cond_exp(cm=1.0, tau_m=20.0, v_rest=-49.0, v_thresh=-50.0, v_reset=-60.0, tau_refrac=5.0, tau_syn_E=5.0, tau_syn_I=10.0, e_rev_E=0.0, e_rev_I=-80.0)"), "{script}");
     // 0.6 leaks of g_L = cm / tau_m = 0.05 uS is 0.03 uS; A_plus is a fraction of w_max.
@@ -93,6 +93,8 @@ fn conductances_delta_synapses_poisson_drive_and_stdp_convert_their_units() {
         script.contains("sim.StaticSynapse(weight=0.005, delay=sim.get_min_delay())"),
         "{script}"
     );
+    // Initial conductances in NEST's nS (PyNN 0.13 does not scale them): 4 leaks of 0.05 uS.
+    assert!(script.contains("gsyn_exc=200.0"), "{script}");
 
     let delta = VA.replace(
         r#""type": "current_exp", "tau_e": "5 ms", "tau_i": "10 ms""#,
