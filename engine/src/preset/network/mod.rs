@@ -193,6 +193,8 @@ pub struct NetworkWorld {
     /// Every spike of the run for export, per population (time ns, neuron), up to
     /// [`MAX_LOGGED_SPIKES`] in all.
     log: Vec<(Vec<u64>, Vec<u32>)>,
+    /// Spikes in `log`.
+    logged: usize,
     /// Spikes not logged (over the bound).
     log_dropped: u64,
     live: Vec<(LiveWeight, Vec<usize>)>,
@@ -213,6 +215,7 @@ impl NetworkWorld {
         NetworkWorld {
             spikes: vec![Recent::default(); net.spec.populations.len()],
             log: vec![(Vec::new(), Vec::new()); net.spec.populations.len()],
+            logged: 0,
             log_dropped: 0,
             net,
             window,
@@ -230,15 +233,14 @@ impl NetworkWorld {
             }
         }
         self.net.step();
-        let mut logged: usize = self.log.iter().map(|(t, _)| t.len()).sum();
         for (p, recent) in self.spikes.iter_mut().enumerate() {
             let (times, neurons) = &mut self.log[p];
             for &i in self.net.last_spikes(p) {
                 recent.push(t, i);
-                if logged < MAX_LOGGED_SPIKES {
+                if self.logged < MAX_LOGGED_SPIKES {
                     times.push(t.as_nanos());
                     neurons.push(i);
-                    logged += 1;
+                    self.logged += 1;
                 } else {
                     self.log_dropped += 1;
                 }

@@ -2,8 +2,9 @@
 //! STDP on or off) that keep projections and records consistent. Each result is read back as a
 //! model, or refused at its field.
 
-use super::{model_of, value_of, weights_in_volts, Element};
+use super::{model_of, value_of, weight_unit, Element};
 use crate::model::{ModelError, NetworkModel};
+use crate::unit::Unit;
 use serde_json::{json, Map, Value};
 
 /// One step of a path: a key, then optional indices.
@@ -180,7 +181,7 @@ pub fn add_projection(
     target: &str,
 ) -> Result<(NetworkModel, usize), ModelError> {
     let mut root = value_of(model);
-    let volts = weights_in_volts(&root, target);
+    let volts = weight_unit(model, target) == Unit::Volts;
     let name = fresh_name(
         |n| {
             model

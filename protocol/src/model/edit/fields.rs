@@ -1,7 +1,7 @@
 //! The fields of a population or projection as the editor shows them: path, text, unit,
 //! range and choices, in a fixed order.
 
-use super::{value_of, weights_in_volts, Element};
+use super::{value_of, weight_unit, Element};
 use crate::model::NetworkModel;
 use crate::unit::Unit;
 use serde_json::Value;
@@ -205,12 +205,24 @@ fn rank(keys: &[String]) -> Vec<usize> {
 /// The editable fields of `element`, in a fixed order ([`ORDER`]); empty if it does not exist.
 pub fn fields(model: &NetworkModel, element: Element) -> Vec<Field> {
     let root = value_of(model);
+    // Weights in an element act on a population's synapses: a projection's target's, or (a
+    // Poisson drive's) the population's own.
+    let volts_onto = |name: &str| weight_unit(model, name) == Unit::Volts;
     let (value, volts) = match element {
-        Element::Population(i) => (&root["populations"][i], true),
-        Element::Projection(i) => {
-            let target = root["projections"][i]["target"].as_str().unwrap_or("");
-            (&root["projections"][i], weights_in_volts(&root, target))
-        }
+        Element::Population(i) => (
+            &root["populations"][i],
+            model
+                .populations
+                .get(i)
+                .is_some_and(|p| volts_onto(&p.name)),
+        ),
+        Element::Projection(i) => (
+            &root["projections"][i],
+            model
+                .projections
+                .get(i)
+                .is_some_and(|p| volts_onto(&p.target)),
+        ),
     };
     if value.is_null() {
         return Vec::new();
@@ -225,14 +237,7 @@ pub fn fields(model: &NetworkModel, element: Element) -> Vec<Field> {
                 .iter()
                 .map(|k| k.split('[').next().unwrap_or(k))
                 .collect();
-            let (unit, help) = if plain.first() == Some(&"lif") && plain.contains(&"poisson_input")
-            {
-                // A Poisson drive's weight acts on the population's own synapses.
-                let own = value["lif"]["synapse"]["type"] != "conductance_exp";
-                describe(&plain, own)
-            } else {
-                describe(&plain, volts)
-            };
+            let (unit, help) = describe(&plain, volts);
             let last = plain.last().copied().unwrap_or("");
             Field {
                 path: format!("{}.{}", element.path(), keys.join(".")),

@@ -61,11 +61,3 @@ pub(super) fn value_of(model: &NetworkModel) -> Value {
 pub(super) fn model_of(value: &Value) -> Result<NetworkModel, ModelError> {
     NetworkModel::from_json(&value.to_string())
 }
-
-/// Whether the weights onto population `target` are in volts (delta and current synapses).
-pub(super) fn weights_in_volts(model: &Value, target: &str) -> bool {
-    model["populations"]
-        .as_array()
-        .and_then(|pops| pops.iter().find(|p| p["name"] == target))
-        .is_none_or(|p| p["lif"]["synapse"]["type"] != "conductance_exp")
-}
