@@ -23,15 +23,7 @@ fn drop_large_rasters(window: &mut WindowSummary) {
     use tempora_protocol::panel::RasterSpikes;
     for panel in &mut window.data.panels {
         if let Plot::Raster(raster) = &mut panel.plot {
-            let size: usize = raster
-                .groups
-                .iter()
-                .map(|g| match &g.spikes {
-                    RasterSpikes::Binned { counts, .. } => counts.len(),
-                    RasterSpikes::Times { spikes } => 2 * spikes.len(),
-                })
-                .sum();
-            if size > LARGE_RASTER {
+            if raster.numbers() > LARGE_RASTER {
                 for group in &mut raster.groups {
                     group.spikes = RasterSpikes::Times { spikes: Vec::new() };
                 }

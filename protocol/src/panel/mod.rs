@@ -39,14 +39,7 @@ impl WindowContent {
             .map(|p| match &p.plot {
                 Plot::Trace(t) => t.lines.iter().map(|l| 2 * l.points.len()).sum::<usize>(),
                 Plot::PerWindow(v) => v.lines.len(),
-                Plot::Raster(r) => r
-                    .groups
-                    .iter()
-                    .map(|g| match &g.spikes {
-                        RasterSpikes::Binned { counts, .. } => counts.len(),
-                        RasterSpikes::Times { spikes } => 2 * spikes.len(),
-                    })
-                    .sum(),
+                Plot::Raster(r) => r.numbers(),
                 Plot::Histogram(h) | Plot::HeatmapStrip(h) => h.counts.len(),
                 Plot::Polar(p) => p.counts.len(),
             })
@@ -258,6 +251,19 @@ pub struct Raster {
     pub end_s: f64,
     /// The groups, drawn bottom to top, each in its own colour.
     pub groups: Vec<RasterGroup>,
+}
+
+impl Raster {
+    /// How many numbers its marks are (spike times and rows, or counts).
+    pub fn numbers(&self) -> usize {
+        self.groups
+            .iter()
+            .map(|g| match &g.spikes {
+                RasterSpikes::Binned { counts, .. } => counts.len(),
+                RasterSpikes::Times { spikes } => 2 * spikes.len(),
+            })
+            .sum()
+    }
 }
 
 /// One group of rows in a raster (a population, or the inputs of a neuron).

@@ -99,36 +99,19 @@ pub fn pynn_script(model: &NetworkModel) -> Result<String, ModelError> {
     for line in model.description.lines() {
         let _ = writeln!(out, "# {line}");
     }
-    let _ = writeln!(
+    let name = &model.name;
+    let _ = write!(
         out,
-        "#\n# Builds the same network in PyNN on NEST; checked with {CHECKED_WITH}:"
-    );
-    let _ = writeln!(
-        out,
-        "#   python3 {}_pynn.py --duration 1 --seed 1 --out spikes.json",
-        model.name
-    );
-    let _ = writeln!(
-        out,
-        "#   mpirun -np 4 python3 {}_pynn.py ...   (NEST built with MPI)",
-        model.name
-    );
-    let _ = writeln!(
-        out,
-        "# Units are PyNN's: ms, mV, nA, nF, uS, Hz. Tempora's LIF works in volts; with cm = 1 nF"
-    );
-    let _ = writeln!(
-        out,
-        "# a potential of x mV is a current of x / tau_m[ms] nA and a conductance of g leaks is"
-    );
-    let _ = writeln!(out, "# g / tau_m[ms] uS (delta synapses keep their mV).");
-    let _ = writeln!(
-        out,
-        "# A run is chaotic: compare statistics (rates, ISI CVs), not spike times, with Tempora's."
-    );
-    let _ = writeln!(
-        out,
-        "# Initial gsyn_*/isyn_* values (where set) are in NEST's units, nS and pA: PyNN 0.13's pyNN.nest does not scale initial values."
+        "#
+# Builds the same network in PyNN on NEST; checked with {CHECKED_WITH}:
+#   python3 {name}_pynn.py --duration 1 --seed 1 --out spikes.json
+#   mpirun -np 4 python3 {name}_pynn.py ...   (NEST built with MPI)
+# Units are PyNN's: ms, mV, nA, nF, uS, Hz. Tempora's LIF works in volts; with cm = 1 nF
+# a potential of x mV is a current of x / tau_m[ms] nA and a conductance of g leaks is
+# g / tau_m[ms] uS (delta synapses keep their mV).
+# A run is chaotic: compare statistics (rates, ISI CVs), not spike times, with Tempora's.
+# Initial gsyn_*/isyn_* values (where set) are in NEST's units, nS and pA: PyNN 0.13's pyNN.nest does not scale initial values.
+"
     );
     for note in &notes {
         let _ = writeln!(out, "# - {note}");
