@@ -229,6 +229,27 @@ fn a_network_run_writes_spikes_and_statistics_per_population() {
     let from_file: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(from_file["content_hash"], hash.as_str());
     assert_eq!(from_file["preset"], Value::Null);
+    // Split over threads: the same spikes.
+    let (code, json, err) = tempora(&[
+        "run",
+        "cuba",
+        "--seed",
+        "3",
+        "--duration",
+        "0.2",
+        "--threads",
+        "3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let split: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (split["threads"].as_u64(), v["threads"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(split["content_hash"], hash.as_str());
+    let (code, _, err) = tempora(&["run", "cuba", "--threads", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--threads: 0 is outside [1, 64]"), "{err}");
     let (_, json, _) = tempora(&["run", "--model", &file, "--seed", "4", "--duration", "0.2"]);
     let other: Value = serde_json::from_str(&json).unwrap();
     assert_ne!(other["content_hash"], hash.as_str());

@@ -397,12 +397,24 @@ proptest! {
             edit_node(&mut value, &mut pick, new, delete);
         }
         let text = value.to_string();
-        let built = NetworkModel::from_json(&text).and_then(|m| Network::build(&m, seed, 64 << 20));
+        let model = NetworkModel::from_json(&text);
+        let built = model.clone().and_then(|m| Network::build(&m, seed, 64 << 20));
         match built {
             Ok(mut net) => {
                 net.run(100);
                 let results = net.results();
                 prop_assert_eq!(results.steps, 100);
+                // Without its plasticity (a plastic network stays on one thread), split over
+                // 3 threads: the spikes of one thread.
+                let mut fixed = model.unwrap();
+                fixed.projections.iter_mut().for_each(|p| p.stdp = None);
+                let mut one = Network::build(&fixed, seed, 64 << 20).unwrap();
+                one.run(100);
+                let mut split = Network::build_split(&fixed, seed, 64 << 20, 3).unwrap();
+                prop_assert_eq!(split.threads(), 3);
+                split.run(60);
+                split.run(40);
+                prop_assert_eq!(split.results().content_hash, one.results().content_hash);
             }
             Err(e) => {
                 prop_assert!(!e.path.is_empty() && !e.message.is_empty(), "{e:?}");

@@ -72,10 +72,16 @@ impl Binomial {
         Binomial { low, cdf, head }
     }
 
+    /// Whether a count takes a draw (one `f64`, two 32-bit words of the stream): not when the
+    /// count is certain.
+    pub fn draws(&self) -> bool {
+        self.cdf.len() > 1
+    }
+
     /// One count.
     #[inline]
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> u32 {
-        if self.cdf.len() == 1 {
+        if !self.draws() {
             return self.low;
         }
         let u: f64 = rng.random();

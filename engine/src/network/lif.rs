@@ -13,6 +13,7 @@
 
 use super::binomial::Binomial;
 use super::spec::{DriveSpec, LifSpec, PoissonInputSpec, SynSpec};
+use rand_chacha::ChaCha8Rng;
 use tempora_protocol::model::{DrivingForce, Integrator, Receptor, Timing};
 
 /// Input waiting to arrive, per step and neuron: a ring of `slots` steps (the longest delay
@@ -347,11 +348,7 @@ impl LifPopulation {
                 v[i as usize] = v_reset;
             }
         }
-        for (i, &x) in v.iter().enumerate() {
-            if x > vt {
-                spiked.push(i as u32);
-            }
-        }
+        find_crossings(v, vt, spiked);
         let until = step + self.hold;
         for &i in spiked.iter() {
             self.ref_until[i as usize] = until;
@@ -369,12 +366,22 @@ impl LifPopulation {
         }
     }
 
-    /// Draws the step's Poisson input (it arrives now), from `rng`.
-    pub fn draw_poisson_input(&mut self, step: u64, rng: &mut rand_chacha::ChaCha8Rng) {
-        // Taken out for the loop (the state is borrowed for the input), put back after.
+    /// Draws the step's Poisson input (it arrives now) from the population's stream `rng`, for
+    /// neurons `first .. first + len` of a population of `size`.
+    pub fn draw_poisson_input(&mut self, step: u64, rng: &mut ChaCha8Rng, first: u32, size: u32) {
+        // The population's stream is laid out by step, input and neuron, two words a draw:
+        // neurons `first..` of a split population draw the numbers one thread would.
+        let drawing = self.poisson.iter().filter(|(b, _)| b.draws()).count() as u128;
         let poisson = std::mem::take(&mut self.poisson);
         let n = self.len();
+        let mut q = 0;
         for (binomial, input) in &poisson {
+            if binomial.draws() {
+                rng.set_word_pos(
+                    2 * ((u128::from(step) * drawing + q) * u128::from(size) + u128::from(first)),
+                );
+                q += 1;
+            }
             let mut target = self.direct(input.receptor, step);
             for j in 0..n {
                 let k = binomial.sample(rng);
@@ -461,6 +468,30 @@ impl LifPopulation {
     }
 }
 
+/// Appends the indices of `v` above `vt` to `spiked`, in order. Few neurons cross in a step:
+/// eight are compared at a time without a branch (the compiler vectorises it), and only a
+/// block with a crossing is looked at one by one.
+fn find_crossings(v: &[f64], vt: f64, spiked: &mut Vec<u32>) {
+    const BLOCK: usize = 8;
+    let blocks = v.chunks_exact(BLOCK);
+    let tail = blocks.remainder();
+    for (b, block) in blocks.enumerate() {
+        if block.iter().fold(false, |any, &x| any | (x > vt)) {
+            for (k, &x) in block.iter().enumerate() {
+                if x > vt {
+                    spiked.push((b * BLOCK + k) as u32);
+                }
+            }
+        }
+    }
+    let start = v.len() - tail.len();
+    for (k, &x) in tail.iter().enumerate() {
+        if x > vt {
+            spiked.push((start + k) as u32);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::spec::DistSpec;
@@ -485,6 +516,22 @@ mod tests {
 
     fn one(spec: &LifSpec, timing: Timing, v: f64, ge: f64) -> LifPopulation {
         LifPopulation::new(spec, timing, 1e-4, [vec![v], vec![ge], vec![0.0]], 0)
+    }
+
+    #[test]
+    fn crossings_are_found_in_order_in_blocks_and_the_tail() {
+        // 19 neurons: two full blocks and a tail of 3; NaN never crosses.
+        let mut v = vec![0.0; 19];
+        for i in [0, 7, 8, 15, 17, 18] {
+            v[i] = 2.0;
+        }
+        v[3] = f64::NAN;
+        v[9] = 1.0; // at the threshold: not above it
+        let mut spiked = vec![99];
+        find_crossings(&v, 1.0, &mut spiked);
+        assert_eq!(spiked, vec![99, 0, 7, 8, 15, 17, 18]);
+        let plain: Vec<u32> = (0..19).filter(|&i| v[i] > 1.0).map(|i| i as u32).collect();
+        assert_eq!(&spiked[1..], &plain[..]);
     }
 
     #[test]

@@ -17,55 +17,40 @@
 //! counts), `lif` (neurons), `plasticity` (STDP),
 //! `record` (spikes, statistics), `memory` (the size check before building), `spectrum` (the
 //! population rate's oscillation), `output` (a finished run as the CLI writes it), `overrides`
-//! (`population.param=value`). The shipped models are presets (`crate::preset`).
+//! (`population.param=value`), `split` (the network over threads: neuron ranges, synapses by
+//! target), `shard` (the part one thread steps: the order above on its own neurons),
+//! `exchange` (the spike lists and the barrier the threads share). The shipped models are
+//! presets (`crate::preset`).
 
 mod binomial;
 pub mod connect;
 mod delivery;
 mod draw;
+mod exchange;
 pub mod lif;
 pub mod memory;
 pub mod output;
 pub mod overrides;
 pub mod plasticity;
 pub mod record;
+mod shard;
 pub mod spec;
 pub mod spectrum;
+pub mod split;
 
 use crate::models::poisson::PoissonGroup;
 use crate::rng::{part_rng, PartStream};
-use connect::{connect, PerSynapse, Synapses};
-use delivery::deliver;
+use connect::{connect, PerSynapse};
+use exchange::{Exchange, SpinBarrier};
 use lif::LifPopulation;
 use plasticity::Stdp;
 use rand_chacha::ChaCha8Rng;
 use record::{PopRecord, PopStats, MAX_RECORDED_SPIKES};
+use shard::{Part, Shard, ShardProj, ShardTrace, Wiring};
 use spec::{NetSpec, PopKind, StateVar};
-use tempora_protocol::model::{ModelError, NetworkModel, Receptor, Timing};
+use tempora_protocol::model::{ModelError, NetworkModel, Timing};
 
 pub use memory::{MemoryEstimate, DEFAULT_MAX_BYTES};
-
-/// A population being stepped.
-// A network has a few populations: their size difference costs nothing worth a box.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
-enum Pop {
-    Lif(LifPopulation),
-    /// None when the rate is 0.
-    Poisson(Option<PoissonGroup>),
-}
-
-/// A projection being stepped.
-#[derive(Debug, Clone)]
-struct Proj {
-    synapses: Synapses,
-    source: usize,
-    target: usize,
-    receptor: Receptor,
-    stdp: Option<Stdp>,
-    /// Plastic projections: sources whose spikes arrive at a step, a ring of `delay + 1`.
-    pending: Vec<Vec<u32>>,
-}
 
 /// A state trace being recorded.
 #[derive(Debug, Clone)]
@@ -80,7 +65,36 @@ pub struct StateTrace {
     pub values: Vec<f64>,
 }
 
-/// A network ready to step.
+/// What a run keeps of its spikes (stepped by the first shard's thread, after its delivery).
+#[derive(Debug, Clone)]
+struct Recorder {
+    /// The spikes of the step just done, per population.
+    spiked: Vec<Vec<u32>>,
+    records: Vec<PopRecord>,
+    recorded_spikes: usize,
+    truncated: bool,
+}
+
+impl Recorder {
+    /// Step `s`'s spikes, gathered from every shard.
+    fn record(&mut self, s: u64, exchange: &Exchange) {
+        for (pop, (record, out)) in self.records.iter_mut().zip(&mut self.spiked).enumerate() {
+            out.clear();
+            for k in 0..exchange.shards() {
+                out.extend_from_slice(&exchange.read(k, s, pop));
+            }
+            let room = MAX_RECORDED_SPIKES - self.recorded_spikes;
+            let recorded = record.spikes(s, out, room);
+            self.recorded_spikes += recorded;
+            if recorded < out.iter().filter(|&&i| i < record.first).count() {
+                self.truncated = true;
+            }
+        }
+    }
+}
+
+/// A network ready to step, on one thread or split over several (see `split`): the spikes
+/// are the same for every split.
 #[derive(Debug, Clone)]
 pub struct Network {
     /// The checked model.
@@ -88,103 +102,132 @@ pub struct Network {
     step: u64,
     /// Steps subtracted from a delay (1 with NEST timing).
     shift: u64,
-    pops: Vec<Pop>,
-    projs: Vec<Proj>,
-    spiked: Vec<Vec<u32>>,
-    records: Vec<PopRecord>,
+    wiring: Vec<Wiring>,
+    /// Each LIF population's split (`split::bounds`).
+    bounds: Vec<Vec<u32>>,
+    shards: Vec<Shard>,
+    exchange: Exchange,
+    recorder: Recorder,
     states: Vec<StateTrace>,
-    poisson_rng: Vec<ChaCha8Rng>,
-    recorded_spikes: usize,
-    /// Whether spike times stopped being recorded at [`MAX_RECORDED_SPIKES`].
-    pub truncated: bool,
     /// What the memory check estimated.
     pub estimate: MemoryEstimate,
 }
 
 impl Network {
-    /// Checks `model` (its meaning and its size against `max_bytes`) and builds it for `seed`.
+    /// Checks `model` (its meaning and its size against `max_bytes`) and builds it for `seed`,
+    /// to step on one thread.
     pub fn build(model: &NetworkModel, seed: u64, max_bytes: u64) -> Result<Self, ModelError> {
-        let spec = NetSpec::resolve(model)?;
-        let estimate = memory::check(&spec, max_bytes)?;
-        Ok(Self::from_spec(spec, seed, estimate))
+        Self::build_split(model, seed, max_bytes, 1)
     }
 
-    fn from_spec(spec: NetSpec, seed: u64, estimate: MemoryEstimate) -> Self {
+    /// Like [`Network::build`], split to step on `threads` threads; a network with a plastic
+    /// projection stays on one (its weight updates read and write both sides).
+    pub fn build_split(
+        model: &NetworkModel,
+        seed: u64,
+        max_bytes: u64,
+        threads: usize,
+    ) -> Result<Self, ModelError> {
+        let spec = NetSpec::resolve(model)?;
+        let estimate = memory::check(&spec, max_bytes)?;
+        let plastic = spec.projections.iter().any(|p| p.stdp.is_some());
+        let shards = if plastic { 1 } else { threads.max(1) };
+        Ok(Self::from_spec(spec, seed, estimate, shards))
+    }
+
+    fn from_spec(spec: NetSpec, seed: u64, estimate: MemoryEstimate, shards: usize) -> Self {
         let sizes: Vec<u32> = spec.populations.iter().map(|p| p.size).collect();
+        let bounds: Vec<Vec<u32>> = sizes.iter().map(|&n| split::bounds(n, shards)).collect();
         let (shift, min_delay) = match spec.timing {
             Timing::Brian2 => (0, 0),
             Timing::Nest => (1, 1),
         };
-        let projs: Vec<Proj> = spec
+        let wiring: Vec<Wiring> = spec
             .projections
             .iter()
-            .enumerate()
-            .map(|(index, p)| {
-                let (ns, nt) = (sizes[p.source], sizes[p.target]);
-                let synapses = connect(p, index as u32, (ns, nt), seed, spec.dt, min_delay);
-                let stdp = p
-                    .stdp
-                    .map(|s| Stdp::new(s, &synapses, (ns as usize, nt as usize), spec.dt));
-                let pending = match (&stdp, &synapses.delays) {
-                    (Some(_), PerSynapse::Same(d)) => vec![Vec::new(); *d as usize + 1],
-                    _ => Vec::new(),
-                };
-                Proj {
-                    synapses,
-                    source: p.source,
-                    target: p.target,
-                    receptor: p.receptor,
-                    stdp,
-                    pending,
-                }
+            .map(|p| Wiring {
+                source: p.source,
+                target: p.target,
+                receptor: p.receptor,
             })
             .collect();
-        let max_delay = |target: usize| {
-            projs
-                .iter()
-                .filter(|p| p.target == target)
-                .map(|p| match &p.synapses.delays {
-                    PerSynapse::Same(d) => *d as u64,
-                    PerSynapse::Each(d) => d.iter().copied().max().unwrap_or(0) as u64,
-                })
-                .max()
-                .unwrap_or(0)
-        };
+        // Each projection's synapses, split by target; parts[k][index] is shard k's.
+        let mut parts: Vec<Vec<ShardProj>> = vec![Vec::new(); shards];
+        let mut max_delays = vec![0u64; sizes.len()];
+        for (index, p) in spec.projections.iter().enumerate() {
+            let (ns, nt) = (sizes[p.source], sizes[p.target]);
+            let synapses = connect(p, index as u32, (ns, nt), seed, spec.dt, min_delay);
+            let longest = match &synapses.delays {
+                PerSynapse::Same(d) => *d as u64,
+                PerSynapse::Each(d) => d.iter().copied().max().unwrap_or(0) as u64,
+            };
+            max_delays[p.target] = max_delays[p.target].max(longest);
+            let stdp = p
+                .stdp
+                .map(|s| Stdp::new(s, &synapses, (ns as usize, nt as usize), spec.dt));
+            let pending = match (&stdp, &synapses.delays) {
+                (Some(_), PerSynapse::Same(d)) => vec![Vec::new(); *d as usize + 1],
+                _ => Vec::new(),
+            };
+            let split = if shards == 1 {
+                vec![synapses]
+            } else {
+                split::split_by_target(&synapses, &bounds[p.target])
+            };
+            for (k, synapses) in split.into_iter().enumerate() {
+                parts[k].push(ShardProj {
+                    synapses,
+                    stdp: stdp.clone(),
+                    pending: pending.clone(),
+                });
+            }
+        }
         // Each population's Poisson stream: a Poisson group draws its first spikes from it
         // here, and the run continues it.
-        let mut poisson_rng: Vec<ChaCha8Rng> = (0..spec.populations.len())
+        let mut rngs: Vec<ChaCha8Rng> = (0..spec.populations.len())
             .map(|index| part_rng(seed, PartStream::PoissonSpikes, index as u32))
             .collect();
-        let pops =
-            spec.populations
-                .iter()
-                .enumerate()
-                .map(|(index, p)| match &p.kind {
-                    PopKind::Lif(lif) => {
-                        let mut rng = part_rng(seed, PartStream::InitialState, index as u32);
-                        let mut draw_all = |d| {
-                            (0..p.size)
-                                .map(|_| draw::draw(d, &mut rng))
-                                .collect::<Vec<_>>()
-                        };
-                        let state = [
-                            draw_all(&lif.init_v),
-                            draw_all(&lif.init_ge),
-                            draw_all(&lif.init_gi),
-                        ];
-                        Pop::Lif(LifPopulation::new(
-                            lif,
-                            spec.timing,
-                            spec.dt,
-                            state,
-                            max_delay(index),
-                        ))
+        let mut pops: Vec<Vec<Part>> = vec![Vec::new(); shards];
+        for (index, p) in spec.populations.iter().enumerate() {
+            match &p.kind {
+                PopKind::Lif(lif) => {
+                    let mut rng = part_rng(seed, PartStream::InitialState, index as u32);
+                    let mut draw_all = |d| {
+                        (0..p.size)
+                            .map(|_| draw::draw(d, &mut rng))
+                            .collect::<Vec<_>>()
+                    };
+                    let state = [
+                        draw_all(&lif.init_v),
+                        draw_all(&lif.init_ge),
+                        draw_all(&lif.init_gi),
+                    ];
+                    for (k, part) in pops.iter_mut().enumerate() {
+                        let range = bounds[index][k] as usize..bounds[index][k + 1] as usize;
+                        let mine = state.clone().map(|values| values[range.clone()].to_vec());
+                        part.push(Part::Lif {
+                            lif: LifPopulation::new(
+                                lif,
+                                spec.timing,
+                                spec.dt,
+                                mine,
+                                max_delays[index],
+                            ),
+                            first: range.start as u32,
+                            size: p.size,
+                        });
                     }
-                    PopKind::Poisson { rate } => Pop::Poisson((*rate > 0.0).then(|| {
-                        PoissonGroup::new(p.size, *rate, spec.dt, &mut poisson_rng[index])
-                    })),
-                })
-                .collect();
+                }
+                PopKind::Poisson { rate } => {
+                    let group = (*rate > 0.0)
+                        .then(|| PoissonGroup::new(p.size, *rate, spec.dt, &mut rngs[index]));
+                    pops[0].push(Part::Poisson(group));
+                    for part in &mut pops[1..] {
+                        part.push(Part::Elsewhere);
+                    }
+                }
+            }
+        }
         let records = spec
             .populations
             .iter()
@@ -200,7 +243,7 @@ impl Network {
                 PopRecord::new(p.size as usize, first)
             })
             .collect();
-        let states = spec
+        let states: Vec<StateTrace> = spec
             .state_records
             .iter()
             .map(|&(population, neuron, variable)| StateTrace {
@@ -210,18 +253,48 @@ impl Network {
                 values: Vec::new(),
             })
             .collect();
+        let shards: Vec<Shard> = pops
+            .into_iter()
+            .zip(parts)
+            .enumerate()
+            .map(|(k, (pops, projs))| {
+                // Each trace is the shard's that steps its neuron (none for Poisson sources).
+                let traces = states
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, t)| {
+                        let Part::Lif { lif, first, .. } = &pops[t.population] else {
+                            return None;
+                        };
+                        let neuron = (t.neuron as usize).checked_sub(*first as usize)?;
+                        (neuron < lif.len()).then_some(ShardTrace {
+                            index,
+                            population: t.population,
+                            neuron,
+                            variable: t.variable,
+                            values: Vec::new(),
+                        })
+                    })
+                    .collect();
+                Shard::new(k, pops, projs, rngs.clone(), traces)
+            })
+            .collect();
+        let n_pops = spec.populations.len();
         Network {
-            spiked: vec![Vec::new(); spec.populations.len()],
+            exchange: Exchange::new(shards.len(), n_pops),
+            recorder: Recorder {
+                spiked: vec![Vec::new(); n_pops],
+                records,
+                recorded_spikes: 0,
+                truncated: false,
+            },
             spec,
             step: 0,
             shift,
-            pops,
-            projs,
-            records,
+            wiring,
+            bounds,
+            shards,
             states,
-            poisson_rng,
-            recorded_spikes: 0,
-            truncated: false,
             estimate,
         }
     }
@@ -231,131 +304,104 @@ impl Network {
         self.step
     }
 
+    /// The number of threads it steps on.
+    pub fn threads(&self) -> usize {
+        self.shards.len()
+    }
+
     /// One step (see the module's documentation for its order).
     pub fn step(&mut self) {
-        let s = self.step;
+        self.run(1);
+    }
+
+    /// Runs `steps` steps: on this thread, or with one more thread per further shard.
+    pub fn run(&mut self, steps: u64) {
+        let (from, to) = (self.step, self.step + steps);
         let Network {
-            pops,
-            projs,
-            spiked,
-            poisson_rng,
+            shards,
+            exchange,
+            recorder,
+            wiring,
             shift,
             ..
         } = self;
-        for ((pop, out), rng) in pops
-            .iter_mut()
-            .zip(spiked.iter_mut())
-            .zip(poisson_rng.iter_mut())
-        {
-            out.clear();
-            match pop {
-                Pop::Lif(lif) => lif.integrate(s, out),
-                Pop::Poisson(Some(group)) => group.spikes_at(s, rng, |i| out.push(i)),
-                Pop::Poisson(None) => {}
+        let (exchange, wiring, shift) = (&*exchange, &wiring[..], *shift);
+        if shards.len() == 1 {
+            let shard = &mut shards[0];
+            for s in from..to {
+                shard.integrate(s, exchange);
+                shard.deliver(s, shift, wiring, exchange);
+                recorder.record(s, exchange);
             }
-        }
-        for proj in projs.iter_mut() {
-            let Pop::Lif(target) = &mut pops[proj.target] else {
-                unreachable!("projections target LIF populations (checked)")
-            };
-            let sources = &spiked[proj.source];
-            let syn = &mut proj.synapses;
-            match &mut proj.stdp {
-                None => deliver(syn, sources, s, *shift, target, proj.receptor),
-                Some(stdp) => {
-                    let slots = proj.pending.len() as u64;
-                    let d = syn.delays.get(0) as u64;
-                    proj.pending[((s + d - *shift) % slots) as usize].extend_from_slice(sources);
-                    let arriving = std::mem::take(&mut proj.pending[(s % slots) as usize]);
-                    let mut now = target.direct(proj.receptor, s);
-                    for &i in &arriving {
-                        stdp.on_pre(i as usize, s, syn, |j, w| now.add(j, w));
-                    }
-                    let mut arriving = arriving;
-                    arriving.clear();
-                    proj.pending[(s % slots) as usize] = arriving;
+        } else {
+            let barrier = SpinBarrier::new(shards.len());
+            let barrier = &barrier;
+            let (first, others) = shards.split_first_mut().expect("a shard");
+            std::thread::scope(|scope| {
+                for shard in others {
+                    scope.spawn(move || {
+                        let _guard = barrier.guard();
+                        for s in from..to {
+                            shard.integrate(s, exchange);
+                            barrier.wait();
+                            shard.deliver(s, shift, wiring, exchange);
+                        }
+                    });
                 }
-            }
-        }
-        for (index, pop) in pops.iter_mut().enumerate() {
-            if let Pop::Lif(lif) = pop {
-                lif.draw_poisson_input(s, &mut poisson_rng[index]);
-                lif.take_input(s);
-            }
-        }
-        for proj in projs.iter_mut() {
-            if let Some(stdp) = &mut proj.stdp {
-                for &j in &spiked[proj.target] {
-                    stdp.on_post(j as usize, s, &mut proj.synapses);
+                let _guard = barrier.guard();
+                for s in from..to {
+                    first.integrate(s, exchange);
+                    barrier.wait();
+                    first.deliver(s, shift, wiring, exchange);
+                    recorder.record(s, exchange);
                 }
-            }
-        }
-        for (pop, out) in pops.iter_mut().zip(spiked.iter()) {
-            if let Pop::Lif(lif) = pop {
-                lif.reset(out);
-            }
-        }
-        self.record(s);
-        self.step += 1;
-    }
-
-    fn record(&mut self, s: u64) {
-        for (record, out) in self.records.iter_mut().zip(&self.spiked) {
-            let room = MAX_RECORDED_SPIKES - self.recorded_spikes;
-            let recorded = record.spikes(s, out, room);
-            self.recorded_spikes += recorded;
-            if recorded < out.iter().filter(|&&i| i < record.first).count() {
-                self.truncated = true;
-            }
-        }
-        for trace in &mut self.states {
-            let Pop::Lif(lif) = &self.pops[trace.population] else {
-                continue;
-            };
-            let n = trace.neuron as usize;
-            trace.values.push(match trace.variable {
-                StateVar::V => lif.v[n],
-                StateVar::Ge => lif.synaptic(n).0,
-                StateVar::Gi => lif.synaptic(n).1,
             });
         }
+        self.step = to;
+        for shard in &mut self.shards {
+            for trace in &mut shard.traces {
+                self.states[trace.index].values.append(&mut trace.values);
+            }
+        }
     }
 
-    /// Runs `steps` steps.
-    pub fn run(&mut self, steps: u64) {
-        for _ in 0..steps {
-            self.step();
-        }
+    /// Whether spike times stopped being recorded at [`MAX_RECORDED_SPIKES`].
+    pub fn truncated(&self) -> bool {
+        self.recorder.truncated
     }
 
     /// The spikes of population `index` in the step just done.
     pub fn last_spikes(&self, index: usize) -> &[u32] {
-        &self.spiked[index]
+        &self.recorder.spiked[index]
     }
 
     /// Population `index`'s record.
     pub fn record_of(&self, index: usize) -> &PopRecord {
-        &self.records[index]
+        &self.recorder.records[index]
     }
 
     /// Takes the recorded spike times of population `index` so far (its record keeps counts).
     pub fn drain_spikes(&mut self, index: usize) -> (Vec<u64>, Vec<u32>) {
-        let r = &mut self.records[index];
-        self.recorded_spikes -= r.steps.len();
+        let r = &mut self.recorder.records[index];
+        self.recorder.recorded_spikes -= r.steps.len();
         (std::mem::take(&mut r.steps), std::mem::take(&mut r.neurons))
     }
 
     /// Statistics of population `index` over the steps done.
     pub fn stats(&self, index: usize) -> PopStats {
-        self.records[index].stats(self.step, self.spec.dt)
+        self.recorder.records[index].stats(self.step, self.spec.dt)
     }
 
     /// Membrane potential of neuron `neuron` of population `index`, if it is LIF.
     pub fn membrane(&self, index: usize, neuron: usize) -> Option<f64> {
-        match &self.pops[index] {
-            Pop::Lif(lif) => lif.v.get(neuron).copied(),
-            Pop::Poisson(_) => None,
+        let bounds = self.bounds.get(index)?;
+        let last = *bounds.last().expect("bounds end at the size");
+        if neuron >= last as usize {
+            return None;
         }
+        let shard = split::shard_of(bounds, neuron as u32);
+        let (lif, local) = self.shards[shard].lif_of(index, neuron)?;
+        Some(lif.v[local])
     }
 
     /// The recorded state traces.
@@ -363,19 +409,22 @@ impl Network {
         &self.states
     }
 
+    /// Projection `index`'s synapses, one part per shard.
+    fn parts(&self, index: usize) -> impl Iterator<Item = &ShardProj> {
+        self.shards.iter().map(move |shard| &shard.projs[index])
+    }
+
     /// Synapses of every projection.
     pub fn synapse_count(&self) -> usize {
-        self.projs.iter().map(|p| p.synapses.len()).sum()
+        (0..self.wiring.len())
+            .flat_map(|i| self.parts(i))
+            .map(|p| p.synapses.len())
+            .sum()
     }
 
-    /// Projection `index`'s synapses.
-    pub fn synapses(&self, index: usize) -> &Synapses {
-        &self.projs[index].synapses
-    }
-
-    /// Projection `index`'s weights and largest weight, if it is plastic.
+    /// Projection `index`'s weights and largest weight, if it is plastic (on one thread).
     pub fn plastic_weights(&self, index: usize) -> Option<(&[f64], f64)> {
-        let p = &self.projs[index];
+        let p = &self.shards[0].projs[index];
         match (&p.stdp, &p.synapses.weights) {
             (Some(stdp), PerSynapse::Each(w)) => Some((w, stdp.w_max())),
             _ => None,
@@ -384,26 +433,28 @@ impl Network {
 
     /// Sets the weight of every synapse of a non-plastic projection with one weight.
     pub fn set_weight(&mut self, index: usize, weight: f64) -> bool {
-        let p = &mut self.projs[index];
-        match (&p.stdp, &mut p.synapses.weights) {
-            (None, PerSynapse::Same(w)) => {
+        let mut set = false;
+        for shard in &mut self.shards {
+            let p = &mut shard.projs[index];
+            if let (None, PerSynapse::Same(w)) = (&p.stdp, &mut p.synapses.weights) {
                 *w = weight;
-                true
+                set = true;
             }
-            _ => false,
         }
+        set
     }
 
     /// Spikes delivered through synapses so far: the sum over projections of each source's
     /// spike count times its number of synapses.
     pub fn synaptic_events(&self) -> u64 {
-        self.projs
-            .iter()
-            .map(|p| {
-                let counts = &self.records[p.source].counts;
-                (0..counts.len())
-                    .map(|i| u64::from(counts[i]) * p.synapses.row(i).len() as u64)
-                    .sum::<u64>()
+        (0..self.wiring.len())
+            .flat_map(|index| {
+                let counts = &self.recorder.records[self.wiring[index].source].counts;
+                self.parts(index).map(move |p| {
+                    (0..counts.len())
+                        .map(|i| u64::from(counts[i]) * p.synapses.row(i).len() as u64)
+                        .sum::<u64>()
+                })
             })
             .sum()
     }
@@ -412,13 +463,15 @@ impl Network {
     /// vector per population, see [`Network::scratch`]): the work of delivery alone for this
     /// layout, nothing else simulated. Timed by the benchmark as its baseline per event.
     pub fn deliver_through_every_synapse(&self, scratch: &mut [Vec<f64>]) {
-        for p in &self.projs {
-            let slot = &mut scratch[p.target];
-            for i in 0..p.synapses.offsets.len() - 1 {
-                let w = &p.synapses.weights;
-                p.synapses
-                    .targets
-                    .each(p.synapses.row(i), |k, j| slot[j] += w.get(k));
+        for (index, w) in self.wiring.iter().enumerate() {
+            for (k, p) in self.parts(index).enumerate() {
+                let first = self.bounds[w.target][k] as usize;
+                let slot = &mut scratch[w.target][first..];
+                let syn = &p.synapses;
+                for i in 0..syn.offsets.len() - 1 {
+                    syn.targets
+                        .each(syn.row(i), |k, j| slot[j] += syn.weights.get(k));
+                }
             }
         }
     }
@@ -435,7 +488,10 @@ impl Network {
     /// Bytes the network holds in synapses and neuron state (the figure the memory check
     /// estimated before building).
     pub fn bytes(&self) -> usize {
-        self.projs.iter().map(|p| p.synapses.bytes()).sum::<usize>()
+        (0..self.wiring.len())
+            .flat_map(|i| self.parts(i))
+            .map(|p| p.synapses.bytes())
+            .sum::<usize>()
             + self.estimate.neuron_bytes as usize
     }
 }

@@ -156,7 +156,7 @@ impl Network {
             steps: self.steps(),
             synapses: self.synapse_count(),
             memory_bytes: self.bytes(),
-            spikes_truncated: self.truncated,
+            spikes_truncated: self.truncated(),
             spikes,
             stats,
             oscillation,

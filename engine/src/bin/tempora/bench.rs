@@ -23,7 +23,9 @@ pub enum BenchCommand {
     },
     /// The network presets at the benchmarks' durations (cuba, coba 10 s; brunel 1 s), one
     /// thread: build and run times, ns per neuron update and synaptic event, bytes per synapse,
-    /// a baseline measured in the same run; JSON on standard output, a table on standard error.
+    /// a baseline measured in the same run; with --threads N also split over N threads (the
+    /// speed-up, and whether the spikes are those of one thread); JSON on standard output, a
+    /// table on standard error.
     Networks {
         /// RNG seed.
         #[arg(long, default_value_t = 1)]
@@ -34,6 +36,9 @@ pub enum BenchCommand {
         /// The peers' figures (JSON by network, from tests/bench/bench_networks.py) to show beside.
         #[arg(long, value_name = "FILE")]
         peers: Option<std::path::PathBuf>,
+        /// Also run each network split over this many threads.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
     },
 }
 
@@ -49,9 +54,12 @@ struct PacingFigure {
 
 pub fn run(command: BenchCommand) -> Result<(), String> {
     match command {
-        BenchCommand::Networks { seed, only, peers } => {
-            crate::bench_networks::run(seed, &only, peers.as_ref())
-        }
+        BenchCommand::Networks {
+            seed,
+            only,
+            peers,
+            threads,
+        } => crate::bench_networks::run(seed, &only, peers.as_ref(), threads),
         BenchCommand::Pacing {
             rate_hz,
             seconds,

@@ -3,7 +3,9 @@
 //! build and run times, ns per neuron update and per synaptic event, bytes per synapse, against
 //! a baseline measured in the same run (delivering through every synapse with nothing else
 //! simulated: what this machine does at best for the layout), and, with `--peers FILE`, the
-//! peers' figures from `tests/bench/bench_networks.py` side by side.
+//! peers' figures from `tests/bench/bench_networks.py` side by side. With `--threads N`, each
+//! network also runs split over N threads: its run time, the speed-up over one thread in the
+//! same run, and whether its spikes hash to those of one thread.
 
 use serde::Serialize;
 use std::path::PathBuf;
@@ -34,13 +36,38 @@ struct Figure {
     ns_per_synaptic_event: f64,
     /// The baseline: one pass through every synapse, nothing else, ns per synapse.
     baseline_ns_per_event: f64,
+    /// Split over `threads` threads (with --threads above 1): run time, s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split: Option<Split>,
     /// The peers' figures for this network, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     peers: Option<serde_json::Value>,
 }
 
+/// A network's run split over threads.
+#[derive(Serialize)]
+struct Split {
+    threads: usize,
+    run_s: f64,
+    /// One thread's run time over this one's.
+    speedup: f64,
+    /// Whether the spikes hash to one thread's.
+    same_spikes: bool,
+}
+
 /// Runs the benchmark and prints a table (standard error) and JSON (standard output).
-pub fn run(seed: u64, only: &[String], peers: Option<&PathBuf>) -> Result<(), String> {
+pub fn run(
+    seed: u64,
+    only: &[String],
+    peers: Option<&PathBuf>,
+    threads: usize,
+) -> Result<(), String> {
+    if !(1..=crate::network::MAX_THREADS).contains(&threads) {
+        return Err(format!(
+            "--threads: {threads} is outside [1, {}]",
+            crate::network::MAX_THREADS
+        ));
+    }
     let peers: Option<serde_json::Value> = match peers {
         Some(path) => Some(
             serde_json::from_str(
@@ -78,6 +105,21 @@ pub fn run(seed: u64, only: &[String], peers: Option<&PathBuf>) -> Result<(), St
             .map(|i| net.stats(i).spikes)
             .sum();
         let events = net.synaptic_events();
+        let split = if threads > 1 {
+            let mut split = Network::build_split(&model, seed, DEFAULT_MAX_BYTES, threads)
+                .map_err(|e| e.to_string())?;
+            let stepping = Instant::now();
+            split.run(steps);
+            let split_s = stepping.elapsed().as_secs_f64();
+            Some(Split {
+                threads: split.threads(),
+                run_s: split_s,
+                speedup: run_s / split_s,
+                same_spikes: split.results().content_hash == net.results().content_hash,
+            })
+        } else {
+            None
+        };
         figures.push(Figure {
             preset: p.name,
             simulated_s: seconds,
@@ -93,6 +135,7 @@ pub fn run(seed: u64, only: &[String], peers: Option<&PathBuf>) -> Result<(), St
             ns_per_synaptic_event: run_s * 1e9 / events.max(1) as f64,
             baseline_ns_per_event: baseline_s * 1e9
                 / (passes as f64 * net.synapse_count().max(1) as f64),
+            split,
             peers: peers.as_ref().and_then(|p| p.get(name).cloned()),
         });
     }
@@ -123,6 +166,12 @@ pub fn run(seed: u64, only: &[String], peers: Option<&PathBuf>) -> Result<(), St
             f.ns_per_synaptic_event,
             f.baseline_ns_per_event
         );
+        if let Some(s) = &f.split {
+            eprintln!(
+                "         on {} threads: run {:.3} s, {:.2}x one thread, same spikes: {}",
+                s.threads, s.run_s, s.speedup, s.same_spikes
+            );
+        }
         if let Some(peers) = &f.peers {
             eprintln!("         peers: {peers}");
         }

@@ -99,6 +99,10 @@ enum Command {
         /// Network presets: write the network at the end of the run here (ruv-fann JSON).
         #[arg(long, value_name = "FILE")]
         save_net: Option<PathBuf>,
+        /// Spiking networks: step on this many threads (the spikes are the same for any
+        /// number; a network with a plastic projection uses one).
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
     },
     /// List the presets and their parameters.
     Presets,
@@ -172,6 +176,7 @@ fn main() -> ExitCode {
             catch_up_bound,
             init_net,
             save_net,
+            threads,
         } => {
             let pacing = match pacing {
                 PacingArg::Fast => None,
@@ -189,6 +194,7 @@ fn main() -> ExitCode {
                     duration,
                     &set,
                     out.as_ref(),
+                    threads,
                 ),
                 (None, Some(name)) if is_network(name) => network::run(
                     &network::Source::Preset(name),
@@ -196,6 +202,7 @@ fn main() -> ExitCode {
                     duration,
                     &set,
                     out.as_ref(),
+                    threads,
                 ),
                 (None, Some(name)) => run(name, seed, duration, &set, out.as_ref(), pacing, &files),
                 (None, None) => Err("give a preset or --model FILE".to_string()),

@@ -12,6 +12,9 @@ use tempora_engine::preset;
 use tempora_protocol::model::{NetworkModel, MAX_MODEL_FILE_BYTES};
 use tempora_protocol::MAX_DURATION_S;
 
+/// The most threads a run takes (a split costs a barrier per step for each).
+pub const MAX_THREADS: usize = 64;
+
 /// Where a network comes from.
 pub enum Source<'a> {
     /// A network preset and `--set` values.
@@ -87,6 +90,8 @@ struct Output<'a> {
     model: &'a NetworkModel,
     seed: u64,
     duration_s: f64,
+    /// Threads it was stepped on.
+    threads: usize,
     /// Checking the model and drawing the network, s.
     build_time_s: f64,
     /// Stepping it, s.
@@ -104,7 +109,13 @@ pub fn run(
     duration: f64,
     set: &[String],
     out: Option<&PathBuf>,
+    threads: usize,
 ) -> Result<(), String> {
+    if !(1..=MAX_THREADS).contains(&threads) {
+        return Err(format!(
+            "--threads: {threads} is outside [1, {MAX_THREADS}]"
+        ));
+    }
     if !(duration > 0.0 && duration <= MAX_DURATION_S) {
         return Err(format!(
             "--duration: {duration} s is outside (0, {MAX_DURATION_S}] s"
@@ -116,7 +127,7 @@ pub fn run(
         Source::File(path) => path.display().to_string(),
         Source::Preset(name) => name.to_string(),
     };
-    let mut net = Network::build(&resolved.model, seed, DEFAULT_MAX_BYTES)
+    let mut net = Network::build_split(&resolved.model, seed, DEFAULT_MAX_BYTES, threads)
         .map_err(|e| format!("{label}: {e}"))?;
     let build_time_s = started.elapsed().as_secs_f64();
     let stepping = Instant::now();
@@ -129,6 +140,7 @@ pub fn run(
         model: &resolved.model,
         seed,
         duration_s: duration,
+        threads: net.threads(),
         build_time_s,
         run_time_s,
         wall_time_s: started.elapsed().as_secs_f64(),

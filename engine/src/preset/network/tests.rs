@@ -191,3 +191,74 @@ fn raster_rows_are_shared_by_size_and_dense_windows_go_as_counts() {
         "{spikes} vs {from_rate}"
     );
 }
+
+/// Every spike (step, neuron) of every population, the state traces and every membrane at
+/// the end of `steps` steps of `model` on `threads` threads.
+type Outcome = (Vec<(Vec<u64>, Vec<u32>)>, Vec<Vec<f64>>, Vec<Option<f64>>);
+
+fn split_run(model: &NetworkModel, threads: usize, steps: u64) -> Outcome {
+    let mut net = Network::build_split(model, 7, DEFAULT_MAX_BYTES, threads).unwrap();
+    assert_eq!(net.threads(), threads);
+    // Two calls: a run continues across them as one.
+    net.run(steps / 2);
+    net.run(steps - steps / 2);
+    let pops = &net.spec.populations;
+    let sizes: Vec<usize> = pops.iter().map(|p| p.size as usize).collect();
+    let spikes = (0..sizes.len())
+        .map(|i| {
+            (
+                net.record_of(i).steps.clone(),
+                net.record_of(i).neurons.clone(),
+            )
+        })
+        .collect();
+    let states = net.states().iter().map(|t| t.values.clone()).collect();
+    let membranes = (0..sizes.len())
+        .flat_map(|i| (0..sizes[i]).map(move |j| (i, j)))
+        .map(|(i, j)| net.membrane(i, j))
+        .collect();
+    (spikes, states, membranes)
+}
+
+#[test]
+fn every_split_over_threads_gives_the_spikes_of_one_thread() {
+    let with_traces = |mut m: NetworkModel| {
+        // Neurons in the first, a middle and the last shard of every split tried.
+        let neurons = vec![0, 1_999, 3_199];
+        m.record.state = vec![tempora_protocol::model::StateRecord {
+            population: "E".into(),
+            neurons,
+            variables: vec!["v".into(), "ge".into()],
+        }];
+        m
+    };
+    let cases = [
+        // Current-based exponential synapses, no delay, exact integration.
+        (with_traces(model("cuba", &[])), 1500),
+        // Conductances, forward Euler.
+        (with_traces(model("coba", &[])), 1500),
+        // Delta synapses, a delay, binomial Poisson input (its draws placed by neuron).
+        (
+            model(
+                "brunel",
+                &[("N_E", 2000.0), ("N_I", 500.0), ("g", 5.0), ("eta", 2.0)],
+            ),
+            1500,
+        ),
+    ];
+    for (model, steps) in cases {
+        let one = split_run(&model, 1, steps);
+        let active: usize = one.0.iter().map(|(s, _)| s.len()).sum();
+        assert!(active > 1000, "{}: {active} spikes", model.name);
+        for threads in [2, 3] {
+            let split = split_run(&model, threads, steps);
+            assert!(split == one, "{} on {threads} threads", model.name);
+        }
+    }
+}
+
+#[test]
+fn a_network_with_a_plastic_projection_stays_on_one_thread() {
+    let net = Network::build_split(&model("stdp-network", &[]), 1, DEFAULT_MAX_BYTES, 4).unwrap();
+    assert_eq!(net.threads(), 1);
+}
