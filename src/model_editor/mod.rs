@@ -90,25 +90,20 @@ pub fn ModelEditor(
             return;
         };
         problem.set(None);
-        // In a model run, new weights of static projections are live: the next window
-        // boundary takes them, the run goes on. Anything else rebuilds the network.
-        let live = state
-            .status
-            .with_untracked(|s| s.as_ref().is_some_and(|s| s.preset == MODEL_RUN))
-            .then(|| {
-                state.model.with_untracked(|running| {
-                    running
-                        .as_ref()
-                        .and_then(|running| edit::live_weight_changes(running, &model))
-                })
-            })
-            .flatten();
+        // New weights of static projections, Poisson rates and drives are live: the next
+        // window boundary takes them, the run goes on. Anything else rebuilds the network.
+        // A network preset's run takes them too, and goes on as a model run.
+        let live = state.model.with_untracked(|running| {
+            running
+                .as_ref()
+                .and_then(|running| edit::live_changes(running, &model))
+        });
         if let Some(params) = live {
             note.set(Some(
-                "The new weights apply at the next window boundary (no rebuild).".into(),
+                "The new values apply at the next window boundary (no rebuild).".into(),
             ));
             arrived.set_value(Some(
-                "Weights changed at a window boundary; the run goes on.".into(),
+                "Changed at a window boundary; the run goes on.".into(),
             ));
             send.run(Command::SetLiveParams { params });
             return;
@@ -369,6 +364,7 @@ pub fn ModelEditor(
             .status
             .with(|s| s.as_ref().is_some_and(|s| s.preset == MODEL_RUN))
     };
+    let running_network = move || state.model.with(Option::is_some);
 
     view! {
         <section class="editor" aria-label="Network editor">
@@ -380,12 +376,13 @@ pub fn ModelEditor(
                         tempora_protocol::model::Quantity::Text(t) => t.clone(),
                         tempora_protocol::model::Quantity::Si(v) => format!("{v} s"),
                     })))}
-                    {move || is_model_run().then_some(" · a model run: weights change live, anything else rebuilds")}
+                    {move || is_model_run().then_some(" · a model run")}
+                    {move || running_network().then_some(" · weights, Poisson rates and drives change live; anything else rebuilds")}
                 </p>
                 <NetworkGraph model=Signal::derive(move || draft.get()) selected=selected />
                 <div class="editor-actions">
                     <button data-testid="apply-model" class="primary" prop:disabled=move || !changed()
-                        title="In a model run, new weights of static projections change at the next window boundary; anything else rebuilds the network (t = 0)"
+                        title="New weights of static projections, Poisson rates and drives change at the next window boundary (the run goes on, as a model run); anything else rebuilds the network (t = 0)"
                         on:click=apply>"Apply"</button>
                     <button data-testid="revert-model" prop:disabled=move || !changed() on:click=revert>"Revert"</button>
                     <span class="changed" data-testid="model-changed">{move || changed().then_some("edited, not applied")}</span>

@@ -585,6 +585,7 @@ try {
     await showTab('params');
   });
 
+  let slowRate = NaN;
   await check('brunel from the gallery: the synchronous regular regime fires near 300 Hz, the slow one near 5 Hz', async () => {
     await showTab('gallery');
     const regime = async (id, shot) => {
@@ -603,7 +604,34 @@ try {
     const sr = await regime('brunel-sr', 'brunel-sr.png');
     assert(sr > 200 && sr < 400, `A (g 3, eta 2): E rate ${sr} Hz (Brian2: 307 Hz)`);
     const slow = await regime('brunel-si-slow', 'brunel-si-slow.png');
+    slowRate = slow;
     assert(slow > 1 && slow < 15, `D (g 4.5, eta 0.9): E rate ${slow} Hz (Brian2: 5.5 Hz)`);
+    await showTab('params');
+  });
+
+  await check('a live change of a preset network\'s model: a Poisson input rate applies at the next window, the run goes on', async () => {
+    // The paused brunel D run: E's Poisson input from 9 Hz to 20 Hz per source (eta 2).
+    const before = await readout();
+    const t0 = Number(/t = ([\d.]+) s/.exec(before)[1]);
+    await showTab('network');
+    await page.getByTestId('graph-node-E').click();
+    const field = page.getByTestId('field-populations[0].lif.poisson_input[0].rate');
+    assert(await field.inputValue() === '9 Hz', `the input rate of D: ${await field.inputValue()}`);
+    await field.fill('20 Hz');
+    await field.dispatchEvent('change');
+    await page.getByTestId('apply-model').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=editor-note]').textContent.includes('no rebuild'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=readout]').textContent.startsWith('model · '));
+    const t1 = Number(/t = ([\d.]+) s/.exec(await readout())[1]);
+    assert(t1 === t0, `the run goes on from t = ${t0} s: ${await readout()}`);
+    // Two windows later (one to reach the boundary, one at the new rate) E fires far faster.
+    const windows = Number(/windows: (\d+) /.exec(await readout())[1]);
+    await page.getByTestId('start').click();
+    await page.waitForFunction((n) => Number(/windows: (\d+) /.exec(document.querySelector('[data-testid=readout]').textContent)[1]) >= n + 2, windows, { timeout: 60_000 });
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    const fast = rateOf(await netReadout(), 'E');
+    assert(fast > 5 * slowRate, `E at eta 2: ${fast} Hz (at eta 0.9: ${slowRate} Hz)`);
     await showTab('params');
   });
 

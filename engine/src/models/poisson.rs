@@ -25,6 +25,12 @@ pub struct PoissonGroup {
 impl PoissonGroup {
     /// `n` sources at `rate` (Hz) on a grid of `dt` (s); `rate * dt` must be in (0, 1).
     pub fn new(n: u32, rate: f64, dt: f64, rng: &mut ChaCha8Rng) -> Self {
+        Self::starting_at(n, rate, dt, 0, rng)
+    }
+
+    /// Like [`PoissonGroup::new`], with no spike before step `from` (a rate changed during a
+    /// run: the process is memoryless, so each source's next spike is drawn afresh).
+    pub fn starting_at(n: u32, rate: f64, dt: f64, from: u64, rng: &mut ChaCha8Rng) -> Self {
         let p = rate * dt;
         assert!(
             p > 0.0 && p < 1.0,
@@ -35,8 +41,8 @@ impl PoissonGroup {
             next: BinaryHeap::with_capacity(n as usize),
         };
         for source in 0..n {
-            // The first spike is at step gap - 1 >= 0: the step grid starts at 0.
-            let first = group.gap(rng) - 1;
+            // The first spike is at step from + gap - 1 >= from.
+            let first = from + group.gap(rng) - 1;
             group.next.push(Reverse((first, source)));
         }
         group

@@ -369,18 +369,19 @@ impl LifPopulation {
     /// Draws the step's Poisson input (it arrives now) from the population's stream `rng`, for
     /// neurons `first .. first + len` of a population of `size`.
     pub fn draw_poisson_input(&mut self, step: u64, rng: &mut ChaCha8Rng, first: u32, size: u32) {
-        // The population's stream is laid out by step, input and neuron, two words a draw:
-        // neurons `first..` of a split population draw the numbers one thread would.
-        let drawing = self.poisson.iter().filter(|(b, _)| b.draws()).count() as u128;
+        // The population's stream is laid out by step, input and neuron, two words a draw
+        // (an input whose count is certain leaves its words unused): neurons `first..` of a
+        // split population draw the numbers one thread would, and a rate changed live moves
+        // no other input's numbers.
+        let inputs = self.poisson.len() as u128;
         let poisson = std::mem::take(&mut self.poisson);
         let n = self.len();
-        let mut q = 0;
-        for (binomial, input) in &poisson {
+        for (q, (binomial, input)) in poisson.iter().enumerate() {
             if binomial.draws() {
                 rng.set_word_pos(
-                    2 * ((u128::from(step) * drawing + q) * u128::from(size) + u128::from(first)),
+                    2 * ((u128::from(step) * inputs + q as u128) * u128::from(size)
+                        + u128::from(first)),
                 );
-                q += 1;
             }
             let mut target = self.direct(input.receptor, step);
             for j in 0..n {
@@ -391,6 +392,24 @@ impl LifPopulation {
             }
         }
         self.poisson = poisson;
+    }
+
+    /// Sets the rate of Poisson input `index` (from the next draw).
+    pub fn set_input_rate(&mut self, index: usize, rate: f64) {
+        if let Some((binomial, input)) = self.poisson.get_mut(index) {
+            input.rate = rate;
+            *binomial = Binomial::new(input.sources, rate * self.dt);
+        }
+    }
+
+    /// Sets the drive (from the next step).
+    pub fn set_drive(&mut self, drive: DriveSpec) {
+        self.spec.drive = drive;
+    }
+
+    /// The drive.
+    pub fn drive(&self) -> DriveSpec {
+        self.spec.drive
     }
 
     /// Where input with `receptor` arriving at `step` (the current step) goes.

@@ -47,7 +47,8 @@ use plasticity::Stdp;
 use rand_chacha::ChaCha8Rng;
 use record::{PopRecord, PopStats, MAX_RECORDED_SPIKES};
 use shard::{Part, Shard, ShardProj, ShardTrace, Wiring};
-use spec::{NetSpec, PopKind, StateVar};
+use spec::{DriveSpec, NetSpec, PopKind, StateVar};
+use tempora_protocol::model::edit::{DriveTerm, Live};
 use tempora_protocol::model::{ModelError, NetworkModel, Timing};
 
 pub use memory::{MemoryEstimate, DEFAULT_MAX_BYTES};
@@ -442,6 +443,120 @@ impl Network {
             }
         }
         set
+    }
+
+    /// Changes a live quantity (see [`Live`]) from the next step; whether the network has it
+    /// (the session checks the new model before).
+    pub fn set_live(&mut self, live: Live, value: f64) -> bool {
+        match live {
+            Live::Weight(index) => index < self.wiring.len() && self.set_weight(index, value),
+            Live::SourceRate(index) => {
+                let Some(p) = self.spec.populations.get_mut(index) else {
+                    return false;
+                };
+                let PopKind::Poisson { rate } = &mut p.kind else {
+                    return false;
+                };
+                *rate = value;
+                let shard = &mut self.shards[0];
+                shard.parts[index] = Part::Poisson((value > 0.0).then(|| {
+                    let rng = &mut shard.rngs[index];
+                    PoissonGroup::starting_at(p.size, value, self.spec.dt, self.step, rng)
+                }));
+                true
+            }
+            Live::InputRate(index, input) => {
+                let Some(PopKind::Lif(lif)) =
+                    self.spec.populations.get_mut(index).map(|p| &mut p.kind)
+                else {
+                    return false;
+                };
+                let Some(spec) = lif.poisson_input.get_mut(input) else {
+                    return false;
+                };
+                spec.rate = value;
+                for shard in &mut self.shards {
+                    if let Part::Lif { lif, .. } = &mut shard.parts[index] {
+                        lif.set_input_rate(input, value);
+                    }
+                }
+                true
+            }
+            Live::Drive(index, term) => {
+                let Some(PopKind::Lif(lif)) =
+                    self.spec.populations.get_mut(index).map(|p| &mut p.kind)
+                else {
+                    return false;
+                };
+                let drive = match (lif.drive, term) {
+                    (DriveSpec::Constant(_), DriveTerm::Constant) => DriveSpec::Constant(value),
+                    (
+                        DriveSpec::Sine {
+                            frequency,
+                            offset,
+                            phase,
+                            ..
+                        },
+                        DriveTerm::Amplitude,
+                    ) => DriveSpec::Sine {
+                        amplitude: value,
+                        frequency,
+                        offset,
+                        phase,
+                    },
+                    (
+                        DriveSpec::Sine {
+                            amplitude,
+                            offset,
+                            phase,
+                            ..
+                        },
+                        DriveTerm::Frequency,
+                    ) => DriveSpec::Sine {
+                        amplitude,
+                        frequency: value,
+                        offset,
+                        phase,
+                    },
+                    (
+                        DriveSpec::Sine {
+                            amplitude,
+                            frequency,
+                            phase,
+                            ..
+                        },
+                        DriveTerm::Offset,
+                    ) => DriveSpec::Sine {
+                        amplitude,
+                        frequency,
+                        offset: value,
+                        phase,
+                    },
+                    (
+                        DriveSpec::Sine {
+                            amplitude,
+                            frequency,
+                            offset,
+                            ..
+                        },
+                        DriveTerm::Phase,
+                    ) => DriveSpec::Sine {
+                        amplitude,
+                        frequency,
+                        offset,
+                        phase: value,
+                    },
+                    _ => return false,
+                };
+                lif.drive = drive;
+                for shard in &mut self.shards {
+                    if let Part::Lif { lif, .. } = &mut shard.parts[index] {
+                        lif.set_drive(drive);
+                    }
+                }
+                true
+            }
+        }
     }
 
     /// Spikes delivered through synapses so far: the sum over projections of each source's

@@ -6,17 +6,20 @@ use super::{Refusal, Session};
 use crate::network::spec::NetSpec;
 use crate::params::{format_value, ParamValues, Unit};
 use crate::preset::BuildContext;
-use tempora_protocol::model::edit::{weight_index, weight_unit};
-use tempora_protocol::model::{Dist, NetworkModel, Quantity};
+use tempora_protocol::model::edit::Live;
+use tempora_protocol::model::{NetworkModel, Quantity};
 
 impl Session {
     /// Checks live parameter changes (only live ones; valid alone and with the others, as a new
     /// run would check them) and queues them for the next window boundary.
     pub(super) fn accept_live(&mut self, params: ParamValues) -> Result<(), Refusal> {
         let preset = match &self.run.source {
+            super::Source::Preset(preset) if is_model_change(preset, &params) => {
+                return self.become_model_run(preset, params);
+            }
             super::Source::Preset(preset) => *preset,
             super::Source::Model(model) => {
-                let checked = self.model_with_weights(model, &params)?;
+                let checked = self.model_with_live(model, &params)?;
                 // Valid as a new run would check it (no synapse is drawn for that).
                 NetSpec::resolve(&checked).map_err(|e| Refusal {
                     message: e.to_string(),
@@ -58,9 +61,38 @@ impl Session {
         Ok(())
     }
 
-    /// `model` with the pending and the new weight changes `params` (a model run's live
-    /// parameters are the constant weights of its static projections, by their JSON path).
-    fn model_with_weights(
+    /// A network preset's run takes live changes of its model (by their JSON path, as a
+    /// model run does) by becoming a model run of that model: the same network goes on, and
+    /// Reset or a link rebuild the model.
+    fn become_model_run(
+        &mut self,
+        preset: &'static crate::preset::Preset,
+        params: ParamValues,
+    ) -> Result<(), Refusal> {
+        let model = (preset.model.expect("a network preset"))(&self.run.params);
+        if let Some(name) = self.pending_live.keys().next() {
+            return Err(Refusal {
+                message: format!(
+                    "`{name}` is still to apply at the next window boundary; change the model after it"
+                ),
+                param: params.keys().next().cloned(),
+            });
+        }
+        let checked = self.model_with_live(&model, &params)?;
+        NetSpec::resolve(&checked).map_err(|e| Refusal {
+            message: e.to_string(),
+            param: Some(e.path.clone()),
+        })?;
+        self.run.source = super::Source::Model(Box::new(model));
+        self.run.params = ParamValues::new();
+        self.pending_live.extend(params);
+        Ok(())
+    }
+
+    /// `model` with the pending and the new live changes `params` (a model run's live
+    /// quantities, by their JSON path: constant weights of static projections, Poisson rates,
+    /// drives; see [`Live`]).
+    fn model_with_live(
         &self,
         model: &NetworkModel,
         params: &ParamValues,
@@ -71,23 +103,22 @@ impl Session {
                 message,
                 param: Some(key.clone()),
             };
-            let Some(i) = weight_index(key).filter(|&i| i < changed.projections.len()) else {
+            let Some(live) = Live::parse(key) else {
                 return Err(refuse(format!(
-                    "`{key}` cannot change during a model run: its live parameters are its projections' weights (`projections[i].weight`); anything else is applied by rebuilding the network"
+                    "`{key}` cannot change during a model run: its live quantities are constant weights of static projections, Poisson rates and drives (by their JSON path); anything else is applied by rebuilding the network"
                 )));
             };
-            let projection = &mut changed.projections[i];
-            if projection.stdp.is_some() || !matches!(projection.weight, Dist::Constant(_)) {
+            let unit = live.unit(model);
+            let Some(quantity) = live.quantity_mut(&mut changed) else {
                 return Err(refuse(format!(
-                    "{key}: a plastic or distributed weight cannot change live; apply it to rebuild the network"
+                    "{key}: the model has no live quantity there (no such element, a plastic or distributed weight, or another kind of drive); rebuilding the network applies it"
                 )));
-            }
-            // Volts as a person writes them (`2 mV`); leak conductances are pure numbers.
-            let weight = match weight_unit(model, &projection.target) {
-                Unit::Volts => Quantity::Text(format_value(Unit::Volts, value)),
+            };
+            // Volts and hertz as a person writes them (`2 mV`); pure numbers as they are.
+            *quantity = match unit {
+                Unit::Volts | Unit::Hertz => Quantity::Text(format_value(unit, value)),
                 _ => Quantity::Si(value),
             };
-            projection.weight = Dist::Constant(weight);
         }
         Ok(changed)
     }
@@ -102,7 +133,7 @@ impl Session {
         self.run.sim.set_live_params(&pending);
         // Checked when accepted (nothing is pending now, so `pending` alone applies).
         let changed = match &self.run.source {
-            super::Source::Model(model) => self.model_with_weights(model, &pending).ok(),
+            super::Source::Model(model) => self.model_with_live(model, &pending).ok(),
             super::Source::Preset(_) => None,
         };
         match changed {
@@ -111,4 +142,10 @@ impl Session {
         }
         true
     }
+}
+
+/// Whether `params` are live changes of a network preset's model (JSON paths), not of its
+/// own parameters.
+fn is_model_change(preset: &crate::preset::Preset, params: &ParamValues) -> bool {
+    preset.model.is_some() && !params.is_empty() && params.keys().all(|k| Live::parse(k).is_some())
 }

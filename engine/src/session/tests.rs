@@ -585,6 +585,104 @@ fn a_model_run_changes_only_its_weights_live_and_a_preset_sends_its_model() {
 }
 
 #[test]
+fn a_model_runs_rates_and_drives_change_live_at_the_next_boundary() {
+    let mut model = small_model();
+    model.populations[1].lif.as_mut().unwrap().drive =
+        Some(tempora_protocol::model::Drive::Constant("0 mV".into()));
+    let mut s = Session::new();
+    s.handle(configure_model(model, 1));
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    let clock = ManualClock::at(0);
+    let rate = |w: &WindowContent, pop: &str| w.number(&format!("rate_{pop}")).unwrap();
+    let before = step_windows(&mut s, &clock, 1).remove(0);
+    assert!(rate(&before, "in") > 10.0, "{}", rate(&before, "in"));
+    // The sources fall silent and a drive of 25 mV (above the threshold's 20 mV over rest)
+    // makes the neurons fire on their own, from the next window on.
+    let events = s.handle(live(&[
+        ("populations[0].poisson.rate", 0.0),
+        ("populations[1].lif.drive.constant", 0.025),
+    ]));
+    assert!(matches!(&events[..], [Event::Status(_)]), "{events:?}");
+    s.handle(Command::Step);
+    let events = s.run_slice(&clock, u64::MAX).1;
+    // The model says so, as a person writes it.
+    let model = events.iter().find_map(|e| match e {
+        Event::Model { model: Some(m), .. } => Some(m),
+        _ => None,
+    });
+    let model = model.expect("the changed model");
+    assert_eq!(
+        model.populations[0].poisson.as_ref().unwrap().rate,
+        "0 Hz".into()
+    );
+    let after = step_windows(&mut s, &clock, 1);
+    assert_eq!(rate(&after[0], "in"), 0.0);
+    assert!(rate(&after[0], "out") > 50.0, "{}", rate(&after[0], "out"));
+    // A drive term the model does not have, and a rate out of range: refused, nothing queued.
+    for (key, value, why) in [
+        (
+            "populations[1].lif.drive.sine.amplitude",
+            0.01,
+            "no live quantity",
+        ),
+        ("populations[0].poisson.rate", 20_000.0, "rate"),
+    ] {
+        let events = s.handle(live(&[(key, value)]));
+        assert!(
+            matches!(&events[..], [Event::Error { message, param: Some(p) }] if message.contains(why) && p.contains("populations")),
+            "{key}: {events:?}"
+        );
+    }
+    assert!(s.status().pending_live.is_empty());
+}
+
+#[test]
+fn a_network_presets_run_takes_a_live_change_of_its_model_and_goes_on_as_a_model_run() {
+    let mut s = Session::new();
+    s.handle(Command::Configure {
+        preset: "cuba".into(),
+        seed: 2,
+        params: [("NE".to_string(), 400.0), ("NI".to_string(), 100.0)]
+            .into_iter()
+            .collect(),
+    });
+    s.handle(Command::SetPacing {
+        pacing: Pacing::AsFastAsPossible,
+    });
+    let clock = ManualClock::at(0);
+    step_windows(&mut s, &clock, 1);
+    let run_id = s.status().run_id;
+    let events = s.handle(live(&[("projections[0].weight", 4e-3)]));
+    let [Event::Status(status)] = &events[..] else {
+        panic!("{events:?}");
+    };
+    assert_eq!(status.preset, MODEL_RUN);
+    assert_eq!(status.run_id, run_id, "the same run goes on");
+    s.handle(Command::Step);
+    let events = s.run_slice(&clock, u64::MAX).1;
+    let model = events.iter().find_map(|e| match e {
+        Event::Model { model: Some(m), .. } => Some(m),
+        _ => None,
+    });
+    let model = model.expect("the changed model");
+    assert_eq!(model.name, "cuba");
+    assert_eq!(model.populations[0].size, 400, "the preset's own values");
+    assert_eq!(model.projections[0].weight, "4 mV".into());
+    // A preset's own live parameter and a model path together: refused, nothing changes.
+    let mut s = Session::new();
+    s.handle(Command::Configure {
+        preset: "cuba".into(),
+        seed: 2,
+        params: ParamValues::new(),
+    });
+    let events = s.handle(live(&[("we", 1e-3), ("projections[0].weight", 4e-3)]));
+    assert!(matches!(&events[..], [Event::Error { .. }]), "{events:?}");
+    assert_eq!(s.status().preset, "cuba");
+}
+
+#[test]
 fn a_picked_neuron_is_recorded_from_the_next_step_and_bad_picks_are_refused() {
     let mut s = Session::new();
     s.handle(configure_model(small_model(), 1));

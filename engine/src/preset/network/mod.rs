@@ -26,7 +26,7 @@ use crate::simulation::{Model, Report, Simulation};
 use crate::time::TimePoint;
 use crate::window::{Recent, WindowBounds, WindowConfig, WindowSink};
 use std::collections::VecDeque;
-use tempora_protocol::model::edit::weight_index;
+use tempora_protocol::model::edit::Live;
 use tempora_protocol::model::{ModelError, NetworkModel, SpikeRecord};
 use tempora_protocol::spikes::{PopulationSpikes, SpikeTable, MAX_LOGGED_SPIKES};
 use tempora_protocol::WindowSummary;
@@ -358,10 +358,10 @@ impl Model for NetworkWorld {
     }
 
     fn set_live_params(&mut self, values: &ParamValues) {
-        // A model run's live weights, by their JSON path (checked by the session).
+        // A model run's live quantities, by their JSON path (checked by the session).
         for (key, &value) in values {
-            if let Some(index) = weight_index(key) {
-                self.net.set_weight(index, value);
+            if let Some(live) = Live::parse(key) {
+                self.net.set_live(live, value);
             }
         }
         for (live, indices) in &self.live {

@@ -17,7 +17,7 @@ pub use change::{
     add_population, add_projection, remove_population, remove_projection, set_field, toggle_stdp,
 };
 pub use fields::{fields, Field};
-pub use live::{live_weight_changes, weight_index, weight_path, weight_unit};
+pub use live::{live_changes, weight_unit, DriveTerm, Live};
 
 use super::{ModelError, NetworkModel};
 use serde_json::Value;

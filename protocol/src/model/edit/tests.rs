@@ -119,22 +119,63 @@ fn stdp_switches_on_relative_to_the_weight_and_off_again() {
 }
 
 #[test]
-fn only_constant_static_weights_change_live() {
+fn weights_rates_and_drives_change_live_and_anything_else_rebuilds() {
     let old = small();
     let new = set_field(&old, "projections[0].weight", "2 mV").unwrap();
-    let live = live_weight_changes(&old, &new).expect("a weight alone is live");
-    assert_eq!(live.get(&weight_path(0)), Some(&0.002));
-    assert_eq!(weight_index(&weight_path(0)), Some(0));
-    assert_eq!(weight_index("projections[0].delay"), None);
+    let live = live_changes(&old, &new).expect("a weight alone is live");
+    assert_eq!(live.get("projections[0].weight"), Some(&0.002));
+    // A source rate and a weight together.
+    let both = set_field(&new, "populations[0].poisson.rate", "12 Hz").unwrap();
+    let live = live_changes(&old, &both).unwrap();
+    assert_eq!(live.len(), 2);
+    assert_eq!(live.get("populations[0].poisson.rate"), Some(&12.0));
+    // A Poisson input's rate and a drive's terms (added by a rebuild first).
+    let mut driven = old.clone();
+    let lif = driven.populations[1].lif.as_mut().unwrap();
+    lif.poisson_input = vec![crate::model::PoissonInput {
+        sources: 100,
+        rate: "2 Hz".into(),
+        weight: "0.1 mV".into(),
+        receptor: Default::default(),
+    }];
+    lif.drive = Some(crate::model::Drive::Sine {
+        amplitude: "1 mV".into(),
+        frequency: "8 Hz".into(),
+        offset: "0 mV".into(),
+        phase: "0".into(),
+    });
+    assert_eq!(live_changes(&old, &driven), None, "new inputs: a rebuild");
+    let faster = set_field(&driven, "populations[1].lif.poisson_input[0].rate", "3 Hz").unwrap();
+    let faster = set_field(&faster, "populations[1].lif.drive.sine.amplitude", "2.5 mV").unwrap();
+    let live = live_changes(&driven, &faster).unwrap();
+    assert_eq!(
+        live.get("populations[1].lif.poisson_input[0].rate"),
+        Some(&3.0)
+    );
+    assert_eq!(
+        live.get("populations[1].lif.drive.sine.amplitude"),
+        Some(&0.0025)
+    );
+    // Paths and units.
+    for live in Live::all(&faster) {
+        assert_eq!(Live::parse(&live.path()), Some(live), "{}", live.path());
+    }
+    assert_eq!(Live::all(&faster).len(), 1 + 1 + 1 + 4);
+    assert_eq!(
+        Live::parse("populations[1].lif.drive.sine.frequency").map(|l| l.unit(&faster)),
+        Some(Unit::Hertz)
+    );
+    assert_eq!(Live::parse("projections[0].delay"), None);
+    assert_eq!(Live::parse("populations[1].lif.tau_m"), None);
     // Anything else with it, a distribution, or a plastic projection: a rebuild.
     let more = set_field(&new, "populations[1].size", "5").unwrap();
-    assert_eq!(live_weight_changes(&old, &more), None);
+    assert_eq!(live_changes(&old, &more), None);
     let spread = set_field(&old, "projections[0].connect.k", "4").unwrap();
-    assert_eq!(live_weight_changes(&old, &spread), None);
+    assert_eq!(live_changes(&old, &spread), None);
     let plastic = toggle_stdp(&old, 0).unwrap();
     let plastic_new = set_field(&plastic, "projections[0].weight", "2 mV").unwrap();
-    assert_eq!(live_weight_changes(&plastic, &plastic_new), None);
-    assert_eq!(live_weight_changes(&old, &old), None, "nothing changed");
+    assert_eq!(live_changes(&plastic, &plastic_new), None);
+    assert_eq!(live_changes(&old, &old), None, "nothing changed");
 }
 
 #[test]
