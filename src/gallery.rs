@@ -17,11 +17,17 @@ pub fn Gallery(
         let seed = state
             .status
             .with_untracked(|s| s.as_ref().map_or(1, |s| s.seed));
-        send.run(Command::Configure {
-            preset: example.preset,
-            seed,
-            params: example.params,
-        });
+        match example.model {
+            Some(model) => send.run(Command::ConfigureModel {
+                model: Box::new(model),
+                seed,
+            }),
+            None => send.run(Command::Configure {
+                preset: example.preset,
+                seed,
+                params: example.params,
+            }),
+        }
         send.run(Command::Start);
     };
     let current = move || {
@@ -39,6 +45,7 @@ pub fn Gallery(
                     let is_current = move || current().is_some_and(|(preset, params)| {
                         preset == shown.preset
                             && shown.params.iter().all(|(k, v)| params.get(k) == Some(v))
+                            && shown.model.as_ref().is_none_or(|m| state.model.with(|run| run.as_ref() == Some(m)))
                     });
                     let chosen = example.clone();
                     view! {

@@ -18,4 +18,8 @@ pub struct Example {
     pub params: ParamValues,
     /// What to look for, one line.
     pub look_for: String,
+    /// A model file to run instead of the preset (whose name is then `model`): a preset's
+    /// network as the network engine runs it, editable in the editor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<crate::model::NetworkModel>,
 }

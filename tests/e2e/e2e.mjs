@@ -635,6 +635,24 @@ try {
     await showTab('params');
   });
 
+  await check('stdp as a model file from the gallery: a model run of its network, the plastic projection in the editor', async () => {
+    await showTab('gallery');
+    await page.getByTestId('gallery-stdp-file').click();
+    await page.waitForFunction(() => /^model · t = ([2-9]|\d\d)\./.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 30_000 });
+    await page.getByTestId('pause').click();
+    await waitForStatus('paused');
+    const text = await netReadout();
+    const rate = rateOf(text, 'neuron');
+    assert(rate > 1 && rate < 100, `the neuron fires: ${text}`);
+    assert(Math.abs(rateOf(text, 'inputs') - 15) < 3, `inputs at 15 Hz: ${text}`);
+    await showTab('network');
+    for (const id of ['graph-node-inputs', 'graph-node-neuron', 'graph-edge-input']) {
+      assert(await page.getByTestId(id).count() === 1, `the graph has ${id}`);
+    }
+    assert(await page.locator('[data-testid=graph-edge-input].plastic').count() === 1, 'the input projection is drawn plastic');
+    await showTab('params');
+  });
+
   await check('divergence: the watchdog pauses the unguarded net; spectral normalisation keeps it bounded', async () => {
     await configure('divergence');
     await page.getByTestId('speed').selectOption('as fast as possible');

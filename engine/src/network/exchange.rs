@@ -18,8 +18,13 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 pub struct Exchange {
     shards: usize,
     pops: usize,
-    lists: Vec<RwLock<Vec<u32>>>,
+    lists: Vec<Padded>,
 }
+
+/// A list on cache lines of its own: locking one never takes another's line from a core.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Padded(RwLock<Vec<u32>>);
 
 impl Exchange {
     /// Lists for `shards` shards of a network of `pops` populations.
@@ -27,9 +32,7 @@ impl Exchange {
         Exchange {
             shards,
             pops,
-            lists: (0..shards * 2 * pops)
-                .map(|_| RwLock::new(Vec::new()))
-                .collect(),
+            lists: (0..shards * 2 * pops).map(|_| Padded::default()).collect(),
         }
     }
 
@@ -45,6 +48,7 @@ impl Exchange {
     /// Shard `shard`'s spikes of population `pop` at `step`, to write.
     pub fn write(&self, shard: usize, step: u64, pop: usize) -> RwLockWriteGuard<'_, Vec<u32>> {
         self.lists[self.index(shard, step, pop)]
+            .0
             .write()
             .expect("a shard's thread panicked")
     }
@@ -52,6 +56,7 @@ impl Exchange {
     /// Shard `shard`'s spikes of population `pop` at `step`.
     pub fn read(&self, shard: usize, step: u64, pop: usize) -> RwLockReadGuard<'_, Vec<u32>> {
         self.lists[self.index(shard, step, pop)]
+            .0
             .read()
             .expect("a shard's thread panicked")
     }
@@ -65,7 +70,7 @@ impl Clone for Exchange {
             lists: self
                 .lists
                 .iter()
-                .map(|l| RwLock::new(l.read().expect("not poisoned").clone()))
+                .map(|l| Padded(RwLock::new(l.0.read().expect("not poisoned").clone())))
                 .collect(),
         }
     }

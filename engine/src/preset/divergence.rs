@@ -26,6 +26,7 @@ pub(super) const PRESET: Preset = Preset {
     live: &["drive_amplitude", "drive_frequency"],
     build,
     model: None,
+    as_model: None,
 };
 
 model_params! {

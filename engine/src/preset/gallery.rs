@@ -2,8 +2,9 @@
 //! and the divergence demo guarded and not, each with what its run shows. The figures in the
 //! lines were measured (README "Spiking networks", `tests/bench/validation.md`).
 
-use crate::params::ParamValues;
-use tempora_protocol::Example;
+use crate::params::{self, ParamValues};
+use crate::preset;
+use tempora_protocol::{Example, MODEL_RUN};
 
 /// An entry: (id, title, preset, overrides, what to look for).
 type Entry = (
@@ -64,9 +65,34 @@ pub fn gallery() -> Vec<Example> {
                 .map(|&(name, value)| (name.to_string(), value))
                 .collect::<ParamValues>(),
             look_for: look_for.to_string(),
+            model: None,
         })
+        .chain(MODEL_FILES.iter().map(|&(id, title, preset, look_for)| {
+            let preset = preset::find(preset).expect("a shipped preset");
+            let defaults = params::resolve(preset.params, &ParamValues::new())
+                .expect("a preset's defaults are valid");
+            Example {
+                id: id.to_string(),
+                title: title.to_string(),
+                preset: MODEL_RUN.to_string(),
+                params: ParamValues::new(),
+                look_for: look_for.to_string(),
+                model: Some((preset.as_model.expect("a preset with a model file"))(
+                    &defaults,
+                )),
+            }
+        }))
         .collect()
 }
+
+/// Presets shown again as their model files (run by the network engine, open in the editor):
+/// (id, title, preset, what to look for).
+const MODEL_FILES: &[(&str, &str, &str, &str)] = &[
+    ("stdp-file", "STDP onto one neuron, as a model file", "stdp",
+     "The stdp preset's network in the network engine: edit it in the Network tab (more neurons, another rule); its input weights turn bimodal as the preset's do."),
+    ("phase-lock-file", "Phase locking, as a model file", "phase-lock",
+     "The phase-lock neuron in the network engine (its drive is a model field, live in the editor); it locks at the preset's phase, without its phase-bias rule."),
+];
 
 #[cfg(test)]
 mod tests {
@@ -82,6 +108,13 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), examples.len(), "ids are unique");
         for example in &examples {
+            if let Some(model) = &example.model {
+                // A model file: valid as a model run would check it.
+                assert_eq!(example.preset, MODEL_RUN);
+                crate::network::spec::NetSpec::resolve(model)
+                    .unwrap_or_else(|e| panic!("{}: {e}", example.id));
+                continue;
+            }
             let preset = preset::find(&example.preset).expect("a known preset");
             assert_eq!(preset.name, example.preset, "by its name, not an alias");
             params::resolve(preset.params, &example.params)

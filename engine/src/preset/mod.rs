@@ -5,6 +5,8 @@
 
 mod divergence;
 mod gallery;
+#[cfg(test)]
+mod model_file_tests;
 mod multirate_stdp;
 mod net_core;
 mod network;
@@ -116,6 +118,10 @@ pub struct Preset {
     build: BuildFn,
     /// Network presets: the model file their parameters describe (the CLI runs it directly).
     pub model: Option<fn(&ParamValues) -> NetworkModel>,
+    /// Presets that run on their own engine but are a network too (`stdp`, `phase-lock`): that
+    /// network as a model file, which the network engine runs, the editor opens and PyNN
+    /// exports (the same statistics, not the same spikes: see the preset).
+    pub as_model: Option<fn(&ParamValues) -> NetworkModel>,
 }
 
 impl Preset {

@@ -38,6 +38,7 @@ pub(super) const PRESET: Preset = Preset {
     live: &["m"],
     build,
     model: None,
+    as_model: None,
 };
 
 model_params! {

@@ -32,6 +32,7 @@ pub(super) const PRESET: Preset = Preset {
     live: &["I1", "target_phase", "bias_rate"],
     build,
     model: None,
+    as_model: Some(model_file),
 };
 
 model_params! {
@@ -53,6 +54,38 @@ model_params! {
 }
 
 const PARAMS: &[ParamSpec] = PhaseLockParams::SPECS;
+
+/// The preset's neuron as a model file (`models/phase-lock.json` with the defaults): one LIF
+/// neuron, no synapses (`delta`), `drive: sine` with offset I0, amplitude I1 and frequency f,
+/// starting at El. The network engine holds the drive at its value at each step's start where
+/// the preset integrates the sinusoid exactly, and has no phase-bias rule: the free phase
+/// agrees to a fraction of a degree (`model_file_tests`); `bias_rate` and `target_phase` are
+/// not in the file.
+fn model_file(values: &ParamValues) -> tempora_protocol::model::NetworkModel {
+    use super::network::with_unit;
+    use crate::params::Unit;
+    let p = PhaseLockParams::from_values(values);
+    let model = serde_json::json!({
+        "format": 1,
+        "name": "phase-lock",
+        "description": "One LIF neuron driven by I0 + I1 sin(2 pi f t) locks to one spike per cycle at a fixed phase (the phase-lock preset without its phase-bias rule).",
+        "dt": with_unit(Unit::Seconds, p.dt),
+        "populations": [
+            {"name": "neuron", "size": 1, "lif": {
+                "tau_m": with_unit(Unit::Seconds, p.taum), "v_rest": with_unit(Unit::Volts, p.El),
+                "v_thresh": with_unit(Unit::Volts, p.vt), "v_reset": with_unit(Unit::Volts, p.vr),
+                "t_ref": "0 ms", "synapse": {"type": "delta"}, "integrator": "exact",
+                "drive": {"sine": {"amplitude": with_unit(Unit::Volts, p.I1),
+                                   "frequency": with_unit(Unit::Hertz, p.f),
+                                   "offset": with_unit(Unit::Volts, p.I0), "phase": 0.0}},
+                "init": {"v": with_unit(Unit::Volts, p.El)}
+            }}
+        ],
+        "projections": [],
+        "record": {"state": [{"population": "neuron", "neurons": [0], "variables": ["v"]}]}
+    });
+    serde_json::from_value(model).expect("the phase-lock model is well-formed")
+}
 
 fn build(
     values: &ParamValues,

@@ -37,6 +37,7 @@ pub(super) const PRESET: Preset = Preset {
     live: &["w"],
     build,
     model: None,
+    as_model: None,
 };
 
 model_params! {

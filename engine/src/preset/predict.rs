@@ -31,6 +31,7 @@ pub(super) const PRESET: Preset = Preset {
     live: &["noise", "learning_rate", "epochs_per_sample"],
     build,
     model: None,
+    as_model: None,
 };
 
 model_params! {

@@ -28,6 +28,7 @@ pub(super) const PRESET: Preset = Preset {
     live: &["step"],
     build,
     model: None,
+    as_model: None,
 };
 
 model_params! {

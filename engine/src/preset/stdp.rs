@@ -35,6 +35,7 @@ pub(super) const PRESET: Preset = Preset {
     live: &["dApre", "dApost"],
     build,
     model: None,
+    as_model: Some(model_file),
 };
 
 model_params! {
@@ -51,6 +52,53 @@ model_params! {
 
 /// The inputs first, then the neuron and STDP (as in Brian2's `STDP.py`), then the windows.
 const PARAMS: &[ParamSpec] = spec_table!(StdpOwn, 4, NeuronStdp);
+
+/// The preset's network as a model file (`models/stdp.json` with the defaults): N Poisson
+/// inputs at F, all onto one neuron through additive STDP with uniform initial weights, the
+/// neuron starting at El, exponential Euler (`integrator: exact` for conductances) as here.
+/// Its random streams are the network engine's, so it gives the preset's statistics, not its
+/// spikes (`model_file_tests`).
+fn model_file(values: &ParamValues) -> tempora_protocol::model::NetworkModel {
+    use super::network::with_unit;
+    use crate::params::Unit;
+    let (p, n) = (
+        StdpOwn::from_values(values),
+        NeuronStdp::from_values(values),
+    );
+    let driving = if n.driving == 1.0 {
+        "reset"
+    } else {
+        "membrane"
+    };
+    let model = serde_json::json!({
+        "format": 1,
+        "name": "stdp",
+        "description": PRESET.description,
+        "dt": with_unit(Unit::Seconds, p.dt),
+        "populations": [
+            {"name": "inputs", "size": p.N as u64, "poisson": {"rate": with_unit(Unit::Hertz, p.F)}},
+            {"name": "neuron", "size": 1, "lif": {
+                "tau_m": with_unit(Unit::Seconds, n.taum), "v_rest": with_unit(Unit::Volts, n.El),
+                "v_thresh": with_unit(Unit::Volts, n.vt), "v_reset": with_unit(Unit::Volts, n.vr),
+                "t_ref": "0 ms",
+                "synapse": {"type": "conductance_exp", "tau_e": with_unit(Unit::Seconds, n.taue),
+                            "tau_i": with_unit(Unit::Seconds, n.taue), "e_e": with_unit(Unit::Volts, n.Ee),
+                            "e_i": with_unit(Unit::Volts, n.El), "driving_force": driving},
+                "integrator": "exact", "init": {"v": with_unit(Unit::Volts, n.El)}
+            }}
+        ],
+        "projections": [
+            {"name": "input", "source": "inputs", "target": "neuron",
+             "connect": {"rule": "all_to_all"},
+             "weight": {"uniform": {"low": 0.0, "high": p.gmax}},
+             "stdp": {"tau_pre": with_unit(Unit::Seconds, n.taupre),
+                      "tau_post": with_unit(Unit::Seconds, n.taupost),
+                      "a_pre": n.dApre * p.gmax, "a_post": n.dApost * p.gmax, "w_max": p.gmax}}
+        ],
+        "record": {"state": [{"population": "neuron", "neurons": [0], "variables": ["v"]}]}
+    });
+    serde_json::from_value(model).expect("the stdp model is well-formed")
+}
 
 fn build(
     values: &ParamValues,

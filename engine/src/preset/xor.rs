@@ -29,6 +29,7 @@ pub(super) const PRESET: Preset = Preset {
     live: &["input_noise", "learning_rate"],
     build,
     model: None,
+    as_model: None,
 };
 
 model_params! {

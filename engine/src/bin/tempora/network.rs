@@ -57,6 +57,7 @@ pub fn resolve(source: &Source, set: &[String]) -> Result<Resolved, String> {
             let preset = preset::find(name).map_err(|e| e.to_string())?;
             let make = preset
                 .model
+                .or(preset.as_model)
                 .ok_or_else(|| format!("`{}` is not a network preset", preset.name))?;
             let mut own = Vec::new();
             for assignment in set {

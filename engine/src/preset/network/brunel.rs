@@ -27,6 +27,7 @@ pub(in crate::preset) const PRESET: Preset = Preset {
     live: &["g"],
     build,
     model: Some(model_of),
+    as_model: None,
 };
 
 model_params! {

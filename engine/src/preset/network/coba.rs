@@ -24,6 +24,7 @@ pub(in crate::preset) const PRESET: Preset = Preset {
     live: &["we", "wi"],
     build,
     model: Some(model_of),
+    as_model: None,
 };
 
 model_params! {

@@ -19,6 +19,7 @@ pub(in crate::preset) const PRESET: Preset = Preset {
     live: &["w_ie"],
     build,
     model: Some(model_of),
+    as_model: None,
 };
 
 model_params! {

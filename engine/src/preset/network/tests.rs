@@ -12,7 +12,7 @@ use tempora_protocol::panel::{Plot, RasterSpikes};
 fn model(name: &str, overrides: &[(&str, f64)]) -> NetworkModel {
     let p = preset::find(name).unwrap();
     let o: ParamValues = overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-    (p.model.unwrap())(&params::resolve(p.params, &o).unwrap())
+    (p.model.or(p.as_model).unwrap())(&params::resolve(p.params, &o).unwrap())
 }
 
 #[test]
@@ -24,6 +24,12 @@ fn the_shipped_model_files_are_the_presets_models() {
         (
             "stdp-network",
             include_str!("../../../../models/stdp-network.json"),
+        ),
+        // Presets on their own engine, as model files (`as_model`).
+        ("stdp", include_str!("../../../../models/stdp.json")),
+        (
+            "phase-lock",
+            include_str!("../../../../models/phase-lock.json"),
         ),
     ];
     for (name, text) in shipped {

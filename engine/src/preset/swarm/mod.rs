@@ -42,6 +42,7 @@ pub(super) const PRESET: Preset = Preset {
     live: &["confidence_min", "jsd_max", "prior_weight", "prior_decay"],
     build,
     model: None,
+    as_model: None,
 };
 
 pub(super) fn build(
