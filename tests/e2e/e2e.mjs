@@ -415,6 +415,9 @@ try {
   const rateOf = (text, pop) => Number(text.match(new RegExp(`${pop} rate ([\\d.]+) Hz`))?.[1]);
 
   await check('the gallery runs coba in one click: the raster fills with both populations and the rates settle', async () => {
+    // At 1x (the speed persists from earlier checks): paused near t = 3 s, the run's spike log
+    // (2 M spikes, about 25 s of coba) holds all of it for the export below.
+    await page.getByTestId('speed').selectOption('1x real time');
     await showTab('gallery');
     await page.getByTestId('gallery-coba').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=worker-status]').textContent === 'running');
@@ -471,7 +474,7 @@ try {
     for (const [pop, size] of [['E', 3200], ['I', 800]]) {
       const rate = last.data.readouts.find((r) => r.key === `rate_${pop}`).value.value;
       const n = rows.filter((r) => r.p === pop && r.t >= from - 1e-12 && r.t < to - 1e-12).length;
-      assert(Math.abs(n - rate * size * (to - from)) < 1e-6, `${pop}: ${n} spikes in the last window, rate ${rate} Hz`);
+      assert(Math.abs(n - rate * size * (to - from)) < 1e-6, `${pop}: ${n} spikes in the last window [${from}, ${to}) s, rate ${rate} Hz; ${rows.length} rows up to t = ${rows.at(-1)?.t} s`);
     }
   });
 
