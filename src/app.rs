@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
             } else {
                 Tab::Parameters
             });
-            state.resume.set(vec![s.configure()]);
+            state.resume.set(s.commands());
         }
         Some(Err(e)) => state.complain(format!("the link's settings were not applied: {e}")),
         Some(Ok(None)) | None => {}
@@ -125,13 +125,14 @@ pub fn App() -> impl IntoView {
                 .status
                 .get_untracked()
                 .map(|s| {
-                    vec![
-                        RunSettings::of(&s, model.as_ref()).configure(),
+                    let mut commands = RunSettings::of(&s, model.as_ref()).commands();
+                    commands.extend([
                         Command::SetPacing { pacing: s.pacing },
                         Command::SetDuration {
                             duration_s: s.stop_at_ns.map(|ns| ns as f64 * 1e-9),
                         },
-                    ]
+                    ]);
+                    commands
                 })
                 .unwrap_or_default(),
         );

@@ -61,7 +61,7 @@ pub fn ExportBar(
             move |read| match read
                 .and_then(|(name, text)| parse_settings(&text).map_err(|e| format!("{name}: {e}")))
             {
-                Ok(s) => send.run(s.configure()),
+                Ok(s) => s.commands().into_iter().for_each(|c| send.run(c)),
                 Err(e) => state.complain(e),
             },
         );

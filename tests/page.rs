@@ -255,6 +255,7 @@ fn json_export_reads_back_as_the_same_settings() {
             .into_iter()
             .collect(),
         model: None,
+        probes: Vec::new(),
     };
     let windows: Vec<WindowSummary> = (0..2).map(spiking_window).collect();
     let text = windows_json(settings.clone(), windows.iter()).unwrap();
@@ -275,17 +276,23 @@ fn the_url_codec_agrees_with_the_browser() {
             .into_iter()
             .collect(),
         model: None,
+        probes: vec![tempora_protocol::PickedNeuron {
+            population: "E:1 &x".into(),
+            neuron: 7,
+        }],
     };
     let ours = to_fragment(&settings);
     let theirs = UrlSearchParams::new_with_str(&ours).unwrap();
     assert_eq!(theirs.get("preset").as_deref(), Some("phase lock&co"));
     assert_eq!(theirs.get("seed").as_deref(), Some("42"));
     assert_eq!(theirs.get("p.El").as_deref(), Some("-0.0705"));
+    assert_eq!(theirs.get("probe").as_deref(), Some("E:1 &x:7"));
     let browser = UrlSearchParams::new().unwrap();
     browser.append("preset", "phase lock&co");
     browser.append("seed", "42");
     browser.append("p.taum", "0.012");
     browser.append("p.El", "-0.0705");
+    browser.append("probe", "E:1 &x:7");
     assert_eq!(
         from_fragment(&String::from(browser.to_string())),
         Ok(Some(settings))

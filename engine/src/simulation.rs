@@ -33,6 +33,10 @@ pub trait Model: WindowSink {
     fn probe(&mut self, _population: &str, _neuron: u32) -> Result<(), String> {
         Err("this run has no neuron populations to pick from".to_string())
     }
+    /// The neurons picked with [`Model::probe`], the newest first.
+    fn probes(&self) -> Vec<tempora_protocol::PickedNeuron> {
+        Vec::new()
+    }
     /// The spikes the run logged for export (network runs).
     fn spikes(&self) -> Option<tempora_protocol::spikes::SpikeTable> {
         None
@@ -89,6 +93,8 @@ pub trait Simulation {
     fn set_live_params(&mut self, values: &ParamValues);
     /// Records the membrane of a neuron from the next step ([`Model::probe`]).
     fn probe(&mut self, population: &str, neuron: u32) -> Result<(), String>;
+    /// The neurons picked so far ([`Model::probes`]).
+    fn probes(&self) -> Vec<tempora_protocol::PickedNeuron>;
     /// The spikes the run logged for export ([`Model::spikes`]).
     fn spikes(&self) -> Option<tempora_protocol::spikes::SpikeTable>;
     /// The model's network as it is now, if it has one.
@@ -146,6 +152,10 @@ impl<W: Model> Simulation for Sim<W> {
 
     fn probe(&mut self, population: &str, neuron: u32) -> Result<(), String> {
         self.world.probe(population, neuron)
+    }
+
+    fn probes(&self) -> Vec<tempora_protocol::PickedNeuron> {
+        self.world.probes()
     }
 
     fn spikes(&self) -> Option<tempora_protocol::spikes::SpikeTable> {

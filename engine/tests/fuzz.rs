@@ -154,8 +154,9 @@ fn settings() -> impl Strategy<Value = RunSettings> {
         prop::sample::select(presets),
         any::<u64>(),
         prop::collection::btree_map(prop::sample::select(names), -1e3..1e3f64, 0..4),
+        prop::collection::vec(("[A-Za-z:& ]{1,4}", any::<u32>()), 0..3),
     )
-        .prop_map(|(preset, seed, params)| RunSettings {
+        .prop_map(|(preset, seed, params, picks)| RunSettings {
             preset: preset.to_string(),
             seed,
             params: params
@@ -163,6 +164,10 @@ fn settings() -> impl Strategy<Value = RunSettings> {
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
             model: None,
+            probes: picks
+                .into_iter()
+                .map(|(population, neuron)| tempora_protocol::PickedNeuron { population, neuron })
+                .collect(),
         })
 }
 

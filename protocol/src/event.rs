@@ -111,4 +111,16 @@ pub struct Status {
     /// Counts Configure and Reset: a new number means a new run (the UI clears its plots).
     #[serde(default)]
     pub run_id: u64,
+    /// Neurons picked for their membrane (`Command::Probe`), the newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<PickedNeuron>,
+}
+
+/// A neuron picked for its membrane trace: a population and an index in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickedNeuron {
+    /// The population's name.
+    pub population: String,
+    /// The neuron's index in it.
+    pub neuron: u32,
 }

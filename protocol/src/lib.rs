@@ -31,7 +31,7 @@ pub mod window;
 
 pub use command::{Command, MAX_DURATION_S, MAX_SEED, MODEL_RUN};
 pub use envelope::{Envelope, VersionProbe, PROTOCOL_VERSION};
-pub use event::{Event, PresetInfo, RunState, Status};
+pub use event::{Event, PickedNeuron, PresetInfo, RunState, Status};
 pub use gallery::Example;
 pub use model::{ModelError, NetworkModel};
 pub use pacing::Pacing;

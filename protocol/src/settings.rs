@@ -4,7 +4,7 @@
 //! (`tests/fuzz.rs`); what they refuse they refuse whole, with a reason, never half applied.
 
 use crate::command::MODEL_RUN;
-use crate::event::Status;
+use crate::event::{PickedNeuron, Status};
 use crate::model::{NetworkModel, MAX_MODEL_FILE_BYTES};
 use crate::param::ParamValues;
 use base64::Engine as _;
@@ -23,6 +23,8 @@ const PARAM_PREFIX: &str = "p.";
 pub const MAX_FRAGMENT: usize = 8 * 1024;
 /// Key of a model run's model in a fragment: its JSON, deflated, in URL-safe base64.
 const MODEL_KEY: &str = "m";
+/// Key of a picked neuron in a fragment (`probe=E:12`, repeated, the newest first).
+const PROBE_KEY: &str = "probe";
 /// The seed when a link names none.
 const DEFAULT_SEED: u64 = 1;
 
@@ -58,6 +60,9 @@ pub enum SettingsError {
     /// The link names a model run without its model.
     #[error("the link names a model run but holds no model (it was too large for a link: load its file instead)")]
     LinkWithoutModel,
+    /// A picked neuron in the link is not `population:index`.
+    #[error("the link's picked neuron `{0}` is not population:index")]
+    LinkProbe(String),
 }
 
 /// A run's parameters: what a JSON export starts with and what import reads back.
@@ -72,6 +77,9 @@ pub struct RunSettings {
     /// The model of a model run (preset [`MODEL_RUN`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<NetworkModel>,
+    /// Neurons picked for their membrane, the newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<PickedNeuron>,
 }
 
 impl RunSettings {
@@ -83,7 +91,23 @@ impl RunSettings {
             seed: status.seed,
             params: status.params.clone(),
             model: model.filter(|_| status.preset == MODEL_RUN).cloned(),
+            probes: status.probes.clone(),
         }
+    }
+
+    /// The commands that set this run up: its configuration, then its picked neurons (the
+    /// oldest first, so the newest ends up first again).
+    pub fn commands(self) -> Vec<crate::Command> {
+        let probes: Vec<crate::Command> = self
+            .probes
+            .iter()
+            .rev()
+            .map(|p| crate::Command::Probe {
+                population: p.population.clone(),
+                neuron: p.neuron,
+            })
+            .collect();
+        std::iter::once(self.configure()).chain(probes).collect()
     }
 
     /// The command that configures this run.
@@ -156,6 +180,9 @@ pub fn to_fragment(settings: &RunSettings) -> String {
     for (name, value) in &settings.params {
         query.append_pair(&format!("{PARAM_PREFIX}{name}"), &value.to_string());
     }
+    for p in &settings.probes {
+        query.append_pair(PROBE_KEY, &format!("{}:{}", p.population, p.neuron));
+    }
     if let Some(model) = &settings.model {
         query.append_pair(MODEL_KEY, &pack_model(model));
     }
@@ -182,6 +209,7 @@ pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, SettingsErro
     let mut seed = None;
     let mut params = ParamValues::new();
     let mut model = None;
+    let mut probes = Vec::new();
     for (key, value) in form_urlencoded::parse(fragment.as_bytes()) {
         if let Some(name) = key.strip_prefix(PARAM_PREFIX) {
             let number = value
@@ -193,6 +221,18 @@ pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, SettingsErro
                     value: value.to_string(),
                 })?;
             params.insert(name.to_string(), number);
+        } else if key == PROBE_KEY {
+            let picked = value
+                .rsplit_once(':')
+                .and_then(|(population, neuron)| {
+                    Some(PickedNeuron {
+                        population: population.to_string(),
+                        neuron: neuron.parse().ok()?,
+                    })
+                })
+                .filter(|p| !p.population.is_empty())
+                .ok_or_else(|| SettingsError::LinkProbe(value.to_string()))?;
+            probes.push(picked);
         } else if key == MODEL_KEY && model.is_none() {
             model = Some(unpack_model(&value)?);
         } else if key == "preset" {
@@ -213,6 +253,7 @@ pub fn from_fragment(fragment: &str) -> Result<Option<RunSettings>, SettingsErro
         seed: seed.unwrap_or(DEFAULT_SEED),
         params,
         model,
+        probes,
     }))
 }
 
@@ -228,6 +269,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             model: None,
+            probes: Vec::new(),
         }
     }
 
@@ -248,8 +290,44 @@ mod tests {
                 .into_iter()
                 .collect(),
             model: None,
+            probes: Vec::new(),
         };
         assert_eq!(from_fragment(&to_fragment(&odd)), Ok(Some(odd)));
+    }
+
+    #[test]
+    fn picked_neurons_travel_in_the_link_and_come_back_in_their_order() {
+        let mut s = settings();
+        let pick = |population: &str, neuron| PickedNeuron {
+            population: population.into(),
+            neuron,
+        };
+        // Names may hold a colon: the index is after the last one.
+        s.probes = vec![pick("E", 12), pick("a:b", 0)];
+        let fragment = to_fragment(&s);
+        assert!(
+            fragment.contains("probe=E%3A12&probe=a%3Ab%3A0"),
+            "{fragment}"
+        );
+        assert_eq!(from_fragment(&fragment), Ok(Some(s.clone())));
+        // Configure first, then the oldest pick, so the newest leads again.
+        let commands = s.commands();
+        assert_eq!(commands.len(), 3);
+        assert!(
+            matches!(&commands[1], crate::Command::Probe { population, neuron: 0 } if population == "a:b")
+        );
+        assert!(
+            matches!(&commands[2], crate::Command::Probe { population, neuron: 12 } if population == "E")
+        );
+        for bad in ["probe=E", "probe=E:x", "probe=:3", "probe=E:-1"] {
+            assert!(
+                matches!(
+                    from_fragment(&format!("preset=cuba&{bad}")),
+                    Err(SettingsError::LinkProbe(_))
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -311,6 +389,7 @@ mod tests {
             seed: 4,
             params: ParamValues::new(),
             model: Some(model),
+            probes: Vec::new(),
         }
     }
 

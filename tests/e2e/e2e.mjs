@@ -456,6 +456,18 @@ try {
     assert(picked && Number(picked[1]) > 0 && Number(picked[1]) < 3200, `the picked neuron leads the membrane plot: ${lines.map((l) => l.label)}`);
     assert(lines[0].points.length === 1000, `its every step: ${lines[0].points.length}`);
     assert(lines.length === 2 && lines[1].label === 'I neuron 0', 'the other population keeps its line');
+    // The link holds the pick: a page that follows it records the same neuron from t = 0.
+    const url = page.url();
+    assert(url.includes(`probe=E%3A${picked[1]}`), `the link names the picked neuron: ${url}`);
+    const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await other.goto(url);
+    await other.waitForFunction(() => document.querySelector('[data-testid=readout]')?.textContent.startsWith('coba · t = 0.000 s'), null, { timeout: 30_000 });
+    await other.getByTestId('step').click();
+    await other.waitForFunction(() => /windows: 1 /.test(document.querySelector('[data-testid=readout]').textContent), null, { timeout: 30_000 });
+    const [followed] = await Promise.all([other.waitForEvent('download'), (async () => { await other.getByTestId('tab-params').click(); await other.getByTestId('export-json').click(); })()]);
+    const theirs = JSON.parse(readFileSync(await followed.path(), 'utf8')).windows.at(-1).data.panels.find((p) => p.id === 'network-membrane').plot.lines;
+    assert(theirs[0].label === `E neuron ${picked[1]}` && theirs[0].points.length === 1000, `the followed link records it: ${theirs.map((l) => l.label)}`);
+    await other.close();
   });
 
   await check('Export spikes writes every spike of the run as CSV (population, neuron, time)', async () => {

@@ -135,6 +135,7 @@ impl Session {
             stop_at_ns: self.stop_at.map(TimePoint::as_nanos),
             pending_live: self.pending_live.clone(),
             run_id: self.run_id,
+            probes: self.run.sim.probes(),
         }
     }
 

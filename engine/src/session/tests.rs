@@ -694,7 +694,16 @@ fn a_picked_neuron_is_recorded_from_the_next_step_and_bad_picks_are_refused() {
         population: population.into(),
         neuron,
     };
-    assert!(matches!(&s.handle(probe("out", 5))[..], [Event::Status(_)]));
+    let events = s.handle(probe("out", 5));
+    let [Event::Status(status)] = &events[..] else {
+        panic!("{events:?}");
+    };
+    // The status names the pick (what a link and a restart carry).
+    let picked = tempora_protocol::PickedNeuron {
+        population: "out".into(),
+        neuron: 5,
+    };
+    assert_eq!(status.probes, std::slice::from_ref(&picked));
     let window = step_windows(&mut s, &clock, 1).remove(0);
     let membrane = window.trace("network-membrane").expect("a membrane plot");
     let labels: Vec<&str> = membrane.lines.iter().map(|l| l.label.as_str()).collect();
@@ -714,6 +723,10 @@ fn a_picked_neuron_is_recorded_from_the_next_step_and_bad_picks_are_refused() {
             "{events:?}"
         );
     }
+    assert_eq!(s.status().probes, [picked], "refusals change nothing");
+    // A new run starts with none.
+    s.handle(Command::Reset);
+    assert!(s.status().probes.is_empty());
     let mut walk = tick_session();
     assert!(matches!(
         &walk.handle(probe("out", 0))[..],

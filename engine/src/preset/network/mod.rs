@@ -260,6 +260,8 @@ pub struct Probe {
     neuron: u32,
     /// `v` each step, volts.
     samples: Recent<f64>,
+    /// Whether a person picked it (the others are each population's neuron 0).
+    picked: bool,
 }
 
 impl Probe {
@@ -268,6 +270,7 @@ impl Probe {
             pop,
             neuron,
             samples: Recent::default(),
+            picked: false,
         }
     }
 }
@@ -328,9 +331,27 @@ impl Model for NetworkWorld {
             ));
         }
         self.membranes.retain(|p| p.pop != pop);
-        self.membranes.insert(0, Probe::new(pop, neuron));
+        self.membranes.insert(
+            0,
+            Probe {
+                picked: true,
+                ..Probe::new(pop, neuron)
+            },
+        );
         self.membranes.truncate(MAX_PROBES);
         Ok(())
+    }
+
+    fn probes(&self) -> Vec<tempora_protocol::PickedNeuron> {
+        let pops = &self.net.spec.populations;
+        self.membranes
+            .iter()
+            .filter(|p| p.picked)
+            .map(|p| tempora_protocol::PickedNeuron {
+                population: pops[p.pop].name.clone(),
+                neuron: p.neuron,
+            })
+            .collect()
     }
 
     fn spikes(&self) -> Option<SpikeTable> {
