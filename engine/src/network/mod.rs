@@ -466,97 +466,53 @@ impl Network {
                 true
             }
             Live::InputRate(index, input) => {
-                let Some(PopKind::Lif(lif)) =
-                    self.spec.populations.get_mut(index).map(|p| &mut p.kind)
-                else {
+                let Some((lif, parts)) = self.lif_mut(index) else {
                     return false;
                 };
                 let Some(spec) = lif.poisson_input.get_mut(input) else {
                     return false;
                 };
                 spec.rate = value;
-                for shard in &mut self.shards {
-                    if let Part::Lif { lif, .. } = &mut shard.parts[index] {
-                        lif.set_input_rate(input, value);
-                    }
-                }
+                parts.for_each(|part| part.set_input_rate(input, value));
                 true
             }
             Live::Drive(index, term) => {
-                let Some(PopKind::Lif(lif)) =
-                    self.spec.populations.get_mut(index).map(|p| &mut p.kind)
-                else {
+                let Some((lif, parts)) = self.lif_mut(index) else {
                     return false;
                 };
-                let drive = match (lif.drive, term) {
-                    (DriveSpec::Constant(_), DriveTerm::Constant) => DriveSpec::Constant(value),
-                    (
-                        DriveSpec::Sine {
-                            frequency,
-                            offset,
-                            phase,
-                            ..
-                        },
-                        DriveTerm::Amplitude,
-                    ) => DriveSpec::Sine {
-                        amplitude: value,
-                        frequency,
-                        offset,
-                        phase,
-                    },
-                    (
-                        DriveSpec::Sine {
-                            amplitude,
-                            offset,
-                            phase,
-                            ..
-                        },
-                        DriveTerm::Frequency,
-                    ) => DriveSpec::Sine {
-                        amplitude,
-                        frequency: value,
-                        offset,
-                        phase,
-                    },
-                    (
-                        DriveSpec::Sine {
-                            amplitude,
-                            frequency,
-                            phase,
-                            ..
-                        },
-                        DriveTerm::Offset,
-                    ) => DriveSpec::Sine {
-                        amplitude,
-                        frequency,
-                        offset: value,
-                        phase,
-                    },
-                    (
-                        DriveSpec::Sine {
-                            amplitude,
-                            frequency,
-                            offset,
-                            ..
-                        },
-                        DriveTerm::Phase,
-                    ) => DriveSpec::Sine {
-                        amplitude,
-                        frequency,
-                        offset,
-                        phase: value,
-                    },
+                let mut drive = lif.drive;
+                let slot = match (&mut drive, term) {
+                    (DriveSpec::Constant(c), DriveTerm::Constant) => c,
+                    (DriveSpec::Sine { amplitude, .. }, DriveTerm::Amplitude) => amplitude,
+                    (DriveSpec::Sine { frequency, .. }, DriveTerm::Frequency) => frequency,
+                    (DriveSpec::Sine { offset, .. }, DriveTerm::Offset) => offset,
+                    (DriveSpec::Sine { phase, .. }, DriveTerm::Phase) => phase,
                     _ => return false,
                 };
+                *slot = value;
                 lif.drive = drive;
-                for shard in &mut self.shards {
-                    if let Part::Lif { lif, .. } = &mut shard.parts[index] {
-                        lif.set_drive(drive);
-                    }
-                }
+                parts.for_each(|part| part.set_drive(drive));
                 true
             }
         }
+    }
+
+    /// LIF population `index`'s spec and its part in every shard, to change together.
+    fn lif_mut(
+        &mut self,
+        index: usize,
+    ) -> Option<(&mut spec::LifSpec, impl Iterator<Item = &mut LifPopulation>)> {
+        let PopKind::Lif(lif) = &mut self.spec.populations.get_mut(index)?.kind else {
+            return None;
+        };
+        let parts = self
+            .shards
+            .iter_mut()
+            .filter_map(move |shard| match &mut shard.parts[index] {
+                Part::Lif { lif, .. } => Some(lif),
+                _ => None,
+            });
+        Some((lif, parts))
     }
 
     /// Spikes delivered through synapses so far: the sum over projections of each source's
