@@ -3,6 +3,7 @@
 
 use crate::state::DashboardState;
 use leptos::prelude::*;
+use tempora_protocol::settings::RunSettings;
 use tempora_protocol::{Command, Example};
 
 /// The gallery's cards.
@@ -17,17 +18,15 @@ pub fn Gallery(
         let seed = state
             .status
             .with_untracked(|s| s.as_ref().map_or(1, |s| s.seed));
-        match example.model {
-            Some(model) => send.run(Command::ConfigureModel {
-                model: Box::new(model),
-                seed,
-            }),
-            None => send.run(Command::Configure {
-                preset: example.preset,
-                seed,
-                params: example.params,
-            }),
-        }
+        // As a link would configure it: a model file, or a preset with its parameters.
+        let settings = RunSettings {
+            preset: example.preset,
+            seed,
+            params: example.params,
+            model: example.model,
+            probes: Vec::new(),
+        };
+        send.run(settings.configure());
         send.run(Command::Start);
     };
     let current = move || {

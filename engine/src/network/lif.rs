@@ -438,11 +438,6 @@ impl LifPopulation {
         self.spec.drive = drive;
     }
 
-    /// The drive.
-    pub fn drive(&self) -> DriveSpec {
-        self.spec.drive
-    }
-
     /// Where input with `receptor` arriving at `step` (the current step) goes.
     #[inline]
     pub fn direct(&mut self, receptor: Receptor, step: u64) -> Direct<'_> {

@@ -104,8 +104,6 @@ pub struct Network {
     /// Steps subtracted from a delay (1 with NEST timing).
     shift: u64,
     wiring: Vec<Wiring>,
-    /// Each LIF population's split (`split::bounds`).
-    bounds: Vec<Vec<u32>>,
     shards: Vec<Shard>,
     exchange: Exchange,
     recorder: Recorder,
@@ -293,7 +291,6 @@ impl Network {
             step: 0,
             shift,
             wiring,
-            bounds,
             shards,
             states,
             estimate,
@@ -327,17 +324,23 @@ impl Network {
             ..
         } = self;
         let (exchange, wiring, shift) = (&*exchange, &wiring[..], *shift);
-        if shards.len() == 1 {
-            let shard = &mut shards[0];
+        // The first shard runs here (and records); each other one on a thread of its own, all
+        // meeting at the barrier once a step. One shard needs no scope (it allocates) and no
+        // barrier: a network stepped a step at a time stays free of both.
+        let (first, others) = shards.split_first_mut().expect("a shard");
+        let mut lead = |wait: &dyn Fn()| {
             for s in from..to {
-                shard.integrate(s, exchange);
-                shard.deliver(s, shift, wiring, exchange);
+                first.integrate(s, exchange);
+                wait();
+                first.deliver(s, shift, wiring, exchange);
                 recorder.record(s, exchange);
             }
+        };
+        if others.is_empty() {
+            lead(&|| {});
         } else {
-            let barrier = SpinBarrier::new(shards.len());
+            let barrier = SpinBarrier::new(others.len() + 1);
             let barrier = &barrier;
-            let (first, others) = shards.split_first_mut().expect("a shard");
             std::thread::scope(|scope| {
                 for shard in others {
                     scope.spawn(move || {
@@ -350,12 +353,7 @@ impl Network {
                     });
                 }
                 let _guard = barrier.guard();
-                for s in from..to {
-                    first.integrate(s, exchange);
-                    barrier.wait();
-                    first.deliver(s, shift, wiring, exchange);
-                    recorder.record(s, exchange);
-                }
+                lead(&|| barrier.wait());
             });
         }
         self.step = to;
@@ -395,13 +393,10 @@ impl Network {
 
     /// Membrane potential of neuron `neuron` of population `index`, if it is LIF.
     pub fn membrane(&self, index: usize, neuron: usize) -> Option<f64> {
-        let bounds = self.bounds.get(index)?;
-        let last = *bounds.last().expect("bounds end at the size");
-        if neuron >= last as usize {
-            return None;
-        }
-        let shard = split::shard_of(bounds, neuron as u32);
-        let (lif, local) = self.shards[shard].lif_of(index, neuron)?;
+        let (lif, local) = self
+            .shards
+            .iter()
+            .find_map(|shard| shard.lif_of(index, neuron))?;
         Some(lif.v[local])
     }
 
@@ -415,12 +410,14 @@ impl Network {
         self.shards.iter().map(move |shard| &shard.projs[index])
     }
 
+    /// Every shard's synapses of every projection.
+    fn all_parts(&self) -> impl Iterator<Item = &ShardProj> {
+        self.shards.iter().flat_map(|shard| &shard.projs)
+    }
+
     /// Synapses of every projection.
     pub fn synapse_count(&self) -> usize {
-        (0..self.wiring.len())
-            .flat_map(|i| self.parts(i))
-            .map(|p| p.synapses.len())
-            .sum()
+        self.all_parts().map(|p| p.synapses.len()).sum()
     }
 
     /// Projection `index`'s weights and largest weight, if it is plastic (on one thread).
@@ -535,10 +532,12 @@ impl Network {
     /// layout, nothing else simulated. Timed by the benchmark as its baseline per event.
     pub fn deliver_through_every_synapse(&self, scratch: &mut [Vec<f64>]) {
         for (index, w) in self.wiring.iter().enumerate() {
-            for (k, p) in self.parts(index).enumerate() {
-                let first = self.bounds[w.target][k] as usize;
-                let slot = &mut scratch[w.target][first..];
-                let syn = &p.synapses;
+            for shard in &self.shards {
+                let Part::Lif { first, .. } = shard.parts[w.target] else {
+                    unreachable!("projections target LIF populations (checked)")
+                };
+                let slot = &mut scratch[w.target][first as usize..];
+                let syn = &shard.projs[index].synapses;
                 for i in 0..syn.offsets.len() - 1 {
                     syn.targets
                         .each(syn.row(i), |k, j| slot[j] += syn.weights.get(k));
@@ -559,10 +558,7 @@ impl Network {
     /// Bytes the network holds in synapses and neuron state (the figure the memory check
     /// estimated before building).
     pub fn bytes(&self) -> usize {
-        (0..self.wiring.len())
-            .flat_map(|i| self.parts(i))
-            .map(|p| p.synapses.bytes())
-            .sum::<usize>()
+        self.all_parts().map(|p| p.synapses.bytes()).sum::<usize>()
             + self.estimate.neuron_bytes as usize
     }
 }

@@ -46,10 +46,6 @@ pub fn split_by_target(synapses: &Synapses, bounds: &[u32]) -> Vec<Synapses> {
             offsets.push(targets[part].len());
         }
     }
-    let per = |whole: &PerSynapse<f64>, mine: Vec<f64>| match whole {
-        PerSynapse::Same(w) => PerSynapse::Same(*w),
-        PerSynapse::Each(_) => PerSynapse::Each(mine),
-    };
     offsets
         .into_iter()
         .zip(targets)
@@ -58,13 +54,18 @@ pub fn split_by_target(synapses: &Synapses, bounds: &[u32]) -> Vec<Synapses> {
         .map(|(part, ((offsets, targets), (weights, delays)))| Synapses {
             offsets,
             targets: Targets::new(targets, bounds[part + 1] - bounds[part]),
-            weights: per(&synapses.weights, weights),
-            delays: match &synapses.delays {
-                PerSynapse::Same(d) => PerSynapse::Same(*d),
-                PerSynapse::Each(_) => PerSynapse::Each(delays),
-            },
+            weights: in_form_of(&synapses.weights, weights),
+            delays: in_form_of(&synapses.delays, delays),
         })
         .collect()
+}
+
+/// A part's values in the whole's form: the one value, or the part's own list.
+fn in_form_of<T: Copy>(whole: &PerSynapse<T>, mine: Vec<T>) -> PerSynapse<T> {
+    match whole {
+        PerSynapse::Same(v) => PerSynapse::Same(*v),
+        PerSynapse::Each(_) => PerSynapse::Each(mine),
+    }
 }
 
 #[cfg(test)]

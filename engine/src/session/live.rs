@@ -19,12 +19,7 @@ impl Session {
             }
             super::Source::Preset(preset) => *preset,
             super::Source::Model(model) => {
-                let checked = self.model_with_live(model, &params)?;
-                // Valid as a new run would check it (no synapse is drawn for that).
-                NetSpec::resolve(&checked).map_err(|e| Refusal {
-                    message: e.to_string(),
-                    param: Some(e.path.clone()),
-                })?;
+                self.check_model_changes(model, &params)?;
                 self.pending_live.extend(params);
                 return Ok(());
             }
@@ -78,14 +73,21 @@ impl Session {
                 param: params.keys().next().cloned(),
             });
         }
-        let checked = self.model_with_live(&model, &params)?;
-        NetSpec::resolve(&checked).map_err(|e| Refusal {
-            message: e.to_string(),
-            param: Some(e.path.clone()),
-        })?;
+        self.check_model_changes(&model, &params)?;
         self.run.source = super::Source::Model(Box::new(model));
         self.run.params = ParamValues::new();
         self.pending_live.extend(params);
+        Ok(())
+    }
+
+    /// Whether `model` with the pending and the new live changes `params` is valid, as a new
+    /// run would check it (no synapse is drawn for that).
+    fn check_model_changes(
+        &self,
+        model: &NetworkModel,
+        params: &ParamValues,
+    ) -> Result<(), Refusal> {
+        NetSpec::resolve(&self.model_with_live(model, params)?)?;
         Ok(())
     }
 

@@ -13,7 +13,7 @@ use crate::runner::{Runner, SliceEnd, SliceLimits};
 use crate::simulation::Simulation;
 use crate::time::{TimePoint, TimeSpan};
 use flow::WindowCredit;
-use tempora_protocol::model::NetworkModel;
+use tempora_protocol::model::{ModelError, NetworkModel};
 use tempora_protocol::Pacing;
 use tempora_protocol::{Command, Event, RunState, Status, MAX_DURATION_S, MAX_SEED, MODEL_RUN};
 
@@ -365,6 +365,16 @@ struct Refusal {
     param: Option<String>,
 }
 
+/// A model the engine refuses, named by the field's JSON path.
+impl From<ModelError> for Refusal {
+    fn from(e: ModelError) -> Self {
+        Refusal {
+            message: e.to_string(),
+            param: Some(e.path),
+        }
+    }
+}
+
 fn build(
     context: &BuildContext,
     preset_name: &str,
@@ -401,10 +411,7 @@ fn check_seed(seed: u64) -> Result<(), Refusal> {
 /// A run of a model file; a refusal names the model's field (its JSON path) as the parameter.
 fn build_model(model: NetworkModel, seed: u64) -> Result<Run, Refusal> {
     check_seed(seed)?;
-    let sim = preset::model_run(model.clone(), seed).map_err(|e| Refusal {
-        message: e.to_string(),
-        param: Some(e.path.clone()),
-    })?;
+    let sim = preset::model_run(model.clone(), seed)?;
     Ok(Run {
         source: Source::Model(Box::new(model)),
         seed,
