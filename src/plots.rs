@@ -1,11 +1,10 @@
 //! The plot panel: the newest window's panels, each drawn by the one renderer of its kind
 //! (knowing nothing of the preset behind it), and the scheduler's timing.
 
-use crate::export::download;
+use crate::export::{download, download_text};
 use crate::history::{History, Series};
 use crate::plot::{
-    draw_heatmap, draw_histogram, draw_line, draw_log_histogram, draw_polar, draw_raster, LinePlot,
-    RowMap,
+    Heatmap, Histogram, LinePlot, LogHistogram, PolarPlot, RasterPlot, RowMap, Surface, SvgDocument,
 };
 use crate::state::DashboardState;
 use leptos::ev;
@@ -13,19 +12,19 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use tempora_protocol::panel::{Panel, PanelSize, PerWindow, Plot, Readout, Trace};
 use tempora_protocol::{Command, TimingReport};
-use web_sys::HtmlCanvasElement;
 
 /// The shortest time between two redraws of the plots, ms (at most 20 redraws a second).
 const MIN_REDRAW_MS: f64 = 50.0;
 
 /// A canvas redrawn by `draw` on each animation `frame` (see [`Plots`]). `draw` reads its data
 /// untracked: arrivals of windows only mark the frame dirty, so however fast windows come, each
-/// plot is drawn at most once per display frame and the main thread stays responsive.
+/// plot is drawn at most once per display frame and the main thread stays responsive. The same
+/// `draw` writes the plot as SVG when it is saved so.
 fn plot_canvas(
     test_id: String,
     class: &'static str,
     frame: RwSignal<u64>,
-    draw: impl Fn(&HtmlCanvasElement) -> Result<(), String> + 'static,
+    draw: impl Fn(Surface) -> Result<(), String> + 'static,
     on_click: Option<Callback<f64>>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
@@ -41,7 +40,7 @@ fn plot_canvas(
                 let Some(canvas) = canvas.try_get_untracked().flatten() else {
                     return;
                 };
-                let drawn = draw.try_with_value(|draw| untrack(|| draw(&canvas)));
+                let drawn = draw.try_with_value(|draw| untrack(|| draw(Surface::Canvas(&canvas))));
                 if let Some(Err(e)) = drawn {
                     log::error!("{}: {e}", name.get_value());
                 }
@@ -62,10 +61,38 @@ fn plot_canvas(
             }
         }
     };
+    let save_svg = move |_| {
+        let test_id = name.get_value();
+        let Some(canvas) = canvas.get_untracked() else {
+            return;
+        };
+        // At the size the plot has on screen, in CSS pixels.
+        let mut svg = SvgDocument::new((
+            canvas.client_width().max(1) as u32,
+            canvas.client_height().max(1) as u32,
+        ));
+        let saved = match draw.try_with_value(|draw| untrack(|| draw(Surface::Svg(&mut svg)))) {
+            Some(Ok(())) if svg.text.is_empty() => Err("nothing is drawn yet".to_string()),
+            Some(Ok(())) => download_text(
+                &format!("tempora-{test_id}.svg"),
+                "image/svg+xml",
+                &svg.text,
+            ),
+            Some(Err(e)) => Err(e),
+            None => Ok(()),
+        };
+        if let Err(e) = saved {
+            log::error!("{test_id}: cannot save SVG: {e}");
+        }
+    };
     view! {
         <figure class=format!("plot {class}")>
-            <button class="png" title="Save this plot as PNG" data-testid=format!("png-{test_id}")
-                on:click=save_png>"PNG"</button>
+            <span class="save">
+                <button title="Save this plot as PNG (as on screen)" data-testid=format!("png-{test_id}")
+                    on:click=save_png>"PNG"</button>
+                <button title="Save this plot as SVG (vector axes and text)" data-testid=format!("svg-{test_id}")
+                    on:click=save_svg>"SVG"</button>
+            </span>
             <canvas data-testid=test_id node_ref=canvas class:pickable=on_click.is_some()
                 title=on_click.map(|_| "Click a row to plot that neuron's membrane")
                 on:click=move |ev: ev::MouseEvent| {
@@ -138,23 +165,22 @@ pub fn Plots(
         view! {
             <div class="plot-grid">
                 <Show when=move || paced.get()>
-                    {plot_canvas("lateness-histogram".to_string(), "", frame, move |c| {
+                    {plot_canvas("lateness-histogram".to_string(), "", frame, move |surface| {
                         history.with(|h| match h.latest().and_then(|w| w.timing.as_ref()) {
-                            Some(t) => draw_log_histogram(
-                                c,
-                                &format!(
+                            Some(t) => surface.draw(&LogHistogram {
+                                title: &format!(
                                     "Lateness in the last window: p50 {:.1} us, p99 {:.1} us",
                                     t.lateness.p50 as f64 / 1e3,
                                     t.lateness.p99 as f64 / 1e3,
                                 ),
-                                &t.lateness_buckets,
-                            ),
+                                buckets: &t.lateness_buckets,
+                            }),
                             None => Ok(()),
                         })
                     }, None)}
-                    {plot_canvas("lateness-plot".to_string(), "", frame, move |c| {
+                    {plot_canvas("lateness-plot".to_string(), "", frame, move |surface| {
                         let p99 = history.with(|h| h.timing_series(|t| t.lateness.p99 as f64 / 1e3));
-                        draw_line(c, &LinePlot {
+                        surface.draw(&LinePlot {
                             title: "Scheduler lateness per window, p99 (actual - ideal wall time)",
                             x_label: "window end (s)",
                             y_label: "lateness p99 (us)",
@@ -166,9 +192,9 @@ pub fn Plots(
                         })
                     }, None)}
                 </Show>
-                {plot_canvas("tasks-plot".to_string(), "", frame, move |c| {
+                {plot_canvas("tasks-plot".to_string(), "", frame, move |surface| {
                     let rate = history.with(|h| h.timing_series(|t| t.tasks_per_s / 1e3));
-                    draw_line(c, &LinePlot {
+                    surface.draw(&LinePlot {
                         title: "Scheduler throughput per window",
                         x_label: "window end (s)",
                         y_label: "tasks per wall second (thousands)",
@@ -253,53 +279,50 @@ fn panel_canvas(
         id,
         class,
         frame,
-        move |canvas| history.with(|h| draw_panel(canvas, h, &key, rows)),
+        move |surface: Surface| {
+            // Only the canvas's layout tells where a click on it lands.
+            let on_canvas = matches!(surface, Surface::Canvas(_));
+            let drawn = history.with(|h| draw_panel(surface, h, &key))?;
+            if let (true, Some(map)) = (on_canvas, drawn) {
+                rows.set_value(Some(map));
+            }
+            Ok(())
+        },
         on_click,
     )
 }
 
-/// Draws panel `id` of the newest window (nothing if the newest window has no such panel).
-fn draw_panel(
-    canvas: &HtmlCanvasElement,
-    h: &History,
-    id: &str,
-    rows: StoredValue<Option<RowMap>, LocalStorage>,
-) -> Result<(), String> {
+/// Draws panel `id` of the newest window (nothing if the newest window has no such panel); a
+/// raster tells where its rows went.
+fn draw_panel(surface: Surface, h: &History, id: &str) -> Result<Option<RowMap>, String> {
     let Some(panel) = h.latest().and_then(|w| w.data.panel(id)) else {
-        return Ok(());
+        return Ok(None);
     };
+    let title = &panel.title;
     match &panel.plot {
-        Plot::Trace(trace) => draw_trace(canvas, h, panel, trace),
-        Plot::PerWindow(values) => draw_per_window(canvas, h, panel, values),
-        Plot::Raster(raster) => {
-            draw_raster(canvas, &panel.title, raster).map(|map| rows.set_value(Some(map)))
-        }
-        Plot::Histogram(histogram) => draw_histogram(
-            canvas,
-            &panel.title,
-            &histogram.x.caption(),
-            &histogram.count_label,
-            &histogram.counts,
-            histogram.span(),
-        ),
-        Plot::HeatmapStrip(histogram) => draw_heatmap(
-            canvas,
-            &panel.title,
-            &histogram.x.caption(),
-            &h.heatmap_columns(id),
-            histogram.span(),
-        ),
-        Plot::Polar(polar) => draw_polar(canvas, &panel.title, polar),
+        Plot::Trace(trace) => draw_trace(surface, h, panel, trace),
+        Plot::PerWindow(values) => draw_per_window(surface, h, panel, values),
+        Plot::Raster(raster) => return surface.draw(&RasterPlot { title, raster }).map(Some),
+        Plot::Histogram(histogram) => surface.draw(&Histogram {
+            title,
+            x_label: &histogram.x.caption(),
+            count_label: &histogram.count_label,
+            counts: &histogram.counts,
+            span: histogram.span(),
+        }),
+        Plot::HeatmapStrip(histogram) => surface.draw(&Heatmap {
+            title,
+            y_label: &histogram.x.caption(),
+            columns: &h.heatmap_columns(id),
+            span: histogram.span(),
+        }),
+        Plot::Polar(phase) => surface.draw(&PolarPlot { title, phase }),
     }
+    .map(|()| None)
 }
 
 /// A trace: its lines joined across the windows held, the newest span or samples.
-fn draw_trace(
-    canvas: &HtmlCanvasElement,
-    h: &History,
-    panel: &Panel,
-    trace: &Trace,
-) -> Result<(), String> {
+fn draw_trace(surface: Surface, h: &History, panel: &Panel, trace: &Trace) -> Result<(), String> {
     let span = trace.span_s.unwrap_or(f64::INFINITY);
     let lines: Vec<Series> = match trace.newest {
         Some(count) => h.newest_trace(&panel.id, trace.lines.len(), count),
@@ -322,29 +345,26 @@ fn draw_trace(
         (end - span, end)
     });
     let others = after_first(trace.lines.iter().map(|l| l.label.as_str()), &lines);
-    draw_line(
-        canvas,
-        &LinePlot {
-            title: &panel.title,
-            x_label: "logical time (s)",
-            y_label: &trace.y.caption(),
-            points: first,
-            series_label: trace.lines.first().map_or("", |l| l.label.as_str()),
-            others: &others,
-            band: &band,
-            band_label: trace.band.as_ref().map_or("", |b| b.label.as_str()),
-            markers: &markers,
-            max_gap: trace.max_gap_s,
-            x_range,
-            y_range: trace.y.range.map(|[low, high]| (low, high)),
-            reference: trace.reference.as_ref().map(|r| r.value),
-        },
-    )
+    surface.draw(&LinePlot {
+        title: &panel.title,
+        x_label: "logical time (s)",
+        y_label: &trace.y.caption(),
+        points: first,
+        series_label: trace.lines.first().map_or("", |l| l.label.as_str()),
+        others: &others,
+        band: &band,
+        band_label: trace.band.as_ref().map_or("", |b| b.label.as_str()),
+        markers: &markers,
+        max_gap: trace.max_gap_s,
+        x_range,
+        y_range: trace.y.range.map(|[low, high]| (low, high)),
+        reference: trace.reference.as_ref().map(|r| r.value),
+    })
 }
 
 /// Values per window: one point per window held for each line, against the window's end.
 fn draw_per_window(
-    canvas: &HtmlCanvasElement,
+    surface: Surface,
     h: &History,
     panel: &Panel,
     values: &PerWindow,
@@ -364,21 +384,18 @@ fn draw_per_window(
         Vec::new()
     };
     let others = after_first(values.lines.iter().map(|l| l.label.as_str()), &lines);
-    draw_line(
-        canvas,
-        &LinePlot {
-            title: &panel.title,
-            x_label: "window end (s)",
-            y_label: &values.y.caption(),
-            points: lines.first().map_or(&[][..], |l| &l[..]),
-            series_label: values.lines.first().map_or("", |l| l.label.as_str()),
-            others: &others,
-            markers: &markers,
-            y_range: values.y.range.map(|[low, high]| (low, high)),
-            reference: values.reference.as_ref().map(|r| scale(r.value)),
-            ..Default::default()
-        },
-    )
+    surface.draw(&LinePlot {
+        title: &panel.title,
+        x_label: "window end (s)",
+        y_label: &values.y.caption(),
+        points: lines.first().map_or(&[][..], |l| &l[..]),
+        series_label: values.lines.first().map_or("", |l| l.label.as_str()),
+        others: &others,
+        markers: &markers,
+        y_range: values.y.range.map(|[low, high]| (low, high)),
+        reference: values.reference.as_ref().map(|r| scale(r.value)),
+        ..Default::default()
+    })
 }
 
 /// A wall time in ns as people read it: `850 ns`, `12.5 us`, `3.20 ms`.

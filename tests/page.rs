@@ -369,3 +369,194 @@ fn heartbeat_gives_a_building_worker_time_until_it_says_anything_else() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The `(name, value)` attributes of each `<tag ...>` element in `svg`, in document order.
+fn svg_elements<'a>(svg: &'a str, tag: &str) -> Vec<Vec<(&'a str, &'a str)>> {
+    svg.split(&format!("<{tag} "))
+        .skip(1)
+        .map(|element| {
+            let head = &element[..element.find('>').expect("a closed tag")];
+            head.split('"')
+                .collect::<Vec<_>>()
+                .chunks_exact(2)
+                .map(|pair| (pair[0].trim().trim_end_matches('='), pair[1]))
+                .collect()
+        })
+        .collect()
+}
+
+fn attribute<'a>(element: &[(&str, &'a str)], name: &str) -> &'a str {
+    element
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("no {name} in {element:?}"))
+}
+
+fn hex(colour: plotters::style::RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", colour.0, colour.1, colour.2)
+}
+
+/// An image's painted pixels become blocks: a run along a row continued on the rows below it is
+/// one block, a run of another colour or width starts another, transparent pixels are left out.
+#[wasm_bindgen_test]
+fn an_images_pixels_become_one_block_per_run_of_equal_pixels() {
+    use tempora_ui::plot::{Block, Image};
+    let (red, blue) = ([200, 0, 0, 255], [0, 0, 200, 255]);
+    let mut image = Image::new((6, 4), (10, 20));
+    image.fill(1..3, 0..3, red);
+    image.fill(3..4, 1..2, blue);
+    image.fill(0..6, 3..4, blue);
+    assert_eq!(
+        image.blocks(),
+        vec![
+            Block {
+                x: 1..3,
+                y: 0..3,
+                rgba: red
+            },
+            Block {
+                x: 3..4,
+                y: 1..2,
+                rgba: blue
+            },
+            Block {
+                x: 0..6,
+                y: 3..4,
+                rgba: blue
+            },
+        ]
+    );
+    // A fill is cut at the edges and is at least one pixel wide.
+    let mut image = Image::new((4, 2), (0, 0));
+    image.fill(3..9, 1..1, red);
+    assert_eq!(
+        image.blocks(),
+        vec![Block {
+            x: 3..4,
+            y: 1..2,
+            rgba: red
+        }]
+    );
+    assert!(Image::new((3, 3), (0, 0)).blocks().is_empty());
+    // Surface pixels map into the image, clamped.
+    let image = Image::new((6, 4), (10, 20));
+    assert_eq!(image.local((12, 21)), (2, 1));
+    assert_eq!(image.local((0, 99)), (0, 4));
+}
+
+/// A raster saved as SVG: a document of the plot's size with its title and axis labels as text,
+/// and each spike a rectangle in its population's colour at its time and row.
+#[wasm_bindgen_test]
+fn a_raster_as_svg_has_its_text_and_a_rectangle_per_spike_in_place() {
+    use tempora_protocol::panel::{Raster, RasterGroup, RasterSpikes};
+    use tempora_ui::plot::{Palette, RasterPlot, Surface, SvgDocument};
+    let group = |name: &str, rows, spikes: Vec<(f64, u32)>| RasterGroup {
+        name: name.into(),
+        rows,
+        pick: None,
+        spikes: RasterSpikes::Times { spikes },
+    };
+    let e = vec![(0.1, 0), (0.5, 2), (0.9, 1)];
+    let i = vec![(0.3, 0), (0.7, 1)];
+    let raster = Raster {
+        start_s: 0.0,
+        end_s: 1.0,
+        groups: vec![group("E", 3, e.clone()), group("I", 2, i.clone())],
+    };
+    let mut svg = SvgDocument::new((600, 300));
+    Surface::Svg(&mut svg)
+        .draw(&RasterPlot {
+            title: "Spikes of the window",
+            raster: &raster,
+        })
+        .unwrap();
+    let text = &svg.text;
+    assert!(text.starts_with("<svg "), "{}", &text[..80]);
+    assert!(text.trim_end().ends_with("</svg>"));
+    let root = &svg_elements(text, "svg")[0];
+    assert_eq!(
+        (attribute(root, "width"), attribute(root, "height")),
+        ("600", "300")
+    );
+    let texts: Vec<&str> = text
+        .split("<text ")
+        .skip(1)
+        .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim())
+        .collect();
+    for words in [
+        "Spikes of the window",
+        "logical time (s)",
+        "neuron (row)",
+        "E",
+        "I",
+    ] {
+        assert!(texts.contains(&words), "no {words} in {texts:?}");
+    }
+    let palette = Palette::current();
+    let rects = svg_elements(text, "rect");
+    let of = |colour| -> Vec<(f64, f64)> {
+        rects
+            .iter()
+            .filter(|r| attribute(r, "fill") == hex(colour))
+            .map(|r| {
+                (
+                    attribute(r, "x").parse().unwrap(),
+                    attribute(r, "y").parse().unwrap(),
+                )
+            })
+            .collect()
+    };
+    // A rectangle per spike and one in the legend (the legend's is last, at the top right).
+    let (e_marks, i_marks) = (of(palette.data), of(palette.accent));
+    assert_eq!((e_marks.len(), i_marks.len()), (e.len() + 1, i.len() + 1));
+    let e_marks = &e_marks[..e.len()];
+    // Blocks come top row first: E's row 2 (t = 0.5 s), row 1 (0.9 s), row 0 (0.1 s).
+    let x: Vec<f64> = e_marks.iter().map(|m| m.0).collect();
+    assert!(x[2] < x[0] && x[0] < x[1], "times along x: {x:?}");
+    let y: Vec<f64> = e_marks.iter().map(|m| m.1).collect();
+    assert!(y[0] < y[1] && y[1] < y[2], "rows up the y axis: {y:?}");
+    // I's rows are above E's (groups stack bottom to top).
+    assert!(i_marks[..i.len()].iter().all(|m| m.1 < y[0]), "{i_marks:?}");
+}
+
+/// A line plot saved as SVG: its series is one polyline through every point, rising values
+/// drawn higher.
+#[wasm_bindgen_test]
+fn a_line_plot_as_svg_is_a_polyline_through_its_points() {
+    use tempora_ui::plot::{LinePlot, Surface, SvgDocument};
+    let points: Vec<(f64, f64)> = (0..40).map(|k| (k as f64 * 0.1, k as f64)).collect();
+    let plot = LinePlot {
+        title: "Rate",
+        x_label: "window end (s)",
+        y_label: "rate (Hz)",
+        points: &points,
+        ..Default::default()
+    };
+    let mut svg = SvgDocument::new((500, 280));
+    Surface::Svg(&mut svg).draw(&plot).unwrap();
+    assert!(svg.text.contains("rate (Hz)") && svg.text.contains("window end (s)"));
+    let series: Vec<Vec<(f64, f64)>> = svg_elements(&svg.text, "polyline")
+        .iter()
+        .map(|line| {
+            attribute(line, "points")
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        })
+        .filter(|line: &Vec<(f64, f64)>| line.len() == points.len())
+        .collect();
+    assert_eq!(series.len(), 1, "one polyline of 40 points");
+    let line = &series[0];
+    assert!(
+        line.windows(2).all(|w| w[1].0 > w[0].0 && w[1].1 < w[0].1),
+        "{line:?}"
+    );
+    // Drawing again gives the same document (nothing of the previous one is kept).
+    let first = svg.text.clone();
+    Surface::Svg(&mut svg).draw(&plot).unwrap();
+    assert_eq!(svg.text, first);
+}

@@ -1,9 +1,8 @@
 //! A line plot over time (traces, membrane potential, rates, network outputs against targets),
 //! with further series (each in its own colour, with a legend), a band and event markers.
 
-use super::{plot_error, prepare, tick_label};
+use super::{plot_error, tick_label, Drawing, Frame};
 use plotters::prelude::*;
-use web_sys::HtmlCanvasElement;
 
 /// What to draw (`..Default::default()` for the optional parts).
 #[derive(Default)]
@@ -63,134 +62,142 @@ fn data_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     })
 }
 
-/// Draws `plot` on `canvas`.
-pub fn draw_line(canvas: &HtmlCanvasElement, plot: &LinePlot<'_>) -> Result<(), String> {
-    let (root, px, pal) = prepare(canvas)?;
-    let (x0, x1) = plot
-        .x_range
-        .or_else(|| {
-            data_range(
+impl Drawing for LinePlot<'_> {
+    type Output = ();
+
+    fn draw<DB: DrawingBackend>(&self, frame: &Frame<'_, DB>) -> Result<(), String> {
+        let plot = self;
+        let (px, pal, root) = (|css| frame.px(css), frame.palette, &frame.root);
+        let (x0, x1) = plot
+            .x_range
+            .or_else(|| {
+                data_range(
+                    all_points(plot)
+                        .map(|p| p.0)
+                        .chain(plot.markers.iter().copied()),
+                )
+            })
+            .unwrap_or((0.0, 1.0));
+        let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
+        let (y0, y1) = plot.y_range.unwrap_or_else(|| {
+            let (lo, hi) = data_range(
                 all_points(plot)
-                    .map(|p| p.0)
-                    .chain(plot.markers.iter().copied()),
+                    .map(|p| p.1)
+                    .chain(plot.reference)
+                    .chain(plot.band.iter().flat_map(|b| [b.1, b.2])),
             )
-        })
-        .unwrap_or((0.0, 1.0));
-    let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
-    let (y0, y1) = plot.y_range.unwrap_or_else(|| {
-        let (lo, hi) = data_range(
-            all_points(plot)
-                .map(|p| p.1)
-                .chain(plot.reference)
-                .chain(plot.band.iter().flat_map(|b| [b.1, b.2])),
-        )
-        .unwrap_or((-1.0, 1.0));
-        let pad = ((hi - lo) * 0.1)
-            .max(hi.abs().max(lo.abs()) * 0.01)
-            .max(1e-12);
-        (lo - pad, hi + pad)
-    });
-    let mut chart = ChartBuilder::on(&root)
-        .margin(px(8.0))
-        .caption(plot.title, pal.font(px(14.0)))
-        .x_label_area_size(px(36.0))
-        .y_label_area_size(px(60.0))
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(plot_error)?;
-    chart
-        .configure_mesh()
-        .x_desc(plot.x_label)
-        .y_desc(plot.y_label)
-        .label_style(pal.font(px(12.0)))
-        .axis_desc_style(pal.font(px(12.0)))
-        .axis_style(pal.text)
-        .bold_line_style(pal.grid_bold)
-        .light_line_style(pal.grid)
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|v| tick_label(*v, x1 - x0))
-        .y_label_formatter(&|v| tick_label(*v, y1 - y0))
-        .draw()
-        .map_err(plot_error)?;
-    if let Some(r) = plot.reference {
-        chart
-            .draw_series(LineSeries::new(
-                [(x0, r), (x1, r)],
-                ShapeStyle::from(&pal.accent.mix(0.6)).stroke_width(px(1.0)),
-            ))
+            .unwrap_or((-1.0, 1.0));
+            let pad = ((hi - lo) * 0.1)
+                .max(hi.abs().max(lo.abs()) * 0.01)
+                .max(1e-12);
+            (lo - pad, hi + pad)
+        });
+        let mut chart = ChartBuilder::on(root)
+            .margin(px(8.0))
+            .caption(plot.title, pal.font(px(14.0)))
+            .x_label_area_size(px(36.0))
+            .y_label_area_size(px(60.0))
+            .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(plot_error)?;
-    }
-    for &x in plot.markers.iter().filter(|x| (x0..=x1).contains(*x)) {
         chart
-            .draw_series(LineSeries::new(
-                [(x, y0), (x, y1)],
-                ShapeStyle::from(&pal.accent.mix(0.5)).stroke_width(px(1.0)),
-            ))
-            .map_err(plot_error)?;
-    }
-    if !plot.band.is_empty() {
-        // Upper edge forwards, lower edge back: one polygon per run.
-        let fill = pal.data.mix(0.2).filled();
-        let polygons = runs(plot.band, |b| b.0, plot.max_gap)
-            .into_iter()
-            .map(|run| {
-                let outline: Vec<(f64, f64)> = run
-                    .iter()
-                    .map(|&(x, _, high)| (x, high))
-                    .chain(run.iter().rev().map(|&(x, low, _)| (x, low)))
-                    .collect();
-                Polygon::new(outline, fill)
-            });
-        chart
-            .draw_series(polygons)
-            .map_err(plot_error)?
-            .label(plot.band_label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 16, y + 4)], fill));
-    }
-    let data_style = ShapeStyle::from(&pal.data).stroke_width(px(1.5));
-    // Few points (e.g. the first windows): dots as well, so a single point shows.
-    let dot = if plot.points.len() < FEW_POINTS {
-        px(2.5)
-    } else {
-        0
-    };
-    let first = chart
-        .draw_series(
-            runs(plot.points, |p| p.0, plot.max_gap)
-                .into_iter()
-                .flat_map(|run| LineSeries::new(run.iter().copied(), data_style).point_size(dot)),
-        )
-        .map_err(plot_error)?;
-    let legend = !plot.others.is_empty() || !plot.band.is_empty();
-    if legend {
-        first
-            .label(plot.series_label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], data_style));
-    }
-    let colours = [pal.accent, pal.target, pal.text];
-    for (i, (label, points)) in plot.others.iter().enumerate() {
-        let style = ShapeStyle::from(&colours[i % colours.len()]).stroke_width(px(1.5));
-        chart
-            .draw_series(
-                runs(points, |p| p.0, plot.max_gap)
-                    .into_iter()
-                    .flat_map(|run| LineSeries::new(run.iter().copied(), style).point_size(dot)),
-            )
-            .map_err(plot_error)?
-            .label(*label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
-    }
-    if legend {
-        chart
-            .configure_series_labels()
-            .label_font(pal.font(px(12.0)))
-            .background_style(pal.background.mix(0.85))
-            .border_style(pal.grid)
-            .position(SeriesLabelPosition::UpperLeft)
+            .configure_mesh()
+            .x_desc(plot.x_label)
+            .y_desc(plot.y_label)
+            .label_style(pal.font(px(12.0)))
+            .axis_desc_style(pal.font(px(12.0)))
+            .axis_style(pal.text)
+            .bold_line_style(pal.grid_bold)
+            .light_line_style(pal.grid)
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&|v| tick_label(*v, x1 - x0))
+            .y_label_formatter(&|v| tick_label(*v, y1 - y0))
             .draw()
             .map_err(plot_error)?;
+        if let Some(r) = plot.reference {
+            chart
+                .draw_series(LineSeries::new(
+                    [(x0, r), (x1, r)],
+                    ShapeStyle::from(&pal.accent.mix(0.6)).stroke_width(px(1.0)),
+                ))
+                .map_err(plot_error)?;
+        }
+        for &x in plot.markers.iter().filter(|x| (x0..=x1).contains(*x)) {
+            chart
+                .draw_series(LineSeries::new(
+                    [(x, y0), (x, y1)],
+                    ShapeStyle::from(&pal.accent.mix(0.5)).stroke_width(px(1.0)),
+                ))
+                .map_err(plot_error)?;
+        }
+        if !plot.band.is_empty() {
+            // Upper edge forwards, lower edge back: one polygon per run.
+            let fill = pal.data.mix(0.2).filled();
+            let polygons = runs(plot.band, |b| b.0, plot.max_gap)
+                .into_iter()
+                .map(|run| {
+                    let outline: Vec<(f64, f64)> = run
+                        .iter()
+                        .map(|&(x, _, high)| (x, high))
+                        .chain(run.iter().rev().map(|&(x, low, _)| (x, low)))
+                        .collect();
+                    Polygon::new(outline, fill)
+                });
+            chart
+                .draw_series(polygons)
+                .map_err(plot_error)?
+                .label(plot.band_label)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 16, y + 4)], fill));
+        }
+        let data_style = ShapeStyle::from(&pal.data).stroke_width(px(1.5));
+        // Few points (e.g. the first windows): dots as well, so a single point shows.
+        let dot = if plot.points.len() < FEW_POINTS {
+            px(2.5)
+        } else {
+            0
+        };
+        let first = chart
+            .draw_series(
+                runs(plot.points, |p| p.0, plot.max_gap)
+                    .into_iter()
+                    .flat_map(|run| {
+                        LineSeries::new(run.iter().copied(), data_style).point_size(dot)
+                    }),
+            )
+            .map_err(plot_error)?;
+        let legend = !plot.others.is_empty() || !plot.band.is_empty();
+        if legend {
+            first
+                .label(plot.series_label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], data_style));
+        }
+        let colours = [pal.accent, pal.target, pal.text];
+        for (i, (label, points)) in plot.others.iter().enumerate() {
+            let style = ShapeStyle::from(&colours[i % colours.len()]).stroke_width(px(1.5));
+            chart
+                .draw_series(
+                    runs(points, |p| p.0, plot.max_gap)
+                        .into_iter()
+                        .flat_map(|run| {
+                            LineSeries::new(run.iter().copied(), style).point_size(dot)
+                        }),
+                )
+                .map_err(plot_error)?
+                .label(*label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
+        }
+        if legend {
+            chart
+                .configure_series_labels()
+                .label_font(pal.font(px(12.0)))
+                .background_style(pal.background.mix(0.85))
+                .border_style(pal.grid)
+                .position(SeriesLabelPosition::UpperLeft)
+                .draw()
+                .map_err(plot_error)?;
+        }
+        root.present().map_err(plot_error)
     }
-    root.present().map_err(plot_error)
 }
 
 /// Below this many points, series are drawn with dots too.

@@ -1,25 +1,26 @@
-//! Canvas plots drawn with plotters-canvas on the main thread (plotters' text needs `window`,
-//! which a worker lacks). Canvases are sized in device pixels so they stay sharp on HiDPI
-//! screens; every axis says its unit.
+//! Plots drawn with plotters on the main thread (plotters' text needs `window`, which a worker
+//! lacks), on a canvas or into an SVG document ([`Surface`]); every axis says its unit.
 
 mod bars;
 mod heatmap;
+mod image;
 mod line;
 mod log_bars;
 mod polar;
 mod raster;
+mod surface;
 
-pub use bars::draw_histogram;
-pub use heatmap::draw_heatmap;
-pub use line::{draw_line, LinePlot};
-pub use log_bars::draw_log_histogram;
-pub use polar::draw_polar;
-pub use raster::{draw_raster, RowMap};
+pub use bars::Histogram;
+pub use heatmap::{Column, Heatmap};
+pub use image::{Block, Image};
+pub use line::LinePlot;
+pub use log_bars::LogHistogram;
+pub use polar::PolarPlot;
+pub use raster::{RasterPlot, RowMap};
+pub use surface::{fit_to_device_pixels, Drawing, Frame, Surface, SvgDocument};
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
 
 /// The colours of a plot, following the page's light or dark scheme (as the CSS does).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,68 +80,6 @@ impl Palette {
     pub fn font(&self, size: u32) -> TextStyle<'static> {
         ("sans-serif", size).into_font().color(&self.text)
     }
-}
-
-/// Sizes the canvas' backing store to its CSS box times `devicePixelRatio`; returns the ratio.
-pub fn fit_to_device_pixels(canvas: &HtmlCanvasElement) -> f64 {
-    let ratio = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0);
-    let width = (canvas.client_width().max(1) as f64 * ratio).round() as u32;
-    let height = (canvas.client_height().max(1) as f64 * ratio).round() as u32;
-    if canvas.width() != width || canvas.height() != height {
-        canvas.set_width(width);
-        canvas.set_height(height);
-    }
-    ratio
-}
-
-/// The drawing area of one canvas.
-type Area = DrawingArea<CanvasBackend, plotters::coord::Shift>;
-
-/// A drawing area on `canvas`, cleared to the palette's background, a function from CSS pixels
-/// to device pixels, and the palette.
-fn prepare(canvas: &HtmlCanvasElement) -> Result<(Area, impl Fn(f64) -> u32, Palette), String> {
-    let ratio = fit_to_device_pixels(canvas);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| "the canvas has no 2d context".to_string())?;
-    let root = backend.into_drawing_area();
-    let palette = Palette::current();
-    root.fill(&palette.background).map_err(plot_error)?;
-    Ok((
-        root,
-        move |css: f64| (css * ratio).round().max(1.0) as u32,
-        palette,
-    ))
-}
-
-/// The canvas's 2d context.
-fn context_2d(canvas: &HtmlCanvasElement) -> Result<web_sys::CanvasRenderingContext2d, String> {
-    canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| wasm_bindgen::JsCast::dyn_into(c).ok())
-        .ok_or_else(|| "no 2d context".to_string())
-}
-
-/// Puts an RGBA `image` of `(w, h)` pixels on `canvas` with its top left at `at` (canvas
-/// pixels): a plot of many marks as one image, not one path per mark.
-fn put_area_image(
-    canvas: &HtmlCanvasElement,
-    image: &[u8],
-    at: (i32, i32),
-    (w, h): (usize, usize),
-) -> Result<(), String> {
-    let data = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-        wasm_bindgen::Clamped(image),
-        w as u32,
-        h as u32,
-    )
-    .map_err(|e| format!("plot image: {e:?}"))?;
-    context_2d(canvas)?
-        .put_image_data(&data, f64::from(at.0), f64::from(at.1))
-        .map_err(|e| format!("plot image: {e:?}"))
 }
 
 /// Draws a chart's axes and grid in the house style: labelled axes, light grid, `x_labels` ticks.

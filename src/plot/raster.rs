@@ -3,10 +3,9 @@
 //! times as ticks. The marks are drawn as one image (thousands of neurons, tens of thousands of
 //! spikes per window): rows share a pixel where there are more rows than pixels.
 
-use super::{context_2d, draw_mesh, plot_error, prepare, put_area_image};
+use super::{draw_mesh, plot_error, Drawing, Frame, Image};
 use plotters::prelude::*;
 use tempora_protocol::panel::{Raster, RasterGroup, RasterPick, RasterSpikes};
-use web_sys::HtmlCanvasElement;
 
 /// Rows of space between two groups.
 const GROUP_GAP: f64 = 1.0;
@@ -46,101 +45,94 @@ impl RowMap {
     }
 }
 
-/// Draws `raster` under `title`; where its rows went.
-pub fn draw_raster(
-    canvas: &HtmlCanvasElement,
-    title: &str,
-    raster: &Raster,
-) -> Result<RowMap, String> {
-    let (root, px, pal) = prepare(canvas)?;
-    let (t0, t1) = (
-        raster.start_s,
-        raster.end_s.max(raster.start_s + f64::EPSILON),
-    );
-    let rows: f64 = raster.groups.iter().map(|g| g.rows as f64).sum::<f64>()
-        + GROUP_GAP * raster.groups.len().saturating_sub(1) as f64;
-    let rows = rows.max(1.0);
-    let mut chart = ChartBuilder::on(&root)
-        .margin(px(8.0))
-        .caption(title, pal.font(px(14.0)))
-        .x_label_area_size(px(36.0))
-        .y_label_area_size(px(48.0))
-        .build_cartesian_2d(t0..t1, 0.0..rows)
-        .map_err(plot_error)?;
-    draw_mesh(
-        &mut chart,
-        "logical time (s)",
-        "neuron (row)",
-        &pal,
-        px(12.0),
-        6,
-    )?;
-    let colours = [pal.data, pal.accent, pal.target, pal.text];
-    // The marks, as one image over the plotting area (transparent where there is no spike, so
-    // the grid shows through: the image is composed onto the canvas, not put over it).
-    let (x_px, y_px) = chart.plotting_area().get_pixel_range();
-    let (w, h) = (
-        (x_px.end - x_px.start).max(1) as usize,
-        (y_px.end - y_px.start).max(1) as usize,
-    );
-    let mut image = vec![0u8; w * h * 4];
-    let to_px = |t: f64, y: f64| {
-        let (x, y) = chart.backend_coord(&(t, y));
-        (
-            (x - x_px.start).clamp(0, w as i32) as usize,
-            (y - y_px.start).clamp(0, h as i32) as usize,
-        )
-    };
-    let mut map = RowMap {
-        top: f64::from(y_px.start),
-        bottom: f64::from(y_px.end),
-        rows,
-        ratio: f64::from(px(100.0)) / 100.0,
-        groups: Vec::new(),
-    };
-    let mut base = 0.0;
-    for (g, group) in raster.groups.iter().enumerate() {
-        map.groups.push((base, group.rows, group.pick.clone()));
-        let c = colours[g % colours.len()];
-        for (ta, tb, row) in marks(group, t0, t1) {
-            let (xa, yb) = to_px(ta, base + row as f64);
-            let (xb, ya) = to_px(tb, base + row as f64 + 1.0);
-            // Rows taller than a few pixels keep a pixel between them.
-            let ya = if yb > ya + 3 { ya + 1 } else { ya };
-            for y in ya..yb.max(ya + 1).min(h) {
-                for x in xa..xb.max(xa + 1).min(w) {
-                    let k = (y * w + x) * 4;
-                    image[k..k + 4].copy_from_slice(&[c.0, c.1, c.2, 255]);
-                }
-            }
-        }
-        base += group.rows as f64 + GROUP_GAP;
-    }
-    overlay(canvas, &image, (x_px.start, y_px.start), (w, h))?;
-    // Legend entries (the marks themselves are in the image).
-    for (g, group) in raster.groups.iter().enumerate() {
-        let colour = colours[g % colours.len()];
-        chart
-            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-            .map_err(plot_error)?
-            .label(match group.rows {
-                1 => format!("{} (1 row)", group.name),
-                _ => group.name.clone(),
-            })
-            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled()));
-    }
-    if raster.groups.len() > 1 {
-        chart
-            .configure_series_labels()
-            .label_font(pal.font(px(12.0)))
-            .background_style(pal.background.mix(0.85))
-            .border_style(pal.grid)
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
+/// `raster` under `title`; drawing it tells where its rows went.
+pub struct RasterPlot<'a> {
+    /// Caption.
+    pub title: &'a str,
+    /// The groups of rows and their spikes.
+    pub raster: &'a Raster,
+}
+
+impl Drawing for RasterPlot<'_> {
+    type Output = RowMap;
+
+    fn draw<DB: DrawingBackend>(&self, frame: &Frame<'_, DB>) -> Result<RowMap, String> {
+        let (px, pal, raster) = (|css| frame.px(css), frame.palette, self.raster);
+        let (t0, t1) = (
+            raster.start_s,
+            raster.end_s.max(raster.start_s + f64::EPSILON),
+        );
+        let rows: f64 = raster.groups.iter().map(|g| g.rows as f64).sum::<f64>()
+            + GROUP_GAP * raster.groups.len().saturating_sub(1) as f64;
+        let rows = rows.max(1.0);
+        let mut chart = ChartBuilder::on(&frame.root)
+            .margin(px(8.0))
+            .caption(self.title, pal.font(px(14.0)))
+            .x_label_area_size(px(36.0))
+            .y_label_area_size(px(48.0))
+            .build_cartesian_2d(t0..t1, 0.0..rows)
             .map_err(plot_error)?;
+        draw_mesh(
+            &mut chart,
+            "logical time (s)",
+            "neuron (row)",
+            &pal,
+            px(12.0),
+            6,
+        )?;
+        let colours = [pal.data, pal.accent, pal.target, pal.text];
+        // The marks, as one image over the plotting area (transparent where there is no
+        // spike, so the grid shows through).
+        let mut image = Image::over_plotting_area(&chart);
+        let (_, y_px) = chart.plotting_area().get_pixel_range();
+        let mut map = RowMap {
+            top: f64::from(y_px.start),
+            bottom: f64::from(y_px.end),
+            rows,
+            ratio: frame.ratio(),
+            groups: Vec::new(),
+        };
+        let mut base = 0.0;
+        for (g, group) in raster.groups.iter().enumerate() {
+            map.groups.push((base, group.rows, group.pick.clone()));
+            let c = colours[g % colours.len()];
+            for (ta, tb, row) in marks(group, t0, t1) {
+                let (xa, yb) = image.local(chart.backend_coord(&(ta, base + row as f64)));
+                let (xb, ya) = image.local(chart.backend_coord(&(tb, base + row as f64 + 1.0)));
+                // Rows taller than a few pixels keep a pixel between them.
+                let ya = if yb > ya + 3 { ya + 1 } else { ya };
+                image.fill(xa..xb, ya..yb, [c.0, c.1, c.2, 255]);
+            }
+            base += group.rows as f64 + GROUP_GAP;
+        }
+        frame.put_image(&image)?;
+        // Legend entries (the marks themselves are in the image).
+        for (g, group) in raster.groups.iter().enumerate() {
+            let colour = colours[g % colours.len()];
+            chart
+                .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+                .map_err(plot_error)?
+                .label(match group.rows {
+                    1 => format!("{} (1 row)", group.name),
+                    _ => group.name.clone(),
+                })
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled())
+                });
+        }
+        if raster.groups.len() > 1 {
+            chart
+                .configure_series_labels()
+                .label_font(pal.font(px(12.0)))
+                .background_style(pal.background.mix(0.85))
+                .border_style(pal.grid)
+                .position(SeriesLabelPosition::UpperRight)
+                .draw()
+                .map_err(plot_error)?;
+        }
+        frame.root.present().map_err(plot_error)?;
+        Ok(map)
     }
-    root.present().map_err(plot_error)?;
-    Ok(map)
 }
 
 /// The marks of a group: `(from s, to s, row)`, a bin's span for counts, a tick for times.
@@ -164,27 +156,4 @@ fn marks(group: &RasterGroup, t0: f64, t1: f64) -> Vec<(f64, f64, u32)> {
             spikes.iter().map(|&(t, row)| (t, t + tick, row)).collect()
         }
     }
-}
-
-/// Composes `image` onto `canvas` at `at` through a scratch canvas (drawImage blends, where
-/// putImageData would replace the grid under the transparent pixels).
-fn overlay(
-    canvas: &HtmlCanvasElement,
-    image: &[u8],
-    at: (i32, i32),
-    (w, h): (usize, usize),
-) -> Result<(), String> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let scratch: HtmlCanvasElement = document
-        .create_element("canvas")
-        .map_err(|e| format!("{e:?}"))
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into(e).map_err(|_| "not a canvas".to_string()))?;
-    scratch.set_width(w as u32);
-    scratch.set_height(h as u32);
-    put_area_image(&scratch, image, (0, 0), (w, h))?;
-    context_2d(canvas)?
-        .draw_image_with_html_canvas_element(&scratch, f64::from(at.0), f64::from(at.1))
-        .map_err(|e| format!("raster image: {e:?}"))
 }

@@ -437,6 +437,37 @@ try {
     await waitForStatus('paused');
   });
 
+  await check('a plot saves as SVG (parses, renders at its size, text and both populations\' spikes as vectors) and as PNG', async () => {
+    const [svgFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('svg-network-raster').click()]);
+    assert(svgFile.suggestedFilename() === 'tempora-network-raster.svg', svgFile.suggestedFilename());
+    const svg = readFileSync(await svgFile.path(), 'utf8');
+    const seen = await page.evaluate((svg) => new Promise((resolve) => {
+      const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+      const fills = {};
+      for (const r of doc.querySelectorAll('rect')) fills[r.getAttribute('fill')] = (fills[r.getAttribute('fill')] ?? 0) + 1;
+      const texts = [...doc.querySelectorAll('text')].map((t) => t.textContent.trim());
+      const canvas = document.querySelector('[data-testid=network-raster]');
+      const seen = { parsed: !doc.querySelector('parsererror'), fills, texts, box: [canvas.clientWidth, canvas.clientHeight] };
+      const img = new Image();
+      img.onload = () => resolve({ ...seen, size: [img.naturalWidth, img.naturalHeight] });
+      img.onerror = () => resolve({ ...seen, size: null });
+      img.src = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    }), svg);
+    assert(seen.parsed, 'the SVG parses');
+    assert(seen.size && seen.size[0] === seen.box[0] && seen.size[1] === seen.box[1], `it renders at the plot's size: ${seen.size} vs ${seen.box}`);
+    for (const words of ['logical time (s)', 'neuron (row)']) assert(seen.texts.includes(words), `text "${words}" in ${seen.texts}`);
+    // The legend names both populations with their sizes.
+    for (const legend of ['E (3200', 'I (800']) assert(seen.texts.some((t) => t.startsWith(legend)), `legend "${legend}" in ${seen.texts}`);
+    // The light palette's population colours (src/plot/mod.rs): many marks of each.
+    const [e, i] = [seen.fills['#2563EB'] ?? 0, seen.fills['#DC2626'] ?? 0];
+    assert(e > 100 && i > 20, `E and I marks as rectangles: ${e}, ${i} (${JSON.stringify(seen.fills).slice(0, 200)})`);
+    const [pngFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('png-network-raster').click()]);
+    const png = readFileSync(await pngFile.path());
+    assert(png.subarray(1, 4).toString() === 'PNG', 'a PNG file');
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    assert(width === seen.box[0] && height === seen.box[1], `the PNG is the canvas at device pixels: ${width}x${height}`);
+  });
+
   await check('clicking a raster row picks its neuron: its membrane is plotted from then on', async () => {
     const raster = page.getByTestId('network-raster');
     const box = await raster.boundingBox();
