@@ -359,3 +359,83 @@ fn a_model_exports_to_pynn_naming_every_population_and_projection() {
         "{err}"
     );
 }
+
+/// `--synapses DIR` writes each projection's synapses as NumPy arrays and a manifest: every
+/// pair in range and in source order, the preset's weights, and the same files for any split.
+#[test]
+fn a_network_run_writes_its_synapses_as_numpy_arrays() {
+    let read_u32 = |path: PathBuf| -> Vec<u32> {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        npyz::NpyFile::new(&bytes[..]).unwrap().into_vec().unwrap()
+    };
+    let read_f64 = |path: PathBuf| -> Vec<f64> {
+        let bytes = std::fs::read(&path).unwrap();
+        npyz::NpyFile::new(&bytes[..]).unwrap().into_vec().unwrap()
+    };
+    let mut dirs = Vec::new();
+    for threads in ["1", "2"] {
+        let dir = scratch(&format!("synapses-{threads}"));
+        let args = [
+            "run",
+            "cuba",
+            "--duration",
+            "0.01",
+            "--threads",
+            threads,
+            "--synapses",
+        ];
+        let (code, _, err) = tempora(&[&args[..], &[dir.to_str().unwrap()]].concat());
+        assert_eq!(code, 0, "{err}");
+        dirs.push(dir);
+    }
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dirs[0].join("synapses.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        (manifest["model"].as_str(), manifest["seed"].as_u64()),
+        (Some("cuba"), Some(1))
+    );
+    let projections = manifest["projections"].as_array().unwrap();
+    assert_eq!(projections.len(), 4);
+    let size = |pop: &Value| if pop == "E" { 3200 } else { 800 };
+    for p in projections {
+        let stem = p["stem"].as_str().unwrap();
+        let file = |dir: &PathBuf, what: &str| dir.join(format!("{stem}.{what}.npy"));
+        let (sources, targets) = (
+            read_u32(file(&dirs[0], "source")),
+            read_u32(file(&dirs[0], "target")),
+        );
+        let n = p["synapses"].as_u64().unwrap() as usize;
+        assert_eq!((sources.len(), targets.len()), (n, n), "{stem}");
+        // p = 0.02: the count within 5 sd of its mean.
+        let pairs = size(&p["source"]) as f64 * size(&p["target"]) as f64;
+        let (mean, sd) = (0.02 * pairs, (0.02 * 0.98 * pairs).sqrt());
+        assert!((n as f64 - mean).abs() < 5.0 * sd, "{stem}: {n} synapses");
+        assert!(
+            sources.windows(2).all(|w| w[0] <= w[1]),
+            "{stem}: in source order"
+        );
+        assert!(sources.iter().all(|&i| i < size(&p["source"])));
+        assert!(targets.iter().all(|&j| j < size(&p["target"])));
+        let weight = if p["source"] == "E" { 1.62e-3 } else { -9e-3 };
+        let weights = read_f64(file(&dirs[0], "weight"));
+        assert!(
+            weights.iter().all(|&w| (w - weight).abs() < 1e-15),
+            "{stem}: {}",
+            weights[0]
+        );
+        assert!(read_f64(file(&dirs[0], "delay_s"))
+            .iter()
+            .all(|&d| d == 0.0));
+        for what in ["source", "target", "weight", "delay_s"] {
+            assert_eq!(
+                std::fs::read(file(&dirs[0], what)).unwrap(),
+                std::fs::read(file(&dirs[1], what)).unwrap(),
+                "{stem}.{what}: the same on two threads"
+            );
+        }
+    }
+    let (code, _, err) = tempora(&["run", "tick", "--synapses", dirs[0].to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`tick` is not a spiking network"), "{err}");
+}

@@ -26,15 +26,25 @@ peak_hz is only compared when both sides' mean power_ratio is >= 20 (otherwise t
 peak to compare and the verdict is "no peak"). With 2 seeds the se is itself very uncertain:
 read the Brunel verdicts as a screen, not a test.
 
+Same network (--same-network): a drawn network's rate in Brunel's fluctuation-driven regimes
+varies by about 10 % from one draw to the next (D at 2 s: sd 0.47 Hz over 20 seeds, mean
+5.2 Hz), so a few seeds of two simulators that each draw their own networks differ by chance.
+With --same-network, Tempora writes each seed's synapses (`tempora run --synapses DIR`) and
+Brian2 runs those very pairs (`brian2_net.py --synapses DIR`); NEST and ANNarchy, which draw
+their own, are left out. The same rule applies, with the seed-to-seed spread of the networks in
+it (conservative for paired runs).
+
 Usage (from /work/main; PY=$(bash tests/bench/setup_peers.sh)):
     nice -n 10 $PY tests/bench/validate_networks.py [--tempora PATH] [--seeds N] [--duration T]
         [--out report.json] [--markdown report.md] [--only cuba,coba,brunel-A,...]
+        [--same-network]
 Prints the Markdown table on stdout (progress on stderr). Exit status 0 unless a run failed.
 """
 import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,10 +83,22 @@ def flat(pops):
     return out
 
 
+def case_peers(args, case):
+    """The peers a case is compared with: only Brian2 runs Tempora's networks."""
+    return ('brian2',) if args.same_network else CASES[case][2]
+
+
+def synapses_dir(workdir, case, seed):
+    """Where Tempora's network of a case and seed goes with --same-network."""
+    return os.path.join(workdir, f'synapses-{case}-s{seed}')
+
+
 def run_tempora(args, case, model, ge, seed, workdir):
     path = os.path.join(workdir, f'tempora-{case}-s{seed}.json')
     cmd = [args.tempora, 'run', model, '--seed', str(seed),
            '--duration', str(args.T), '--out', path]
+    if args.same_network:
+        cmd += ['--synapses', synapses_dir(workdir, case, seed)]
     if ge is not None:
         cmd += ['--set', f'g={ge[0]}', '--set', f'eta={ge[1]}', '--set', 'connectivity=probability']
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -101,6 +123,8 @@ def run_peer(args, sim, case, model, ge, seed, workdir):
            '--seed', str(seed), '--duration', str(args.T)]
     if ge is not None:
         cmd += ['--g', str(ge[0]), '--eta', str(ge[1]), '--connectivity', 'probability']
+    if args.same_network:
+        cmd += ['--synapses', synapses_dir(workdir, case, seed)]
     env = dict(os.environ, PYNEST_QUIET='1',
                PATH=os.path.dirname(args.python) + os.pathsep + os.environ.get('PATH', ''))
     log = os.path.join(workdir, f'{sim}-{case}-s{seed}.log')
@@ -160,6 +184,8 @@ def main():
     ap.add_argument('--only', help='comma-separated cases: ' + ','.join(CASES))
     ap.add_argument('--timeout', type=float, default=3600.0, help='per run, seconds')
     ap.add_argument('--workdir', help='peer logs go here (default: a new folder in /tmp)')
+    ap.add_argument('--same-network', action='store_true',
+                    help="Brian2 runs Tempora's drawn network of each seed (NEST, ANNarchy left out)")
     args = ap.parse_args()
     os.nice(max(0, 10 - os.nice(0)))  # niceness 10 for us and every child (2 cores, builds may run)
     cases = args.only.split(',') if args.only else list(CASES)
@@ -173,7 +199,8 @@ def main():
 
     runs, failures = [], []
     for case in cases:
-        model, ge, peers, nseeds = CASES[case]
+        model, ge, _, nseeds = CASES[case]
+        peers = case_peers(args, case)
         for seed in range(1, (args.seeds or nseeds) + 1):
             for sim in ('tempora',) + peers:
                 print(f'== {case} seed {seed} {sim}', file=sys.stderr, flush=True)
@@ -191,11 +218,13 @@ def main():
                     print(f'   FAILED: {rec["error"]}', file=sys.stderr)
                 rec['wall_s'] = time.perf_counter() - t0
                 runs.append(rec)
+            # A brunel network is about 360 MB of arrays.
+            shutil.rmtree(synapses_dir(workdir, case, seed), ignore_errors=True)
 
     # Summaries and verdicts per case x population x statistic.
     summary, lines = [], []
     for case in cases:
-        model, ge, peers, _ = CASES[case]
+        model, peers = CASES[case][0], case_peers(args, case)
         stats = STATS + (OSC_STATS if model == 'brunel' else ())
         for pop in ('E', 'I'):
             desc = {}
@@ -212,7 +241,8 @@ def main():
                 lines.append(f"| {case} | {pop} | {stat} | " + ' | '.join(cells + vcells) + ' |')
 
     seeds_txt = f'seeds 1..{args.seeds}' if args.seeds else 'seeds 1..5 (cuba, coba), 1..2 (brunel)'
-    md = [f'# Tempora vs peers: {", ".join(cases)}; {seeds_txt}; {duration:g} s simulated', '',
+    same = "; Brian2 on Tempora's drawn networks (--same-network)" if args.same_network else ''
+    md = [f'# Tempora vs peers: {", ".join(cases)}; {seeds_txt}; {duration:g} s simulated{same}', '',
           'Cells: mean ± sd over seeds. Tempora agrees with a peer on a statistic when '
           '|m_T - m_P| <= 3·sqrt(se_T² + se_P²) + floor (se = sd/√n over seeds; floors: rate 0.05 Hz, '
           'CV 0.01, silent 0.005, peak_hz one frequency bin 1/(T - 0.1 s); power_ratio on log10 with '

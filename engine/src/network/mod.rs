@@ -37,6 +37,7 @@ mod shard;
 pub mod spec;
 pub mod spectrum;
 pub mod split;
+pub mod synapse_list;
 
 use crate::models::poisson::PoissonGroup;
 use crate::rng::{part_rng, PartStream};

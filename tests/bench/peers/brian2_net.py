@@ -9,7 +9,11 @@ written as the reference scripts write them (see /work/shared/reference-models.m
 
 Usage:
     python brian2_net.py --model cuba|coba|brunel --seed S --duration T \
-        [--g G --eta E --connectivity probability|indegree] [--keep]
+        [--g G --eta E --connectivity probability|indegree] [--synapses DIR] [--keep]
+
+--synapses DIR runs the network Tempora drew (`tempora run MODEL --seed S --synapses DIR`)
+instead of drawing one: only the pairs are read (weights and delays stay the script's, which
+are the presets' constants).
 
 Prints one JSON object on stdout (everything else goes to stderr).
 Timings: sim_time_s = device._last_run_time (the simulation loop only, as the generated
@@ -30,6 +34,8 @@ import common  # noqa: E402
 
 args_parser = common.parse_args(__doc__.splitlines()[0])
 args_parser.add_argument('--keep', action='store_true', help='keep the build directory')
+args_parser.add_argument('--synapses', metavar='DIR', default=None,
+                         help="the pairs of Tempora's network (tempora run --synapses DIR)")
 args = args_parser.parse_args()
 OUT = common.claim_stdout()
 
@@ -47,10 +53,14 @@ seed(args.seed)
 notes = []
 
 
-def connect(syn, p, n_pre, condition=None):
+def connect(syn, p, n_pre, source, condition=None):
     """Bernoulli p per pair (Brian2's default connect), or a fixed in-degree int(p*n_pre) per
-    target drawn without replacement (Brian2's sample(..., size=...) generator over i)."""
-    if args.connectivity == 'probability':
+    target drawn without replacement (Brian2's sample(..., size=...) generator over i); or the
+    pairs of Tempora's network from population `source` (--synapses)."""
+    if args.synapses:
+        i, j = common.load_synapses(args.synapses, args.model, source)
+        syn.connect(i=i, j=j)
+    elif args.connectivity == 'probability':
         if condition is None:
             syn.connect(p=p)
         else:
@@ -80,7 +90,7 @@ if args.model == 'cuba':
     P.gi = 0 * mV
     we = (60 * 0.27 / 10) * mV  # excitatory synaptic weight (voltage)
     wi = (-20 * 4.5 / 10) * mV  # inhibitory synaptic weight
-    if args.connectivity == 'probability':
+    if args.connectivity == 'probability' and not args.synapses:
         # verbatim: Synapses over the whole group with a condition on i
         Ce = Synapses(P, P, on_pre='ge += we')
         Ci = Synapses(P, P, on_pre='gi += wi')
@@ -89,8 +99,8 @@ if args.model == 'cuba':
     else:
         Ce = Synapses(P[:3200], P, on_pre='ge += we')
         Ci = Synapses(P[3200:], P, on_pre='gi += wi')
-        connect(Ce, 0.02, 3200)
-        connect(Ci, 0.02, 800)
+        connect(Ce, 0.02, 3200, 'E')
+        connect(Ci, 0.02, 800, 'I')
     params = {'we_mV': 1.62, 'wi_mV': -9.0, 'p': 0.02, 'method': 'exact', 'delay_ms': 0.0}
 
 elif args.model == 'coba':
@@ -114,8 +124,8 @@ elif args.model == 'coba':
     wi = 67. / 10.  # inhibitory synaptic weight (leak units)
     Ce = Synapses(P[:3200], P, on_pre='ge += we')
     Ci = Synapses(P[3200:], P, on_pre='gi += wi')
-    connect(Ce, 0.02, 3200)
-    connect(Ci, 0.02, 800)
+    connect(Ce, 0.02, 3200, 'E')
+    connect(Ci, 0.02, 800, 'I')
     P.v = '-65*mV + 5*mV*randn()'
     P.ge = '4 + 1.5*randn()'
     P.gi = '20 + 12*randn()'
@@ -149,9 +159,9 @@ else:
     excitatory_neurons = neurons[:N_E]
     inhibitory_neurons = neurons[N_E:]
     exc_synapses = Synapses(excitatory_neurons, target=neurons, on_pre="v += J", delay=D)
-    connect(exc_synapses, epsilon, N_E)
+    connect(exc_synapses, epsilon, N_E, 'E')
     inhib_synapses = Synapses(inhibitory_neurons, target=neurons, on_pre="v += -g*J", delay=D)
-    connect(inhib_synapses, epsilon, N_I)
+    connect(inhib_synapses, epsilon, N_I, 'I')
     nu_ext = args.eta * nu_thr
     external_poisson_input = PoissonInput(target=neurons, target_var="v", N=C_ext,
                                           rate=nu_ext, weight=J)
@@ -159,6 +169,8 @@ else:
     params = {'g': g, 'eta': args.eta, 'nu_ext_hz': float(nu_ext), 'J_mV': 0.1,
               'delay_ms': 1.5, 'p': epsilon, 'V_r_mV': 10.0, 'method': 'exact'}
 
+if args.synapses:
+    notes.append(f"the pairs of Tempora's network from {args.synapses} (tempora run --synapses)")
 if args.connectivity == 'indegree':
     notes.append('fixed in-degree via connect(i="k for k in sample(N_pre, size=C)"): '
                  'C distinct sources per target (no multapses; NEST fixed_indegree allows them)')

@@ -37,6 +37,24 @@ def parse_args(description, models=('cuba', 'coba', 'brunel')):
     return p
 
 
+def load_synapses(directory, model, source):
+    """The pairs (i in `source`, j in the whole group, E first) of every projection from
+    population `source` of the network Tempora wrote with `tempora run MODEL --synapses DIR`."""
+    with open(os.path.join(directory, 'synapses.json')) as f:
+        manifest = json.load(f)
+    if manifest['model'] != model:
+        sys.exit(f"{directory} holds the synapses of {manifest['model']}, not {model}")
+    ne, _ = SIZES[model]
+    offset = {'E': 0, 'I': ne}
+    pairs = [(np.load(os.path.join(directory, p['stem'] + '.source.npy')).astype(np.int64),
+              np.load(os.path.join(directory, p['stem'] + '.target.npy')).astype(np.int64)
+              + offset[p['target']])
+             for p in manifest['projections'] if p['source'] == source]
+    if not pairs:
+        sys.exit(f'{directory}: no projection from {source}')
+    return np.concatenate([i for i, _ in pairs]), np.concatenate([j for _, j in pairs])
+
+
 def save_spikes(path, senders, times_s):
     if path:
         np.savez_compressed(path, i=np.asarray(senders, dtype=np.int32),

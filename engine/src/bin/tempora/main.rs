@@ -5,6 +5,7 @@ mod bench;
 mod bench_networks;
 mod network;
 mod soak;
+mod synapses;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -103,6 +104,11 @@ enum Command {
         /// number; a network with a plastic projection uses one).
         #[arg(long, default_value_t = 1)]
         threads: usize,
+        /// Spiking networks: write every projection's synapses into this directory as NumPy
+        /// arrays (source, target, weight, delay_s; listed in synapses.json), for running the
+        /// same network in another simulator.
+        #[arg(long, value_name = "DIR")]
+        synapses: Option<PathBuf>,
     },
     /// List the presets and their parameters.
     Presets,
@@ -177,6 +183,7 @@ fn main() -> ExitCode {
             init_net,
             save_net,
             threads,
+            synapses,
         } => {
             let pacing = match pacing {
                 PacingArg::Fast => None,
@@ -195,6 +202,7 @@ fn main() -> ExitCode {
                     &set,
                     out.as_ref(),
                     threads,
+                    synapses.as_deref(),
                 ),
                 (None, Some(name)) if is_network(name) => network::run(
                     &network::Source::Preset(name),
@@ -203,7 +211,11 @@ fn main() -> ExitCode {
                     &set,
                     out.as_ref(),
                     threads,
+                    synapses.as_deref(),
                 ),
+                (None, Some(name)) if synapses.is_some() => Err(format!(
+                    "--synapses: `{name}` is not a spiking network (see `tempora presets`)"
+                )),
                 (None, Some(name)) => run(name, seed, duration, &set, out.as_ref(), pacing, &files),
                 (None, None) => Err("give a preset or --model FILE".to_string()),
             }

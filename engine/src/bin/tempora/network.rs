@@ -111,6 +111,7 @@ pub fn run(
     set: &[String],
     out: Option<&PathBuf>,
     threads: usize,
+    synapses: Option<&Path>,
 ) -> Result<(), String> {
     if !(1..=MAX_THREADS).contains(&threads) {
         return Err(format!(
@@ -135,6 +136,9 @@ pub fn run(
     net.run(net.spec.steps_in(duration));
     let run_time_s = stepping.elapsed().as_secs_f64();
     let results = net.results();
+    if let Some(dir) = synapses {
+        crate::synapses::write(&net, seed, dir)?;
+    }
     let output = Output {
         preset: resolved.preset,
         params: resolved.params.as_ref(),
