@@ -25,13 +25,7 @@ impl Drawing for Histogram<'_> {
         let (px, pal) = (|css| frame.px(css), frame.palette);
         let bins = self.counts.len().max(1);
         let top = self.counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
-        let mut chart = ChartBuilder::on(&frame.root)
-            .margin(px(8.0))
-            .caption(self.title, pal.font(px(14.0)))
-            .x_label_area_size(px(36.0))
-            .y_label_area_size(px(48.0))
-            .build_cartesian_2d(x_min..x_max, 0.0..top)
-            .map_err(plot_error)?;
+        let mut chart = frame.chart(self.title, 48.0, x_min..x_max, 0.0..top)?;
         draw_mesh(
             &mut chart,
             self.x_label,

@@ -36,13 +36,7 @@ impl Drawing for Heatmap<'_> {
         } else {
             1.0
         };
-        let mut chart = ChartBuilder::on(&frame.root)
-            .margin(px(8.0))
-            .caption(self.title, pal.font(px(14.0)))
-            .x_label_area_size(px(36.0))
-            .y_label_area_size(px(56.0))
-            .build_cartesian_2d((t0 - width)..t1, y_min..y_max)
-            .map_err(plot_error)?;
+        let mut chart = frame.chart(self.title, 56.0, (t0 - width)..t1, y_min..y_max)?;
         draw_mesh(
             &mut chart,
             "window end (s)",

@@ -92,13 +92,7 @@ impl Drawing for LinePlot<'_> {
                 .max(1e-12);
             (lo - pad, hi + pad)
         });
-        let mut chart = ChartBuilder::on(root)
-            .margin(px(8.0))
-            .caption(plot.title, pal.font(px(14.0)))
-            .x_label_area_size(px(36.0))
-            .y_label_area_size(px(60.0))
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(plot_error)?;
+        let mut chart = frame.chart(plot.title, 60.0, x0..x1, y0..y1)?;
         chart
             .configure_mesh()
             .x_desc(plot.x_label)
@@ -187,14 +181,7 @@ impl Drawing for LinePlot<'_> {
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], style));
         }
         if legend {
-            chart
-                .configure_series_labels()
-                .label_font(pal.font(px(12.0)))
-                .background_style(pal.background.mix(0.85))
-                .border_style(pal.grid)
-                .position(SeriesLabelPosition::UpperLeft)
-                .draw()
-                .map_err(plot_error)?;
+            frame.legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         }
         root.present().map_err(plot_error)
     }

@@ -29,13 +29,7 @@ impl Drawing for LogHistogram<'_> {
         let buckets = self.buckets;
         let n = buckets.len().max(1);
         let top = buckets.iter().map(|b| b.1).max().unwrap_or(1).max(1) as f64 * 1.1;
-        let mut chart = ChartBuilder::on(&frame.root)
-            .margin(px(8.0))
-            .caption(self.title, pal.font(px(14.0)))
-            .x_label_area_size(px(36.0))
-            .y_label_area_size(px(56.0))
-            .build_cartesian_2d(0.0..n as f64, 0.0..top)
-            .map_err(plot_error)?;
+        let mut chart = frame.chart(self.title, 56.0, 0.0..n as f64, 0.0..top)?;
         let labels: Vec<String> = buckets.iter().map(|b| short(b.0)).collect();
         chart
             .configure_mesh()

@@ -65,13 +65,7 @@ impl Drawing for RasterPlot<'_> {
         let rows: f64 = raster.groups.iter().map(|g| g.rows as f64).sum::<f64>()
             + GROUP_GAP * raster.groups.len().saturating_sub(1) as f64;
         let rows = rows.max(1.0);
-        let mut chart = ChartBuilder::on(&frame.root)
-            .margin(px(8.0))
-            .caption(self.title, pal.font(px(14.0)))
-            .x_label_area_size(px(36.0))
-            .y_label_area_size(px(48.0))
-            .build_cartesian_2d(t0..t1, 0.0..rows)
-            .map_err(plot_error)?;
+        let mut chart = frame.chart(self.title, 48.0, t0..t1, 0.0..rows)?;
         draw_mesh(
             &mut chart,
             "logical time (s)",
@@ -121,14 +115,7 @@ impl Drawing for RasterPlot<'_> {
                 });
         }
         if raster.groups.len() > 1 {
-            chart
-                .configure_series_labels()
-                .label_font(pal.font(px(12.0)))
-                .background_style(pal.background.mix(0.85))
-                .border_style(pal.grid)
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(plot_error)?;
+            frame.legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
         frame.root.present().map_err(plot_error)?;
         Ok(map)

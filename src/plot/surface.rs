@@ -4,6 +4,7 @@
 
 use super::image::Image;
 use super::{plot_error, Palette};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -123,6 +124,44 @@ impl<'c, DB: DrawingBackend> Frame<'c, DB> {
     /// Surface pixels per CSS pixel.
     pub fn ratio(&self) -> f64 {
         self.ratio
+    }
+
+    /// A chart over `x` and `y` in the house layout, under `title`, with `y_labels` CSS pixels
+    /// for the y axis' tick labels and description.
+    pub fn chart(
+        &self,
+        title: &str,
+        y_labels: f64,
+        x: std::ops::Range<f64>,
+        y: std::ops::Range<f64>,
+    ) -> Result<ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+        ChartBuilder::on(&self.root)
+            .margin(self.px(8.0))
+            .caption(title, self.palette.font(self.px(14.0)))
+            .x_label_area_size(self.px(36.0))
+            .y_label_area_size(self.px(y_labels))
+            .build_cartesian_2d(x, y)
+            .map_err(plot_error)
+    }
+
+    /// Draws `chart`'s legend (its series' labels) at `position`, on a veil of the background.
+    pub fn legend<'a>(
+        &self,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+        position: SeriesLabelPosition,
+    ) -> Result<(), String>
+    where
+        DB: 'a,
+    {
+        let palette = self.palette;
+        chart
+            .configure_series_labels()
+            .label_font(palette.font(self.px(12.0)))
+            .background_style(palette.background.mix(0.85))
+            .border_style(palette.grid)
+            .position(position)
+            .draw()
+            .map_err(plot_error)
     }
 
     /// Composes `image` over what is drawn (its transparent pixels leave it showing): on a
