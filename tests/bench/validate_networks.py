@@ -37,7 +37,7 @@ it (conservative for paired runs).
 Usage (from /work/main; PY=$(bash tests/bench/setup_peers.sh)):
     nice -n 10 $PY tests/bench/validate_networks.py [--tempora PATH] [--seeds N] [--duration T]
         [--out report.json] [--markdown report.md] [--only cuba,coba,brunel-A,...]
-        [--same-network]
+        [--same-network] [--tempora-seeds N]
 Prints the Markdown table on stdout (progress on stderr). Exit status 0 unless a run failed.
 """
 import argparse
@@ -178,6 +178,8 @@ def main():
     ap.add_argument('--tempora', default=os.path.normpath(os.path.join(HERE, '..', '..', 'target', 'release', 'tempora')))
     ap.add_argument('--python', default=sys.executable, help='interpreter of the peers (the venv of setup_peers.sh)')
     ap.add_argument('--seeds', type=int, help='seeds 1..N for every case (default 5 cuba/coba, 2 brunel)')
+    ap.add_argument('--tempora-seeds', type=int,
+                    help='Tempora alone on seeds up to this many (it is cheap; the peers keep --seeds)')
     ap.add_argument('--duration', type=float, help='simulated seconds for every case (default 1)')
     ap.add_argument('--out', help='write the JSON report here')
     ap.add_argument('--markdown', help='write the Markdown report here')
@@ -201,8 +203,9 @@ def main():
     for case in cases:
         model, ge, _, nseeds = CASES[case]
         peers = case_peers(args, case)
-        for seed in range(1, (args.seeds or nseeds) + 1):
-            for sim in ('tempora',) + peers:
+        peer_seeds = args.seeds or nseeds
+        for seed in range(1, max(peer_seeds, args.tempora_seeds or 0) + 1):
+            for sim in ('tempora',) + (peers if seed <= peer_seeds else ()):
                 print(f'== {case} seed {seed} {sim}', file=sys.stderr, flush=True)
                 t0 = time.perf_counter()
                 rec = {'case': case, 'simulator': sim, 'seed': seed, 'duration_s': duration,
@@ -241,6 +244,8 @@ def main():
                 lines.append(f"| {case} | {pop} | {stat} | " + ' | '.join(cells + vcells) + ' |')
 
     seeds_txt = f'seeds 1..{args.seeds}' if args.seeds else 'seeds 1..5 (cuba, coba), 1..2 (brunel)'
+    if args.tempora_seeds:
+        seeds_txt += f' (Tempora 1..{args.tempora_seeds})'
     same = "; Brian2 on Tempora's drawn networks (--same-network)" if args.same_network else ''
     md = [f'# Tempora vs peers: {", ".join(cases)}; {seeds_txt}; {duration:g} s simulated{same}', '',
           'Cells: mean ± sd over seeds. Tempora agrees with a peer on a statistic when '
