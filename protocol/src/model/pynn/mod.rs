@@ -79,10 +79,11 @@ pub fn pynn_script(model: &NetworkModel) -> Result<String, ModelError> {
         max_delay_ms = max_delay_ms.max(longest(&p.delay, &format!("{path}.delay"))? * 1e3);
         let _ = writeln!(
             body,
-            "projections[{}] = sim.Projection(\n    {}, {},\n    {},\n    {},\n    receptor_type={}, label={})",
+            "projections[{}] = sim.Projection(\n    {}, {},\n    connector({}, {}),\n    {},\n    receptor_type={}, label={})",
             py_str(&name),
             handle(&p.source),
             handle(&p.target),
+            py_str(&name),
             connector(&p.connect),
             synapse_type(p, cell, dt_ms, &path)?,
             py_str(receptor(p.receptor)),
@@ -110,6 +111,8 @@ pub fn pynn_script(model: &NetworkModel) -> Result<String, ModelError> {
 # a potential of x mV is a current of x / tau_m[ms] nA and a conductance of g leaks is
 # g / tau_m[ms] uS (delta synapses keep their mV).
 # A run is chaotic: compare statistics (rates, ISI CVs), not spike times, with Tempora's.
+# --synapses DIR builds the network Tempora drew (`tempora run --model FILE --seed S
+# --synapses DIR`) instead of drawing one: its pairs (weights and delays as below).
 # Initial gsyn_*/isyn_* values (where set) are in NEST's units, nS and pA: PyNN 0.13's pyNN.nest does not scale initial values.
 "
     );
@@ -122,6 +125,9 @@ pub fn pynn_script(model: &NetworkModel) -> Result<String, ModelError> {
 import argparse
 import json
 import math
+import os
+
+import numpy as np
 
 import pyNN.nest as sim
 from pyNN.random import NumpyRNG, RandomDistribution
@@ -130,7 +136,25 @@ parser = argparse.ArgumentParser(description={description})
 parser.add_argument("--duration", type=float, default=1.0, help="simulated time, s")
 parser.add_argument("--seed", type=int, default=1)
 parser.add_argument("--out", default=None, help="write the spikes here as JSON (Tempora's format)")
+parser.add_argument("--synapses", default=None, metavar="DIR",
+                    help="the pairs of the network Tempora drew (tempora run --synapses DIR)")
 args = parser.parse_args()
+drawn = None
+if args.synapses:
+    with open(os.path.join(args.synapses, "synapses.json")) as f:
+        drawn = {{p["name"]: p for p in json.load(f)["projections"]}}
+
+
+def connector(name, rule):
+    """Projection `name`'s connector: `rule`, or Tempora's pairs with --synapses."""
+    if drawn is None:
+        return rule
+    if name not in drawn:
+        raise SystemExit(f"{{args.synapses}} has no projection {{name!r}}")
+    stem = os.path.join(args.synapses, drawn[name]["stem"])
+    pairs = np.stack([np.load(stem + ".source.npy"), np.load(stem + ".target.npy")], axis=1)
+    return sim.FromListConnector(pairs.astype(np.int64))
+
 
 sim.setup(timestep={dt}, min_delay={dt}, max_delay={max_delay})
 rng = NumpyRNG(seed=args.seed, parallel_safe=True)
@@ -145,6 +169,12 @@ projections = {{}}
     let _ = write!(
         out,
         r#"
+if drawn is not None:
+    for name, projection in projections.items():
+        expected = drawn[name]["synapses"] if name in drawn else None
+        if expected is not None and projection.size(gather=True) != expected:
+            raise SystemExit(f"{{name}}: {{projection.size(gather=True)}} synapses built, {{expected}} in {{args.synapses}}")
+
 for name, population in populations.items():
     if not name.startswith("_"):
         population.record("spikes")

@@ -129,3 +129,27 @@ fn what_pynn_cannot_say_is_refused_at_its_field() {
     let e = pynn_script(&model(&bad_unit)).unwrap_err();
     assert_eq!(e.path, "populations[0].lif.tau_m", "{e}");
 }
+
+#[test]
+fn every_projection_can_take_the_pairs_tempora_drew() {
+    let script = pynn_script(&model(VA)).unwrap();
+    assert!(
+        script.contains(r#"parser.add_argument("--synapses""#),
+        "{script}"
+    );
+    // Each projection's connector goes through the choice, under its name in synapses.json.
+    assert!(
+        script.contains(r#"connector("EE", sim.FixedProbabilityConnector(0.02, allow_self_connections=True, rng=rng))"#),
+        "{script}"
+    );
+    assert!(
+        script.contains(r#"connector("inE", sim.FixedNumberPreConnector(3,"#),
+        "{script}"
+    );
+    assert!(script.contains(r#"sim.FromListConnector(pairs.astype(np.int64))"#));
+    // A network that does not match the file is refused, not run.
+    assert!(
+        script.contains("synapses built, {expected} in {args.synapses}"),
+        "{script}"
+    );
+}
