@@ -1,8 +1,10 @@
-//! `--set name=value` on a model: `dt`, `<population>.<parameter>` and
+//! `--set name=value` on a model: `dt`, `timing`, `<population>.<parameter>` and
 //! `<projection>.<parameter>`, written into the model as the text given (so its units are
 //! checked with the rest when the model is built).
 
-use tempora_protocol::model::{Connect, Dist, Drive, ModelError, NetworkModel, Quantity, Synapse};
+use tempora_protocol::model::{
+    Connect, Dist, Drive, ModelError, NetworkModel, Quantity, Synapse, Timing,
+};
 
 /// What can be set on a population, and on a projection.
 pub const POPULATION_PARAMS: &[&str] = &[
@@ -32,9 +34,17 @@ pub fn apply(model: &mut NetworkModel, name: &str, text: &str) -> Result<(), Mod
         model.dt = quantity;
         return Ok(());
     }
+    if name == "timing" {
+        model.timing = match text.trim() {
+            "brian2" => Timing::Brian2,
+            "nest" => Timing::Nest,
+            other => return Err(fail(format!("`{other}` is not a timing: brian2 or nest"))),
+        };
+        return Ok(());
+    }
     let Some((part, param)) = name.split_once('.') else {
         return Err(fail(
-            "expected dt, <population>.<parameter> or <projection>.<parameter>".into(),
+            "expected dt, timing, <population>.<parameter> or <projection>.<parameter>".into(),
         ));
     };
     let number = || -> Result<f64, ModelError> {

@@ -188,7 +188,16 @@ fn overrides_set_parameters_by_name_and_refuse_unknown_ones() {
     overrides::apply(&mut model, "dst.tau_m", "20 ms").unwrap();
     overrides::apply(&mut model, "src->dst.delay", "2 ms").unwrap();
     overrides::apply(&mut model, "dt", "0.05 ms").unwrap();
+    overrides::apply(&mut model, "timing", "nest").unwrap();
     let spec = NetSpec::resolve(&model).unwrap();
+    assert_eq!(spec.timing, Timing::Nest);
+    let e = overrides::apply(&mut model, "timing", "neuron").unwrap_err();
+    assert_eq!(e.path, "timing");
+    assert!(
+        e.message
+            .contains("`neuron` is not a timing: brian2 or nest"),
+        "{e}"
+    );
     let PopKind::Lif(lif) = &spec.populations[1].kind else {
         panic!()
     };

@@ -63,7 +63,8 @@ pub fn resolve(source: &Source, set: &[String]) -> Result<Resolved, String> {
             for assignment in set {
                 let (name, value) =
                     params::split_assignment(assignment).map_err(|e| e.to_string())?;
-                if name.contains('.') {
+                // `timing` is the model's (no preset has a parameter of that name).
+                if name.contains('.') || name == "timing" {
                     model_sets.push((name, value));
                 } else {
                     own.push(assignment.clone());
