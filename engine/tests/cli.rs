@@ -439,3 +439,35 @@ fn a_network_run_writes_its_synapses_as_numpy_arrays() {
     assert_eq!(code, 2);
     assert!(err.contains("`tick` is not a spiking network"), "{err}");
 }
+
+/// `--set timing=nest` picks the model's step conventions, on a preset too; it changes the run.
+#[test]
+fn a_network_preset_takes_the_timing_conventions() {
+    let run = |timing: &str| -> Value {
+        let (code, json, err) = tempora(&[
+            "run",
+            "cuba",
+            "--duration",
+            "0.1",
+            "--set",
+            &format!("timing={timing}"),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&json).unwrap()
+    };
+    let (brian2, nest) = (run("brian2"), run("nest"));
+    assert_eq!(
+        (
+            brian2["model"]["timing"].as_str(),
+            nest["model"]["timing"].as_str()
+        ),
+        (Some("brian2"), Some("nest"))
+    );
+    assert_ne!(brian2["content_hash"], nest["content_hash"]);
+    let (code, _, err) = tempora(&["run", "cuba", "--set", "timing=neuron"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`neuron` is not a timing: brian2 or nest"),
+        "{err}"
+    );
+}
