@@ -122,49 +122,46 @@ impl Image {
     /// is one block). Every such pixel lies in exactly one block; blocks come in the order of
     /// their first row, then column.
     pub fn blocks(&self) -> Vec<Block> {
-        blocks_of(self)
-    }
-}
-
-fn blocks_of(image: &Image) -> Vec<Block> {
-    let (w, h) = image.size;
-    let mut blocks: Vec<Block> = Vec::new();
-    // The blocks that reached the previous row, by their columns and colour.
-    let mut open: HashMap<(usize, usize, [u8; 4]), usize> = HashMap::new();
-    for row in 0..h {
-        let pixel = |x: usize| -> [u8; 4] {
-            let k = (row * w + x) * 4;
-            image.pixels[k..k + 4].try_into().expect("four bytes")
-        };
-        let mut reached = HashMap::new();
-        let mut x = 0;
-        while x < w {
-            let rgba = pixel(x);
-            let start = x;
-            while x < w && pixel(x) == rgba {
-                x += 1;
-            }
-            if rgba[3] == 0 {
-                continue;
-            }
-            let key = (start, x, rgba);
-            let index = match open.get(&key) {
-                Some(&index) => {
-                    blocks[index].y.end = row + 1;
-                    index
-                }
-                None => {
-                    blocks.push(Block {
-                        x: start..x,
-                        y: row..row + 1,
-                        rgba,
-                    });
-                    blocks.len() - 1
-                }
+        let image = self;
+        let (w, h) = image.size;
+        let mut blocks: Vec<Block> = Vec::new();
+        // The blocks that reached the previous row, by their columns and colour.
+        let mut open: HashMap<(usize, usize, [u8; 4]), usize> = HashMap::new();
+        for row in 0..h {
+            let pixel = |x: usize| -> [u8; 4] {
+                let k = (row * w + x) * 4;
+                image.pixels[k..k + 4].try_into().expect("four bytes")
             };
-            reached.insert(key, index);
+            let mut reached = HashMap::new();
+            let mut x = 0;
+            while x < w {
+                let rgba = pixel(x);
+                let start = x;
+                while x < w && pixel(x) == rgba {
+                    x += 1;
+                }
+                if rgba[3] == 0 {
+                    continue;
+                }
+                let key = (start, x, rgba);
+                let index = match open.get(&key) {
+                    Some(&index) => {
+                        blocks[index].y.end = row + 1;
+                        index
+                    }
+                    None => {
+                        blocks.push(Block {
+                            x: start..x,
+                            y: row..row + 1,
+                            rgba,
+                        });
+                        blocks.len() - 1
+                    }
+                };
+                reached.insert(key, index);
+            }
+            open = reached;
         }
-        open = reached;
+        blocks
     }
-    blocks
 }

@@ -117,7 +117,6 @@ impl Drawing for RasterPlot<'_> {
         if raster.groups.len() > 1 {
             frame.legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
-        frame.root.present().map_err(plot_error)?;
         Ok(map)
     }
 }

@@ -15,7 +15,8 @@ pub trait Drawing {
     /// What drawing it tells the caller (e.g. where a raster's rows went).
     type Output;
 
-    /// Draws on `frame`, which is cleared to the palette's background.
+    /// Draws on `frame`, which is cleared to the palette's background (the surface presents
+    /// it afterwards).
     fn draw<DB: DrawingBackend>(&self, frame: &Frame<'_, DB>) -> Result<Self::Output, String>;
 }
 
@@ -58,7 +59,9 @@ impl Surface<'_> {
                 let backend = CanvasBackend::with_canvas_object(canvas.clone())
                     .ok_or_else(|| "the canvas has no 2d context".to_string())?;
                 let frame = Frame::new(backend.into_drawing_area(), ratio, palette, Some(canvas))?;
-                drawing.draw(&frame)
+                let output = drawing.draw(&frame)?;
+                frame.root.present().map_err(plot_error)?;
+                Ok(output)
             }
             Surface::Svg(document) => {
                 document.text.clear();
@@ -66,7 +69,7 @@ impl Surface<'_> {
                 let backend = SVGBackend::with_string(&mut document.text, size);
                 let frame = Frame::new(backend.into_drawing_area(), 1.0, palette, None)?;
                 let output = drawing.draw(&frame)?;
-                // The backend closes the document when it is presented or dropped.
+                // Presenting closes the document.
                 frame.root.present().map_err(plot_error)?;
                 Ok(output)
             }

@@ -171,9 +171,11 @@ projections = {{}}
         r#"
 if drawn is not None:
     for name, projection in projections.items():
-        expected = drawn[name]["synapses"] if name in drawn else None
-        if expected is not None and projection.size(gather=True) != expected:
-            raise SystemExit(f"{{name}}: {{projection.size(gather=True)}} synapses built, {{expected}} in {{args.synapses}}")
+        if name not in drawn:
+            continue
+        built, expected = projection.size(gather=True), drawn[name]["synapses"]
+        if built != expected:
+            raise SystemExit(f"{{name}}: {{built}} synapses built, {{expected}} in {{args.synapses}}")
 
 for name, population in populations.items():
     if not name.startswith("_"):
